@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "MPTCP Lab 0.1.0",
         description = "MPTCP Lab: a Multipath TCP (RFC 8684) lab tool. Without a command it opens the app.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {DecodeCommand.class, CommandLine.HelpCommand.class})
 public final class MainCommand implements Runnable {
 
     @Override

@@ -16,10 +16,18 @@ public final class OptionFields {
     }
 
     /**
-     * A named field. {@code value} is a Long/Integer/Boolean (a JSON number or boolean), a String, or
+     * A named field. {@code value} is a Long/Integer/{@link U64}/Boolean (a JSON number or boolean), a String, or
      * a {@link Hex} for values conventionally shown in hex (keys, tokens, HMACs).
      */
     public record Field(String name, Object value) {
+    }
+
+    /** An unsigned 64-bit value (data sequence numbers, data ACKs): a JSON number, printed unsigned. */
+    public record U64(long value) {
+        @Override
+        public String toString() {
+            return Long.toUnsignedString(value);
+        }
     }
 
     /** A value printed as lower-case hex (a JSON string). */
@@ -145,10 +153,10 @@ public final class OptionFields {
             f.add(new Field("flags", flagList(d.flags(), new String[] {"F", "m", "M", "a", "A"},
                     new int[] {0x10, 0x08, 0x04, 0x02, 0x01})));
             if (d.hasDataAck()) {
-                f.add(new Field(d.dataAckIs64() ? "data_ack" : "data_ack32", d.dataAck()));
+                f.add(new Field(d.dataAckIs64() ? "data_ack" : "data_ack32", new U64(d.dataAck())));
             }
             if (d.hasMapping()) {
-                f.add(new Field(d.dsnIs64() ? "data_sequence_number" : "data_sequence_number32", d.dataSequenceNumber()));
+                f.add(new Field(d.dsnIs64() ? "data_sequence_number" : "data_sequence_number32", new U64(d.dataSequenceNumber())));
                 f.add(new Field("subflow_sequence_number", d.subflowSequenceNumber() & 0xffffffffL));
                 f.add(new Field("data_level_length", d.dataLevelLength()));
                 if (d.hasChecksum()) {
@@ -179,7 +187,7 @@ public final class OptionFields {
                 f.add(new Field("address_id", p.addressId()));
             }
         } else if (o instanceof MptcpOption.MpFail m) {
-            f.add(new Field("data_sequence_number", m.dataSequenceNumber()));
+            f.add(new Field("data_sequence_number", new U64(m.dataSequenceNumber())));
         } else if (o instanceof MptcpOption.MpFastclose m) {
             f.add(new Field("receiver_key", hex64(m.receiverKey())));
         } else if (o instanceof MptcpOption.MpTcpRst r) {

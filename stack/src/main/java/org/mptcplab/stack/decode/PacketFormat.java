@@ -142,7 +142,7 @@ public final class PacketFormat {
         for (OptionFields.Field f : OptionFields.of(o)) {
             sb.append(",\"").append(f.name()).append("\":");
             Object v = f.value();
-            if (v instanceof Number || v instanceof Boolean) {
+            if (v instanceof Number || v instanceof Boolean || v instanceof OptionFields.U64) {
                 sb.append(v);
             } else {
                 string(sb, String.valueOf(v));
