@@ -1,7 +1,6 @@
 package org.mptcplab.app.cli;
 
 import java.io.BufferedWriter;
-import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -98,10 +97,6 @@ public final class DecodeCommand implements Callable<Integer> {
         } catch (CaptureFormatException e) {
             out.flush();
             err.println("decode: " + file + ": " + e.getMessage());
-            return 1;
-        } catch (IOException e) {
-            out.flush();
-            err.println("decode: " + file + ": cannot read: " + e.getMessage());
             return 1;
         }
     }
