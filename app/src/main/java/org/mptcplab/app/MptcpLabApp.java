@@ -1,15 +1,89 @@
 package org.mptcplab.app;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.util.Objects;
+
 import javafx.application.Application;
+import javafx.fxml.FXMLLoader;
+import javafx.geometry.Rectangle2D;
+import javafx.scene.Parent;
 import javafx.scene.Scene;
-import javafx.scene.control.Label;
+import javafx.stage.Screen;
 import javafx.stage.Stage;
 
-/** Placeholder, replaced by the main window. */
+import org.mptcplab.app.view.MainViewController;
+import org.mptcplab.app.view.Styles;
+import org.mptcplab.app.viewmodel.MainViewModel;
+
+/**
+ * The JavaFX application: the main window. Started by {@link Launcher} (not directly, so that
+ * JavaFX can run from the classpath). The static methods build the same window for tests,
+ * which get their Stage from TestFX rather than from {@code Application.launch}.
+ */
 public final class MptcpLabApp extends Application {
+
+    public static final String TITLE = "MPTCP Lab";
+    public static final String MAIN_VIEW_FXML = "/fxml/MainView.fxml";
+    public static final double PREFERRED_WIDTH = 1200;
+    public static final double PREFERRED_HEIGHT = 800;
+    /** Below this the empty-state text no longer fits without clipping. */
+    static final double MIN_WIDTH = 820;
+    static final double MIN_HEIGHT = 600;
+
     @Override
     public void start(Stage stage) {
-        stage.setScene(new Scene(new Label("MPTCP Lab"), 400, 300));
+        showMainWindow(stage, new MainViewModel());
+    }
+
+    /** Puts the main window for {@code viewModel} on {@code stage} and shows it. */
+    public static Scene showMainWindow(Stage stage, MainViewModel viewModel) {
+        // A projector is often 1280x720 or 1024x768: never open larger than the screen.
+        Rectangle2D screen = Screen.getPrimary().getVisualBounds();
+        double width = Math.min(PREFERRED_WIDTH, screen.getWidth());
+        double height = Math.min(PREFERRED_HEIGHT, screen.getHeight());
+        Scene scene = createScene(viewModel, width, height);
+        stage.setTitle(TITLE);
+        stage.setScene(scene);
+        stage.setMinWidth(Math.min(MIN_WIDTH, width));
+        stage.setMinHeight(Math.min(MIN_HEIGHT, height));
         stage.show();
+        return scene;
+    }
+
+    /** The main window's scene with the stylesheet applied; needs the FX toolkit running. */
+    public static Scene createScene(MainViewModel viewModel, double width, double height) {
+        Scene scene = new Scene(loadMainView(viewModel), width, height);
+        scene.getStylesheets().add(resource(Styles.STYLESHEET).toExternalForm());
+        return scene;
+    }
+
+    /** Loads the FXML with a controller bound to {@code viewModel}. */
+    public static Parent loadMainView(MainViewModel viewModel) {
+        Objects.requireNonNull(viewModel, "viewModel");
+        FXMLLoader loader = new FXMLLoader(resource(MAIN_VIEW_FXML));
+        // The controller takes its view model in the constructor, so FXMLLoader cannot create
+        // it with the no-argument constructor it would otherwise use.
+        loader.setControllerFactory(type -> {
+            if (type == MainViewController.class) {
+                return new MainViewController(viewModel);
+            }
+            throw new IllegalArgumentException("Unexpected controller " + type.getName());
+        });
+        try {
+            return loader.load();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot load " + MAIN_VIEW_FXML, e);
+        }
+    }
+
+    private static URL resource(String path) {
+        URL url = MptcpLabApp.class.getResource(path);
+        if (url == null) {
+            // A missing resource is a packaging error; say which one instead of an NPE later.
+            throw new IllegalStateException("Missing resource on the classpath: " + path);
+        }
+        return url;
     }
 }

@@ -1,0 +1,117 @@
+package org.mptcplab.app.view;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+
+import javafx.collections.ListChangeListener;
+import javafx.fxml.FXML;
+import javafx.scene.control.Label;
+import javafx.scene.control.Toggle;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.ToggleGroup;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+
+import org.mptcplab.app.viewmodel.MainViewModel;
+import org.mptcplab.app.viewmodel.Mode;
+
+/**
+ * Controller of {@code /fxml/MainView.fxml}. It only connects nodes to the {@link MainViewModel}:
+ * no state of its own, no decisions. Built by the FXMLLoader's controller factory so that the
+ * view model comes in through the constructor (see {@code MptcpLabApp#loadMainView}).
+ */
+public final class MainViewController {
+
+    private final MainViewModel viewModel;
+    private final Map<Mode, ToggleButton> modeButtons = new EnumMap<>(Mode.class);
+    private final ToggleGroup modeGroup = new ToggleGroup();
+
+    @FXML private ToggleButton modeEmulated;
+    @FXML private ToggleButton modeLive;
+    @FXML private ToggleButton modeReplay;
+    @FXML private Label emptyStateTitle;
+    @FXML private Label emptyStateDescription;
+    @FXML private Label requirement;
+    @FXML private Label emptyStateLead;
+    @FXML private VBox plannedViews;
+    @FXML private Label statusText;
+
+    public MainViewController(MainViewModel viewModel) {
+        this.viewModel = Objects.requireNonNull(viewModel, "viewModel");
+    }
+
+    @FXML
+    private void initialize() {
+        modeButtons.put(Mode.EMULATED, modeEmulated);
+        modeButtons.put(Mode.LIVE, modeLive);
+        modeButtons.put(Mode.REPLAY, modeReplay);
+        modeButtons.forEach((mode, button) -> {
+            button.setText(mode.displayName());
+            button.setUserData(mode);
+            button.setToggleGroup(modeGroup);
+            button.setTooltip(new Tooltip(mode.requirement()));
+        });
+        bindModeSelector();
+
+        emptyStateTitle.textProperty().bind(viewModel.emptyStateTitleProperty());
+        emptyStateDescription.textProperty().bind(viewModel.emptyStateDescriptionProperty());
+        requirement.textProperty().bind(viewModel.requirementProperty());
+        emptyStateLead.textProperty().bind(viewModel.emptyStateLeadProperty());
+        showPlannedViews();
+        viewModel.getPlannedViews().addListener((ListChangeListener<String>) c -> showPlannedViews());
+
+        statusText.textProperty().bind(viewModel.statusTextProperty());
+    }
+
+    /**
+     * Two-way link between the toggle group and the view model's mode. A plain ToggleGroup lets
+     * the user deselect the selected button (mouse click or Space), which would leave no mode;
+     * the group listener puts the selection back instead. Handling it on the group, rather
+     * than filtering mouse events, covers keyboard and programmatic deselection too.
+     */
+    private void bindModeSelector() {
+        modeGroup.selectToggle(modeButtons.get(viewModel.getMode()));
+        modeGroup.selectedToggleProperty().addListener((obs, old, now) -> {
+            if (now == null) {
+                modeGroup.selectToggle(modeButtons.get(viewModel.getMode()));
+            } else {
+                viewModel.selectMode((Mode) now.getUserData());
+            }
+        });
+        // Changes from elsewhere (menus, shortcuts, tests) must show in the buttons as well.
+        viewModel.modeProperty().addListener((obs, old, now) -> {
+            Toggle wanted = modeButtons.get(now);
+            if (modeGroup.getSelectedToggle() != wanted) {
+                modeGroup.selectToggle(wanted);
+            }
+        });
+    }
+
+    private void showPlannedViews() {
+        plannedViews.getChildren().setAll(viewModel.getPlannedViews().stream()
+                .map(MainViewController::plannedItem)
+                .toList());
+    }
+
+    /**
+     * One bullet row. The bullet is a sibling rather than the Label's graphic: a wrapping
+     * Label with a graphic computes its height for the full width and is then cut to "...".
+     */
+    private static HBox plannedItem(String text) {
+        Region bullet = new Region();
+        bullet.getStyleClass().add(Styles.BULLET);
+        Label item = new Label(text);
+        item.getStyleClass().add(Styles.PLANNED_ITEM);
+        item.setWrapText(true);
+        // Without this a narrow window squeezes the wrapped item to one line ending in "...".
+        item.setMinHeight(Region.USE_PREF_SIZE);
+        HBox.setHgrow(item, Priority.ALWAYS);
+        HBox row = new HBox(bullet, item);
+        row.getStyleClass().add(Styles.PLANNED_ROW);
+        return row;
+    }
+}

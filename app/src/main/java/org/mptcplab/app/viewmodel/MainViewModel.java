@@ -1,0 +1,105 @@
+package org.mptcplab.app.viewmodel;
+
+import java.util.Objects;
+
+import javafx.beans.binding.Bindings;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+/**
+ * State and commands of the main window. Plain Java: only javafx.beans, no controls and no FX
+ * thread, so it is tested without a display. The view binds to the read-only properties and
+ * calls the commands; everything shown is derived from {@link #modeProperty()} by bindings so
+ * that no text can go stale when the mode changes.
+ */
+public final class MainViewModel {
+
+    /** Connection part of the status while nothing is running (no connections exist yet). */
+    public static final String NO_CONNECTION = "no connection";
+
+    private final ReadOnlyObjectWrapper<Mode> mode =
+            new ReadOnlyObjectWrapper<>(this, "mode", Mode.EMULATED);
+    private final ReadOnlyStringWrapper statusText = new ReadOnlyStringWrapper(this, "statusText");
+    private final ReadOnlyStringWrapper emptyStateTitle =
+            new ReadOnlyStringWrapper(this, "emptyStateTitle");
+    private final ReadOnlyStringWrapper emptyStateDescription =
+            new ReadOnlyStringWrapper(this, "emptyStateDescription");
+    private final ReadOnlyStringWrapper requirement = new ReadOnlyStringWrapper(this, "requirement");
+    private final ReadOnlyStringWrapper emptyStateLead =
+            new ReadOnlyStringWrapper(this, "emptyStateLead");
+    private final ObservableList<String> plannedViews = FXCollections.observableArrayList();
+    // A read-only list *property* would still let callers add() through it; this view cannot.
+    private final ObservableList<String> plannedViewsReadOnly =
+            FXCollections.unmodifiableObservableList(plannedViews);
+
+    public MainViewModel() {
+        statusText.bind(Bindings.createStringBinding(
+                () -> "Mode: " + mode.get().displayName() + "  \u00b7  " + NO_CONNECTION, mode));
+        emptyStateTitle.bind(Bindings.createStringBinding(
+                () -> mode.get().displayName() + " mode", mode));
+        emptyStateDescription.bind(Bindings.createStringBinding(
+                () -> mode.get().description(), mode));
+        requirement.bind(Bindings.createStringBinding(() -> mode.get().requirement(), mode));
+        emptyStateLead.bind(Bindings.createStringBinding(() -> mode.get().emptyStateLead(), mode));
+        // A list cannot be bound to a computed list, so it is refilled; setAll keeps the same
+        // ObservableList instance that the view listens to.
+        plannedViews.setAll(mode.get().plannedViews());
+        mode.addListener((obs, old, now) -> plannedViews.setAll(now.plannedViews()));
+    }
+
+    /** Command: switch the app to {@code newMode}. Selecting the current mode is a no-op. */
+    public void selectMode(Mode newMode) {
+        mode.set(Objects.requireNonNull(newMode, "mode"));
+    }
+
+    public Mode getMode() {
+        return mode.get();
+    }
+
+    /** The selected mode; never null. */
+    public ReadOnlyObjectProperty<Mode> modeProperty() {
+        return mode.getReadOnlyProperty();
+    }
+
+    public String getStatusText() {
+        return statusText.get();
+    }
+
+    /** One line for the status bar: the mode and the connection state. */
+    public ReadOnlyStringProperty statusTextProperty() {
+        return statusText.getReadOnlyProperty();
+    }
+
+    /** Heading of the empty-state area, e.g. "Emulated mode". */
+    public ReadOnlyStringProperty emptyStateTitleProperty() {
+        return emptyStateTitle.getReadOnlyProperty();
+    }
+
+    /** The selected mode's description paragraph. */
+    public ReadOnlyStringProperty emptyStateDescriptionProperty() {
+        return emptyStateDescription.getReadOnlyProperty();
+    }
+
+    /** What the selected mode needs, e.g. "Needs root and libpcap". */
+    public ReadOnlyStringProperty requirementProperty() {
+        return requirement.getReadOnlyProperty();
+    }
+
+    /** The sentence above the list of {@link #getPlannedViews() planned views}. */
+    public ReadOnlyStringProperty emptyStateLeadProperty() {
+        return emptyStateLead.getReadOnlyProperty();
+    }
+
+    /**
+     * What the central area will show for the selected mode once there is something to show.
+     * Unmodifiable, and the same instance for the life of the view model (it is refilled on a
+     * mode change), so the view can listen to it once.
+     */
+    public ObservableList<String> getPlannedViews() {
+        return plannedViewsReadOnly;
+    }
+}

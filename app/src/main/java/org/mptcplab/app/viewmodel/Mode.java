@@ -1,0 +1,90 @@
+package org.mptcplab.app.viewmodel;
+
+import java.util.List;
+
+/**
+ * The three ways the app gets MPTCP traffic to show. The texts live here, next to the enum,
+ * so that the view has nothing to decide and the ViewModel test can check them without a
+ * display.
+ */
+public enum Mode {
+    EMULATED("Emulated",
+            "An in-process network: both MPTCP endpoints run inside this app and talk over "
+                    + "emulated paths whose rate, delay, loss and queue size you configure. "
+                    + "Nothing touches the host's network, so it needs no root and behaves the "
+                    + "same on every machine.",
+            "No root needed",
+            "Nothing is running yet. When an emulated connection runs, this area shows:",
+            List.of(
+                    "The connection's subflows, one row per path",
+                    "Congestion window (cwnd) and RTT of each subflow over time",
+                    "Data-sequence mappings: how the data stream is spread over the subflows",
+                    "Path up/down buttons to take a path away and watch the handover")),
+
+    LIVE("Live",
+            "Our MPTCP stack on real network interfaces: packets are sent and captured through "
+                    + "pcap4j, and the peer is the Linux kernel's own MPTCP. This is the "
+                    + "interoperability test against a real implementation, so it needs root "
+                    + "and libpcap.",
+            "Needs root and libpcap",
+            "Nothing is running yet. When a live connection runs, this area shows:",
+            List.of(
+                    "The connection's subflows, one row per interface pair",
+                    "Congestion window (cwnd) and RTT of each subflow over time",
+                    "Data-sequence mappings: how the data stream is spread over the subflows",
+                    "Path up/down buttons to take a path away and watch the handover")),
+
+    REPLAY("Replay",
+            "Open a pcap or pcapng capture, for example one recorded with tcpdump or "
+                    + "Wireshark, and see its MPTCP connections in the same views as a running "
+                    + "connection. Read-only: nothing is sent.",
+            "Needs a .pcap or .pcapng file",
+            "No capture is open yet. When one is open, this area shows:",
+            // A capture only holds what was on the wire: the sender's cwnd is not in it, and
+            // past path changes can be shown but not made, hence the different wording.
+            List.of(
+                    "The subflows of each MPTCP connection in the capture",
+                    "RTT and bytes in flight of each subflow (cwnd itself is not on the wire)",
+                    "Data-sequence mappings: how the data stream is spread over the subflows",
+                    "Path up/down events on the timeline"));
+
+    private final String displayName;
+    private final String description;
+    private final String requirement;
+    private final String emptyStateLead;
+    private final List<String> plannedViews;
+
+    Mode(String displayName, String description, String requirement, String emptyStateLead,
+            List<String> plannedViews) {
+        this.displayName = displayName;
+        this.description = description;
+        this.requirement = requirement;
+        this.emptyStateLead = emptyStateLead;
+        this.plannedViews = plannedViews;
+    }
+
+    /** Short name for buttons and the status bar, e.g. "Emulated". */
+    public String displayName() {
+        return displayName;
+    }
+
+    /** One paragraph saying what the mode is and what it needs. */
+    public String description() {
+        return description;
+    }
+
+    /** What the user must have for this mode, in a few words (badge and tooltip). */
+    public String requirement() {
+        return requirement;
+    }
+
+    /** The sentence introducing {@link #plannedViews()} while there is nothing to show. */
+    public String emptyStateLead() {
+        return emptyStateLead;
+    }
+
+    /** What the central area will show once there is a connection (immutable). */
+    public List<String> plannedViews() {
+        return plannedViews;
+    }
+}

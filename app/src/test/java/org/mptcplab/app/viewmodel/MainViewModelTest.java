@@ -1,0 +1,132 @@
+package org.mptcplab.app.viewmodel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+/** The main window's view model, without a display or the FX thread. */
+class MainViewModelTest {
+
+    private final MainViewModel viewModel = new MainViewModel();
+
+    // ---- Mode texts ------------------------------------------------------------------------
+
+    @Test
+    void modesHaveTheirDisplayNamesInMenuOrder() {
+        assertThat(Arrays.stream(Mode.values()).map(Mode::displayName))
+                .containsExactly("Emulated", "Live", "Replay");
+    }
+
+    @Test
+    void descriptionsSayWhatEachModeIsAndNeeds() {
+        assertThat(Mode.EMULATED.description())
+                .contains("in-process", "rate", "delay", "loss", "queue", "no root");
+        assertThat(Mode.LIVE.description())
+                .contains("pcap4j", "Linux kernel", "MPTCP", "root", "libpcap");
+        assertThat(Mode.REPLAY.description()).contains("pcap", "pcapng", "same views");
+        assertThat(Arrays.stream(Mode.values()).map(Mode::description)).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void plannedViewsNameWhatTheAreaWillShow() {
+        for (Mode mode : List.of(Mode.EMULATED, Mode.LIVE)) {
+            assertThat(String.join("\n", mode.plannedViews()))
+                    .as(mode.name())
+                    .contains("subflows", "cwnd", "RTT", "Data-sequence mappings",
+                            "Path up/down buttons");
+        }
+        // A capture can be looked at, not steered: no buttons, and cwnd is not on the wire.
+        assertThat(String.join("\n", Mode.REPLAY.plannedViews()))
+                .contains("subflows", "RTT", "Data-sequence mappings", "Path up/down events")
+                .doesNotContain("buttons");
+    }
+
+    // ---- Default state ---------------------------------------------------------------------
+
+    @Test
+    void startsInEmulatedModeWithNoConnection() {
+        assertThat(viewModel.getMode()).isEqualTo(Mode.EMULATED);
+        assertThat(viewModel.modeProperty().get()).isEqualTo(Mode.EMULATED);
+        assertThat(viewModel.getStatusText()).isEqualTo("Mode: Emulated  \u00b7  no connection");
+        assertThat(viewModel.emptyStateTitleProperty().get()).isEqualTo("Emulated mode");
+        assertThat(viewModel.emptyStateDescriptionProperty().get())
+                .isEqualTo(Mode.EMULATED.description());
+        assertThat(viewModel.requirementProperty().get()).isEqualTo("No root needed");
+        assertThat(viewModel.emptyStateLeadProperty().get())
+                .isEqualTo(Mode.EMULATED.emptyStateLead());
+        assertThat(viewModel.getPlannedViews()).isEqualTo(Mode.EMULATED.plannedViews());
+    }
+
+    // ---- selectMode ------------------------------------------------------------------------
+
+    @Test
+    void selectingLiveUpdatesEverythingDerived() {
+        viewModel.selectMode(Mode.LIVE);
+
+        assertThat(viewModel.getMode()).isEqualTo(Mode.LIVE);
+        assertThat(viewModel.getStatusText()).isEqualTo("Mode: Live  \u00b7  no connection");
+        assertThat(viewModel.emptyStateTitleProperty().get()).isEqualTo("Live mode");
+        assertThat(viewModel.emptyStateDescriptionProperty().get())
+                .isEqualTo(Mode.LIVE.description());
+        assertThat(viewModel.requirementProperty().get()).isEqualTo("Needs root and libpcap");
+        assertThat(viewModel.emptyStateLeadProperty().get()).isEqualTo(Mode.LIVE.emptyStateLead());
+        assertThat(viewModel.getPlannedViews()).isEqualTo(Mode.LIVE.plannedViews());
+    }
+
+    @Test
+    void everyModeCanBeSelectedAndBack() {
+        for (Mode mode : Mode.values()) {
+            viewModel.selectMode(mode);
+            assertThat(viewModel.getMode()).isEqualTo(mode);
+            assertThat(viewModel.getStatusText()).contains(mode.displayName());
+            assertThat(viewModel.getPlannedViews()).isEqualTo(mode.plannedViews());
+        }
+        viewModel.selectMode(Mode.EMULATED);
+        assertThat(viewModel.getStatusText()).isEqualTo("Mode: Emulated  \u00b7  no connection");
+    }
+
+    @Test
+    void modeChangesAreObservableAndReselectingIsSilent() {
+        List<Mode> seen = new ArrayList<>();
+        viewModel.modeProperty().addListener((obs, old, now) -> seen.add(now));
+
+        viewModel.selectMode(Mode.REPLAY);
+        viewModel.selectMode(Mode.REPLAY);
+        viewModel.selectMode(Mode.LIVE);
+
+        assertThat(seen).containsExactly(Mode.REPLAY, Mode.LIVE);
+    }
+
+    @Test
+    void plannedViewsListIsOneInstanceRefilledOnModeChange() {
+        var list = viewModel.getPlannedViews();
+        List<String> changes = new ArrayList<>();
+        list.addListener((javafx.collections.ListChangeListener<String>) c -> changes.add("changed"));
+
+        viewModel.selectMode(Mode.REPLAY);
+
+        assertThat(viewModel.getPlannedViews()).isSameAs(list);
+        assertThat(list).isEqualTo(Mode.REPLAY.plannedViews());
+        assertThat(changes).isNotEmpty();
+    }
+
+    @Test
+    void plannedViewsCannotBeChangedFromOutside() {
+        assertThatThrownBy(() -> viewModel.getPlannedViews().add("something"))
+                .isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void nullModeIsRejectedAndTheModeKept() {
+        viewModel.selectMode(Mode.LIVE);
+
+        assertThatThrownBy(() -> viewModel.selectMode(null))
+                .isInstanceOf(NullPointerException.class);
+        assertThat(viewModel.getMode()).isEqualTo(Mode.LIVE);
+    }
+}
