@@ -1,0 +1,44 @@
+package org.mptcplab.stack.cc;
+
+/**
+ * A subflow's congestion controller. Windows are in bytes. The subflow calls these at the points
+ * RFC 5681 names; a coupled controller (LIA, OLIA, BALIA) also sees its sibling subflows through
+ * the {@link Coupling} it is given.
+ */
+public interface CongestionControl {
+    /** Name as used on the CLI and in the UI ("newreno", "lia", ...). */
+    String name();
+
+    long cwnd();
+
+    long ssthresh();
+
+    /** New data acknowledged outside recovery. */
+    void onAck(long nowNanos, long bytesAcked, long srttNanos, long bytesInFlight);
+
+    /** Entering fast recovery (three duplicate ACKs or SACK loss detection, RFC 5681 3.2 / RFC 6675). */
+    void onFastRetransmit(long bytesInFlight);
+
+    /** Leaving fast recovery once the recovery point is acknowledged (RFC 6582). */
+    void onRecoveryExit();
+
+    /** Retransmission timeout (RFC 5681 3.1: cwnd to one segment). */
+    void onTimeout(long bytesInFlight);
+
+    /** Sibling subflows, for coupled algorithms; uncoupled ones ignore it. */
+    interface Coupling {
+        /** Sum over the connection's active subflows of cwnd_i / srtt_i, and related aggregates. */
+        Iterable<? extends SubflowView> subflows();
+    }
+
+    /** What a coupled algorithm reads of a sibling subflow. */
+    interface SubflowView {
+        long cwnd();
+
+        long srttNanos();
+
+        int mss();
+
+        boolean activeForCoupling();
+    }
+}

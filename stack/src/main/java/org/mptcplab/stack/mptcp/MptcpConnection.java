@@ -1,0 +1,1292 @@
+package org.mptcplab.stack.mptcp;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.mptcplab.stack.crypto.MptcpCrypto;
+import org.mptcplab.stack.io.Endpoint;
+import org.mptcplab.stack.observe.Mib;
+import org.mptcplab.stack.observe.ProtocolEvent;
+import org.mptcplab.stack.wire.Bytes;
+import org.mptcplab.stack.wire.Checksums;
+import org.mptcplab.stack.wire.IpAddress;
+import org.mptcplab.stack.wire.MptcpOption;
+import org.mptcplab.stack.wire.SeqNum;
+import org.mptcplab.stack.wire.TcpHeader;
+import org.mptcplab.stack.wire.TcpOption;
+
+/**
+ * One MPTCP connection (RFC 8684): keys and tokens, the data-level send and receive buffers,
+ * the subflows, the scheduler's choice, data ACKs, DATA_FIN, address signals, fallback.
+ *
+ * <p>Data-level sequence numbers are absolute 64-bit values; the first data byte of each direction
+ * is IDSN + 1 (RFC 8684 3.1).
+ */
+public final class MptcpConnection {
+    final MptcpStack stack;
+    final boolean client;
+    final long localKey;
+    final int localToken;
+    final long localIdsn;
+    long remoteKey;
+    int remoteToken;
+    long remoteIdsn;
+    boolean remoteKeyKnown;
+    /** Whether either side asked for DSS checksums (RFC 8684 3.1: then both use them). */
+    boolean checksum;
+    /** Plain TCP on the first subflow for the rest of the connection (RFC 8684 3.7). */
+    boolean fallback;
+    String fallbackReason;
+    /** The peer has sent us a DSS: the MP_CAPABLE handshake is surely complete (RFC 8684 3.1). */
+    boolean peerDssSeen;
+    boolean established;
+    boolean closed;
+    String resetReason;
+
+    final List<Subflow> subflows = new ArrayList<>(4);
+    int nextSubflowId;
+    Subflow initialSubflow;
+
+    // ---- data level, send
+    final SendBuffer sendBuffer;
+    long sndNxt;
+    /** Highest DSN + 1 ever sent (a data ACK beyond it is invalid). */
+    long sndMax;
+    long dataUna;
+    long peerWindowEnd;
+    final ArrayDeque<long[]> reinjectQueue = new ArrayDeque<>();
+    long reinjectedBytes;
+    boolean appClosed;
+    boolean dataFinSent;
+    long dataFinDsn = -1;
+    boolean dataFinAcked;
+    long dataFinDeadline = Endpoint.NEVER;
+    int dataFinTries;
+    /** Fallback send mapping: dsn = base + (seq - seqBase). */
+    long fallbackDsnBase;
+    int fallbackSeqBase;
+
+    // ---- data level, receive
+    ReceiveBuffer receiveBuffer;
+    long peerDataFinDsn = -1;
+    boolean peerFinished;
+    long fallbackRcvDsnBase;
+    int fallbackRcvSeqBase;
+    boolean fallbackRcvBaseSet;
+
+    // ---- address signals (RFC 8684 3.4)
+    /** Peer addresses we know, by the peer's address id: id 0 is the initial one. */
+    final Map<Integer, IpAddress> remoteAddresses = new LinkedHashMap<>();
+    final Map<Integer, Integer> remotePorts = new LinkedHashMap<>();
+    /** Our announcements not yet echoed: address id -> transmissions so far. */
+    final Map<Integer, Integer> pendingAnnounce = new LinkedHashMap<>();
+    /** Announcements to put on the next ACK (first sending, or the retransmission timer fired). */
+    final ArrayDeque<Integer> announceNow = new ArrayDeque<>();
+    long announceDeadline = Endpoint.NEVER;
+    /** Echoes to send for the peer's announcements. */
+    final ArrayDeque<MptcpOption.AddAddr> pendingEcho = new ArrayDeque<>();
+    final ArrayDeque<Integer> pendingRemove = new ArrayDeque<>();
+    long pendingMpFail = -1;
+    boolean sendFastclose;
+    long rejoinDeadline = Endpoint.NEVER;
+    int rejoinBackoff;
+
+    MptcpSocket socket;
+    final long createdAt;
+
+    MptcpConnection(MptcpStack stack, boolean client, long localKey, long now) {
+        this.stack = stack;
+        this.client = client;
+        this.localKey = localKey;
+        this.localToken = MptcpCrypto.token(localKey);
+        this.localIdsn = MptcpCrypto.idsn(localKey);
+        this.sendBuffer = new SendBuffer(stack.config().sendBufferBytes(), localIdsn + 1);
+        this.sndNxt = localIdsn + 1;
+        this.sndMax = sndNxt;
+        this.dataUna = sndNxt;
+        this.peerWindowEnd = sndNxt + 65535;
+        this.checksum = stack.config().checksum();
+        this.createdAt = now;
+    }
+
+    public int localToken() {
+        return localToken;
+    }
+
+    public boolean isFallback() {
+        return fallback;
+    }
+
+    SendBuffer sendBuffer() {
+        return sendBuffer;
+    }
+
+    int receiveWindow() {
+        return receiveBuffer != null ? receiveBuffer.window() : stack.config().receiveBufferBytes();
+    }
+
+    private boolean mptcpOn() {
+        return stack.config().mptcp() && !fallback;
+    }
+
+    // =====================================================================================
+    // Handshakes
+
+    /** The MPTCP option of a SYN or SYN/ACK on {@code sf}. */
+    MptcpOption synOption(Subflow sf, boolean synAck) {
+        if (!stack.config().mptcp() || fallback) {
+            return null;
+        }
+        int flags = MptcpOption.MpCapable.FLAG_H | (checksum ? MptcpOption.MpCapable.FLAG_A : 0);
+        if (sf.initial) {
+            if (synAck) {
+                return MptcpOption.MpCapable.synAck(flags, localKey);
+            }
+            stack.observer().inc(Mib.MPCapableSYNTX);
+            return MptcpOption.MpCapable.syn(flags);
+        }
+        if (synAck) {
+            long hmac = MptcpCrypto.joinSynAckHmac(localKey, remoteKey, sf.localNonce, sf.remoteNonce);
+            return new MptcpOption.MpJoinSynAck(sf.localBackup, sf.localAddressId, hmac, sf.localNonce);
+        }
+        stack.observer().inc(Mib.MPJoinSynTx);
+        return new MptcpOption.MpJoinSyn(sf.localBackup, sf.localAddressId, remoteToken, sf.localNonce);
+    }
+
+    /** Client side: the SYN/ACK arrived on {@code sf}. Returns false when the subflow was reset. */
+    boolean onSynAckReceived(long now, Subflow sf, TcpHeader h) {
+        if (sf.initial) {
+            MptcpOption o = h.mptcp(MptcpOption.MP_CAPABLE);
+            if (!stack.config().mptcp() || !(o instanceof MptcpOption.MpCapable c) || !c.hasSenderKey()
+                    || c.version() != 1 || (c.flags() & MptcpOption.MpCapable.FLAG_H) == 0
+                    || (c.flags() & MptcpOption.MpCapable.FLAG_B) != 0) {
+                if (stack.config().mptcp()) {
+                    stack.observer().inc(Mib.MPCapableFallbackSYNACK);
+                }
+                startFallback(now, sf, "the SYN/ACK has no usable MP_CAPABLE");
+            } else {
+                stack.observer().inc(Mib.MPCapableSYNACKRX);
+                setRemoteKey(c.senderKey());
+                checksum |= c.checksumRequired();
+                stack.observer().event(now, ProtocolEvent.Kind.MP_CAPABLE, localToken, sf.id,
+                        "MP_CAPABLE established as client: local token " + hex(localToken) + ", remote token "
+                                + hex(remoteToken) + (checksum ? ", DSS checksums" : ""));
+            }
+            peerWindowEnd = dataUna + sf.sndWnd;
+            established = true;
+            stack.wake(this, MptcpSocket.WAKE_CONNECTED);
+            return true;
+        }
+        // MP_JOIN SYN/ACK: check the responder's HMAC (RFC 8684 3.2).
+        MptcpOption o = h.mptcp(MptcpOption.MP_JOIN);
+        if (!(o instanceof MptcpOption.MpJoinSynAck j)) {
+            sf.reset(now, "join: SYN/ACK without MP_JOIN", MptcpOption.MpTcpRst.MPTCP_ERROR);
+            return false;
+        }
+        stack.observer().inc(Mib.MPJoinSynAckRx);
+        if (j.backup()) {
+            stack.observer().inc(Mib.MPJoinSynAckBackupRx);
+        }
+        sf.remoteNonce = j.senderNonce();
+        long expected = MptcpCrypto.joinSynAckHmac(remoteKey, localKey, sf.remoteNonce, sf.localNonce);
+        if (expected != j.truncatedHmac()) {
+            stack.observer().inc(Mib.MPJoinSynAckHMacFailure);
+            sf.reset(now, "join: wrong HMAC in SYN/ACK", MptcpOption.MpTcpRst.MPTCP_ERROR);
+            return false;
+        }
+        sf.remoteAddressId = j.addressId();
+        sf.remoteBackup = j.backup();
+        sf.joinAckDeadline = now + sf.rto;
+        return true;
+    }
+
+    /** Server side: the third ACK arrived on {@code sf}. Returns false when the subflow was reset. */
+    boolean onThirdAckReceived(long now, Subflow sf, TcpHeader h, boolean hasData) {
+        if (sf.initial) {
+            if (!remoteKeyKnown && !fallback) {
+                MptcpOption o = h.mptcp(MptcpOption.MP_CAPABLE);
+                if (o instanceof MptcpOption.MpCapable c && c.hasReceiverKey()) {
+                    if (c.receiverKey() != localKey) {
+                        // The echoed key is not ours: not a handshake we can trust (RFC 8684 3.1).
+                        sf.reset(now, "MP_CAPABLE third ACK echoes a wrong key", MptcpOption.MpTcpRst.MPTCP_ERROR);
+                        return false;
+                    }
+                    stack.observer().inc(Mib.MPCapableACKRX);
+                    setRemoteKey(c.senderKey());
+                    checksum |= c.checksumRequired();
+                    stack.observer().event(now, ProtocolEvent.Kind.MP_CAPABLE, localToken, sf.id,
+                            "MP_CAPABLE established as server: local token " + hex(localToken) + ", remote token "
+                                    + hex(remoteToken) + (checksum ? ", DSS checksums" : ""));
+                } else {
+                    stack.observer().inc(Mib.MPCapableFallbackACK);
+                    startFallback(now, sf, "the third ACK has no MP_CAPABLE");
+                }
+            }
+            peerWindowEnd = dataUna + sf.sndWnd;
+            established = true;
+            stack.accepted(this);
+            pathManagerOnEstablished(now);
+            return true;
+        }
+        MptcpOption o = h.mptcp(MptcpOption.MP_JOIN);
+        if (!(o instanceof MptcpOption.MpJoinAck j)) {
+            sf.reset(now, "join: third ACK without MP_JOIN", MptcpOption.MpTcpRst.MPTCP_ERROR);
+            return false;
+        }
+        byte[] expected = MptcpCrypto.joinAckHmac(remoteKey, localKey, sf.remoteNonce, sf.localNonce);
+        if (!java.util.Arrays.equals(expected, j.hmac())) {
+            stack.observer().inc(Mib.MPJoinAckHMacFailure);
+            sf.reset(now, "join: wrong HMAC in third ACK", MptcpOption.MpTcpRst.MPTCP_ERROR);
+            return false;
+        }
+        stack.observer().inc(Mib.MPJoinAckRx);
+        sf.joinAcked = true;
+        sf.ackNow = true; // the fourth ACK tells the initiator the subflow is usable
+        return true;
+    }
+
+    void onSubflowEstablished(long now, Subflow sf) {
+        stack.observer().inc(Mib.MPCurrEstab);
+        sf.counted = true;
+        stack.observer().event(now, sf.initial ? ProtocolEvent.Kind.SUBFLOW_ESTABLISHED : ProtocolEvent.Kind.JOIN,
+                localToken, sf.id, (sf.initial ? "subflow " : "join ") + sf.local + ":" + sf.localPort + " -> "
+                        + sf.remote + ":" + sf.remotePort + (sf.isBackupInUse() ? " (backup)" : "")
+                        + " address ids " + sf.localAddressId + "/" + sf.remoteAddressId);
+        if (sf.initial && client) {
+            pathManagerOnEstablished(now);
+        }
+        if (!sf.initial) {
+            rejoinBackoff = 0;
+        }
+        push(now);
+    }
+
+    void onJoinAcked(long now, Subflow sf) {
+        push(now);
+    }
+
+    private void setRemoteKey(long key) {
+        remoteKey = key;
+        remoteKeyKnown = true;
+        remoteToken = MptcpCrypto.token(key);
+        remoteIdsn = MptcpCrypto.idsn(key);
+        receiveBuffer = new ReceiveBuffer(stack.config().receiveBufferBytes(), remoteIdsn + 1);
+    }
+
+    /** Plain TCP from here on, on {@code sf} (RFC 8684 3.7). */
+    private void startFallback(long now, Subflow sf, String why) {
+        if (fallback) {
+            return;
+        }
+        fallback = true;
+        fallbackReason = why;
+        stack.observer().inc(Mib.MPFallbackTokenInit);
+        if (receiveBuffer == null) {
+            // No peer key: the data level simply numbers the TCP bytes from 1.
+            remoteIdsn = 0;
+            receiveBuffer = new ReceiveBuffer(stack.config().receiveBufferBytes(), 1);
+        }
+        // Map the subflow's bytes onto data sequence numbers from where each direction stands.
+        fallbackDsnBase = sndNxt;
+        fallbackSeqBase = sf.sndNxt == sf.iss ? sf.iss + 1 : sf.sndNxt;
+        if (sf.state == SubflowState.SYN_SENT || sf.sndNxt == sf.iss + 1) {
+            fallbackSeqBase = sf.iss + 1;
+        }
+        stack.observer().event(now, ProtocolEvent.Kind.FALLBACK, localToken, sf.id, "fallback to TCP: " + why);
+    }
+
+    // =====================================================================================
+    // Options on received segments (after the TCP ACK was processed)
+
+    void onOptions(long now, Subflow sf, TcpHeader h, int payLen) {
+        if (!stack.config().mptcp()) {
+            return;
+        }
+        boolean anyMptcp = false;
+        for (TcpOption o : h.options()) {
+            if (!(o instanceof MptcpOption m)) {
+                continue;
+            }
+            anyMptcp = true;
+            if (m instanceof MptcpOption.Dss d) {
+                peerDssSeen = true;
+                if (d.hasDataAck() && !fallback) {
+                    onDataAck(now, sf, d, h);
+                }
+                if (d.isInfiniteMapping() && !fallback) {
+                    stack.observer().inc(Mib.InfiniteMapRx);
+                }
+            } else if (m instanceof MptcpOption.AddAddr a) {
+                onAddAddr(now, sf, a);
+            } else if (m instanceof MptcpOption.RemoveAddr r) {
+                onRemoveAddr(now, r);
+            } else if (m instanceof MptcpOption.MpPrio p) {
+                stack.observer().inc(Mib.MPPrioRx);
+                sf.remoteBackup = p.backup();
+                stack.observer().event(now, ProtocolEvent.Kind.MP_PRIO, localToken, sf.id,
+                        "peer set subflow " + sf.id + (p.backup() ? " to backup" : " to regular"));
+            } else if (m instanceof MptcpOption.MpFail f) {
+                stack.observer().inc(Mib.MPFailRx);
+                stack.observer().event(now, ProtocolEvent.Kind.MP_FAIL, localToken, sf.id,
+                        "peer reports a checksum failure at DSN " + Long.toUnsignedString(f.dataSequenceNumber()));
+            } else if (m instanceof MptcpOption.MpFastclose fc) {
+                if (fc.receiverKey() != localKey) {
+                    stack.observer().inc(Mib.MPFastcloseBadKey);
+                    continue; // RFC 8684 3.5: the key must be ours
+                }
+                stack.observer().inc(Mib.MPFastcloseRx);
+                stack.observer().event(now, ProtocolEvent.Kind.FASTCLOSE, localToken, sf.id, "MP_FASTCLOSE from peer");
+                abortAll(now, "fast close by peer (MP_FASTCLOSE)", false);
+                return;
+            }
+        }
+        // RFC 8684 3.7: a peer that ACKs our data with no MPTCP option at all before any DSS has
+        // been seen is behind a middlebox that strips options: fall back.
+        if (!anyMptcp && !fallback && !peerDssSeen && sf.initial && subflows.size() == 1 && remoteKeyKnown
+                && SeqNum.after(h.acknowledgmentNumber(), sf.iss + 1)) {
+            startFallback(now, sf, "the peer acknowledges data without any MPTCP option");
+        }
+        if (fallback && sf == initialSubflow) {
+            onFallbackAck(now, sf);
+        }
+    }
+
+    private void onDataAck(long now, Subflow sf, MptcpOption.Dss d, TcpHeader h) {
+        long ack = d.dataAckIs64() ? d.dataAck() : SeqNum.widen(dataUna, d.dataAck());
+        if (SeqNum.before64(sndMax, ack)) {
+            stack.observer().inc(Mib.DataAckInvalid); // ACK of data never sent (RFC 8684 3.3.2)
+            return;
+        }
+        if (SeqNum.before64(ack, dataUna)) {
+            return; // old
+        }
+        // The receive window is relative to the data ACK (RFC 8684 3.3.4).
+        long end = ack + ((long) h.window() << sf.sndWscale);
+        if (SeqNum.before64(peerWindowEnd, end)) {
+            peerWindowEnd = end;
+        }
+        if (ack != dataUna) {
+            dataUna = ack;
+            if (dataFinSent && !dataFinAcked && SeqNum.before64(dataFinDsn, ack)) {
+                dataFinAcked = true;
+                dataFinDeadline = Endpoint.NEVER;
+                maybeFinish(now);
+            }
+            releaseSendBuffer();
+            stack.wake(this, MptcpSocket.WAKE_WRITABLE);
+        }
+    }
+
+    private void onFallbackAck(long now, Subflow sf) {
+        long acked = fallbackDsnBase + ((sf.sndUna - fallbackSeqBase) & 0xffffffffL);
+        if (sf.finSent && sf.sndUna == sf.sndNxt) {
+            acked--; // our FIN is not data
+        }
+        if (SeqNum.before64(dataUna, acked) && !SeqNum.before64(sndMax, acked)) {
+            dataUna = acked;
+            releaseSendBuffer();
+            stack.wake(this, MptcpSocket.WAKE_WRITABLE);
+        }
+        peerWindowEnd = dataUna + sf.sndWnd;
+    }
+
+    /** Frees send-buffer bytes no subflow can still need (data-ACKed and TCP-ACKed everywhere). */
+    void releaseSendBuffer() {
+        long upTo = dataUna;
+        for (Subflow s : subflows) {
+            for (Unit u : s.units) {
+                if (!u.fin) {
+                    if (SeqNum.before64(u.dsn, upTo)) {
+                        upTo = u.dsn;
+                    }
+                    break;
+                }
+            }
+        }
+        sendBuffer.release(upTo);
+    }
+
+    void onSubflowAcked(long now, Subflow sf) {
+        if (fallback) {
+            onFallbackAck(now, sf);
+        }
+        releaseSendBuffer();
+    }
+
+    // ---- addresses
+
+    private void onAddAddr(long now, Subflow sf, MptcpOption.AddAddr a) {
+        if (a.echo()) {
+            stack.observer().inc(Mib.EchoAdd);
+            if (pendingAnnounce.remove(a.addressId()) != null) {
+                announceNow.remove(a.addressId());
+                if (pendingAnnounce.isEmpty()) {
+                    announceDeadline = Endpoint.NEVER;
+                }
+            }
+            return;
+        }
+        if (!remoteKeyKnown) {
+            return;
+        }
+        long expected = MptcpCrypto.addAddrHmac(remoteKey, localKey, a.addressId(), a.address().toBytes(), a.port());
+        if (!a.hasHmac() || expected != a.hmac()) {
+            stack.observer().inc(Mib.AddAddrDrop); // a bad HMAC is ignored silently (RFC 8684 3.4.1)
+            return;
+        }
+        stack.observer().inc(Mib.AddAddr);
+        if (a.address().equals(remoteAddresses.get(a.addressId()))) {
+            // A retransmission (our echo was lost): echo again, nothing new to join.
+            pendingEcho.add(MptcpOption.AddAddr.echo(a.addressId(), a.address(), a.port()));
+            sf.ackNow = true;
+            return;
+        }
+        remoteAddresses.put(a.addressId(), a.address());
+        remotePorts.put(a.addressId(), a.hasPort() ? a.port() : initialSubflow.remotePort);
+        stack.observer().event(now, ProtocolEvent.Kind.ADD_ADDR, localToken, sf.id,
+                "peer announced address id " + a.addressId() + " " + a.address() + (a.hasPort() ? ":" + a.port() : ""));
+        pendingEcho.add(MptcpOption.AddAddr.echo(a.addressId(), a.address(), a.port()));
+        sf.ackNow = true;
+        pathManagerJoin(now);
+    }
+
+    private void onRemoveAddr(long now, MptcpOption.RemoveAddr r) {
+        for (int id : r.addressIds()) {
+            stack.observer().inc(Mib.RmAddr);
+            remoteAddresses.remove(id);
+            stack.observer().event(now, ProtocolEvent.Kind.REMOVE_ADDR, localToken, -1, "peer removed address id " + id);
+            for (Subflow s : new ArrayList<>(subflows)) {
+                if (s.remoteAddressId == id && s.state != SubflowState.CLOSED && !s.initial
+                        || s.remoteAddressId == id && subflows.size() > 1) {
+                    stack.observer().inc(Mib.RmSubflow);
+                    s.close(now);
+                    reinjectFrom(now, s);
+                }
+            }
+        }
+    }
+
+    // =====================================================================================
+    // Receiving data (RFC 8684 3.3.1: mappings)
+
+    /**
+     * In-order subflow data. {@code seq} is the segment's first byte; bytes before the subflow's
+     * rcvNxt are already delivered. Returns false when the subflow was reset.
+     */
+    boolean onSubflowData(long now, Subflow sf, int seq, byte[] b, int off, int len, MptcpOption.Dss dss,
+                          MptcpOption.MpCapable mpc) {
+        int skip = sf.rcvNxt - seq;
+        int n = len - skip;
+        int relStart = sf.rcvNxt - sf.irs; // relative subflow sequence number of the first new byte
+        if (receiveBuffer == null) {
+            // Data before we know the peer's key (no MP_CAPABLE seen on it): plain TCP.
+            startFallback(now, sf, "data before the MP_CAPABLE handshake completed");
+        }
+        if (fallback || sf.mapInfinite) {
+            if (sf != initialSubflow && !sf.mapInfinite) {
+                sf.reset(now, "data on a second subflow after fallback", MptcpOption.MpTcpRst.MPTCP_ERROR);
+                return false;
+            }
+            if (!fallbackRcvBaseSet) {
+                fallbackRcvBaseSet = true;
+                fallbackRcvDsnBase = receiveBuffer.next();
+                fallbackRcvSeqBase = relStart;
+            }
+            if (n > 0) {
+                long dsn = fallbackRcvDsnBase + (relStart - fallbackRcvSeqBase);
+                deliver(now, dsn, b, off + skip, n);
+            }
+            return true;
+        }
+        // A new mapping on this segment?
+        boolean haveMap = false;
+        long mDsn = 0;
+        int mSsn = 0;
+        int mLen = 0;
+        int mCsum = -1;
+        boolean mFin = false;
+        if (dss != null && dss.hasMapping()) {
+            haveMap = true;
+            mDsn = dss.dsnIs64() ? dss.dataSequenceNumber() : SeqNum.widen(receiveBuffer.next(), dss.dataSequenceNumber());
+            mSsn = dss.subflowSequenceNumber();
+            mLen = dss.dataLevelLength();
+            mCsum = dss.checksum();
+            mFin = dss.dataFin();
+            if (dss.isInfiniteMapping()) {
+                stack.observer().inc(Mib.InfiniteMapRx);
+                sf.mapInfinite = true;
+                fallback = true;
+                fallbackRcvBaseSet = true;
+                fallbackRcvDsnBase = mDsn;
+                fallbackRcvSeqBase = mSsn == 0 ? relStart : mSsn;
+                stack.observer().event(now, ProtocolEvent.Kind.INFINITE_MAPPING, localToken, sf.id,
+                        "peer sent the infinite mapping at DSN " + Long.toUnsignedString(mDsn));
+                return onSubflowData(now, sf, seq, b, off, len, null, null);
+            }
+        } else if (mpc != null && mpc.hasDataLevelLength() && sf.initial) {
+            // First data in the MP_CAPABLE form: DSN IDSN+1 at subflow sequence 1 (RFC 8684 3.1).
+            haveMap = true;
+            mDsn = remoteIdsn + 1;
+            mSsn = 1;
+            mLen = mpc.dataLevelLength();
+            mCsum = mpc.checksum();
+        }
+        if (haveMap && mFin && mSsn == 0 && n <= 0) {
+            // A bare DATA_FIN (RFC 8684 3.3.3): data-level length 1, no payload.
+            onPeerDataFin(now, mDsn + mLen - 1);
+            return true;
+        }
+        if (n <= 0) {
+            return true;
+        }
+        if (haveMap) {
+            int dataLen = mLen - (mFin ? 1 : 0);
+            if (checksum && mCsum < 0) {
+                stack.observer().inc(Mib.DSSNoMatchTCP);
+                sf.reset(now, "mapping without the negotiated DSS checksum", MptcpOption.MpTcpRst.MPTCP_ERROR);
+                return false;
+            }
+            boolean same = sf.mapValid && sf.mapDsn == mDsn && sf.mapSsn == mSsn && sf.mapLen == dataLen;
+            if (sf.mapValid && !same && SeqNum.before(relStart, sf.mapSsn + sf.mapLen)
+                    && SeqNum.beforeOrEqual(sf.mapSsn, relStart)) {
+                // A different mapping for bytes the current one still covers (Linux: DSSNotMatching).
+                stack.observer().inc(Mib.DSSNotMatching);
+                sf.reset(now, "mapping does not match the previous one", MptcpOption.MpTcpRst.MPTCP_ERROR);
+                return false;
+            }
+            if (!same) {
+                int segRel = seq - sf.irs;
+                if (!(SeqNum.beforeOrEqual(mSsn, segRel) && SeqNum.before(segRel, mSsn + Math.max(dataLen, 1)))) {
+                    // The mapping does not cover this segment's data (RFC 8684 3.3.1): reset the subflow.
+                    stack.observer().inc(Mib.DSSNoMatchTCP);
+                    sf.reset(now, "mapping (subflow seq " + Integer.toUnsignedString(mSsn) + ", length " + dataLen
+                            + ") does not cover the segment at " + Integer.toUnsignedString(segRel),
+                            MptcpOption.MpTcpRst.MPTCP_ERROR);
+                    return false;
+                }
+                sf.mapValid = true;
+                sf.mapDsn = mDsn;
+                sf.mapSsn = mSsn;
+                sf.mapLen = dataLen;
+                sf.mapChecksum = mCsum;
+                sf.mapDataFin = mFin;
+                sf.mapFill = 0;
+                sf.mapBuf = checksum ? new byte[dataLen] : null;
+            }
+        }
+        if (!sf.mapValid) {
+            if (!peerDssSeen && sf.initial && subflows.size() <= 1) {
+                // Options stripped from data before any DSS was seen: fall back (RFC 8684 3.7).
+                startFallback(now, sf, "data arrived without a mapping before the first data ACK");
+                stack.observer().inc(Mib.MPCapableFallbackACK);
+                return onSubflowData(now, sf, seq, b, off, len, null, null);
+            }
+            stack.observer().inc(Mib.DSSNoMatchTCP);
+            sf.reset(now, "data without a mapping", MptcpOption.MpTcpRst.MPTCP_ERROR);
+            return false;
+        }
+        // Deliver the part of [relStart, relStart+n) that the mapping covers.
+        int offsetInMap = relStart - sf.mapSsn;
+        int covered = Math.min(n, sf.mapLen - offsetInMap);
+        if (offsetInMap < 0 || covered <= 0) {
+            stack.observer().inc(Mib.DSSNoMatchTCP);
+            sf.reset(now, "data beyond its mapping", MptcpOption.MpTcpRst.MPTCP_ERROR);
+            return false;
+        }
+        if (checksum) {
+            System.arraycopy(b, off + skip, sf.mapBuf, offsetInMap, covered);
+            sf.mapFill = offsetInMap + covered;
+            if (sf.mapFill == sf.mapLen) {
+                int ck = Checksums.dss(sf.mapDsn, sf.mapSsn, sf.mapLen + (sf.mapDataFin ? 1 : 0), sf.mapChecksum,
+                        sf.mapBuf, 0, sf.mapLen);
+                if (ck != 0) {
+                    return onChecksumFailure(now, sf);
+                }
+                deliver(now, sf.mapDsn, sf.mapBuf, 0, sf.mapLen);
+                finishMapping(now, sf);
+            }
+        } else {
+            deliver(now, sf.mapDsn + offsetInMap, b, off + skip, covered);
+            if (offsetInMap + covered == sf.mapLen) {
+                finishMapping(now, sf);
+            }
+        }
+        if (covered < n) {
+            // The rest of the segment belongs to the next mapping, which must be on it (it is not).
+            stack.observer().inc(Mib.DSSNoMatchTCP);
+            sf.reset(now, "segment runs past its mapping", MptcpOption.MpTcpRst.MPTCP_ERROR);
+            return false;
+        }
+        return true;
+    }
+
+    private void finishMapping(long now, Subflow sf) {
+        sf.mapValid = false;
+        sf.mapBuf = null;
+        if (sf.mapDataFin) {
+            onPeerDataFin(now, sf.mapDsn + sf.mapLen);
+        }
+    }
+
+    /** DSS checksum failure (RFC 8684 3.7). */
+    private boolean onChecksumFailure(long now, Subflow sf) {
+        stack.observer().inc(Mib.DataCsumErr);
+        pendingMpFail = sf.mapDsn;
+        stack.observer().inc(Mib.MPFailTx);
+        stack.observer().event(now, ProtocolEvent.Kind.MP_FAIL, localToken, sf.id,
+                "DSS checksum failure at DSN " + Long.toUnsignedString(sf.mapDsn) + ": MP_FAIL sent");
+        if (subflows.size() > 1) {
+            // Several subflows: MP_FAIL, then reset the bad subflow; its data comes again elsewhere.
+            stack.observer().inc(Mib.DSSCorruptionReset);
+            sf.sendAck(now);
+            pendingMpFail = -1;
+            sf.reset(now, "DSS checksum failure", MptcpOption.MpTcpRst.MIDDLEBOX_INTERFERENCE);
+            return false;
+        }
+        // The only subflow: the data cannot be trusted and cannot be asked for again at the data
+        // level, so the connection ends with a clear reason rather than deliver corrupt bytes.
+        stack.observer().inc(Mib.DSSCorruptionFallback);
+        sf.sendAck(now);
+        pendingMpFail = -1;
+        abortAll(now, "DSS checksum failure on the only subflow (MP_FAIL sent): data was modified in the network", true);
+        return false;
+    }
+
+    private void deliver(long now, long dsn, byte[] b, int off, int len) {
+        int before = receiveBuffer.outOfOrderSegments();
+        long dupBefore = receiveBuffer.duplicateBytes();
+        int n = receiveBuffer.receive(dsn, b, off, len);
+        if (receiveBuffer.duplicateBytes() > dupBefore) {
+            stack.observer().inc(Mib.DuplicateData);
+        }
+        if (n > 0) {
+            checkPeerDataFin(now);
+            stack.wake(this, MptcpSocket.WAKE_READABLE);
+        } else if (receiveBuffer.outOfOrderSegments() > before) {
+            stack.observer().inc(Mib.OFOQueueTail);
+        }
+    }
+
+    private void onPeerDataFin(long now, long finDsn) {
+        if (peerDataFinDsn < 0) {
+            peerDataFinDsn = finDsn;
+            stack.observer().event(now, ProtocolEvent.Kind.DATA_FIN, localToken, -1,
+                    "DATA_FIN from peer at DSN " + Long.toUnsignedString(finDsn));
+        }
+        checkPeerDataFin(now);
+        for (Subflow s : subflows) {
+            s.ackNow = true;
+        }
+    }
+
+    private void checkPeerDataFin(long now) {
+        if (peerDataFinDsn >= 0 && !peerFinished && receiveBuffer.next() == peerDataFinDsn) {
+            receiveBuffer.advance(1);
+            peerFinished = true;
+            stack.wake(this, MptcpSocket.WAKE_READABLE);
+            maybeFinish(now);
+        }
+    }
+
+    void onSubflowFin(long now, Subflow sf) {
+        if (fallback && sf == initialSubflow) {
+            // Plain TCP: the FIN is the end of the peer's stream.
+            peerFinished = true;
+            stack.wake(this, MptcpSocket.WAKE_READABLE);
+            maybeFinish(now);
+            return;
+        }
+        if (!finishing()) {
+            // The peer closes just this subflow (RFC 8684 3.3.3): close ours, move its data.
+            sf.close(now);
+            reinjectFrom(now, sf);
+        }
+    }
+
+    private boolean finishing() {
+        return peerFinished && (dataFinAcked || fallback);
+    }
+
+    // =====================================================================================
+    // Sending data
+
+    /** Options for a data segment (or our FIN) on {@code sf}. */
+    void addDataOptions(Subflow sf, Unit u, List<TcpOption> opts) {
+        if (!mptcpOn()) {
+            return;
+        }
+        long dack = receiveBuffer != null ? receiveBuffer.next() : 0;
+        if (u.fin) {
+            if (receiveBuffer != null && remoteKeyKnown) {
+                opts.add(MptcpOption.Dss.ack(dack));
+            }
+            return;
+        }
+        int ck = -1;
+        int ssn = sf.rel(u.seq);
+        if (checksum) {
+            byte[] tmp = new byte[u.len];
+            sendBuffer.read(u.dsn, tmp, 0, u.len);
+            ck = Checksums.dss(u.dsn, ssn, u.len, 0, tmp, 0, u.len);
+        }
+        if (u.mpCapableData && !peerDssSeen) {
+            int flags = MptcpOption.MpCapable.FLAG_H | (checksum ? MptcpOption.MpCapable.FLAG_A : 0);
+            opts.add(MptcpOption.MpCapable.ackWithData(flags, localKey, remoteKey, u.len, ck));
+            return;
+        }
+        opts.add(MptcpOption.Dss.mapping(dack, u.dsn, ssn, u.len, ck, false));
+    }
+
+    /** Options for a pure ACK on {@code sf}: the handshake's, the data ACK, pending signals. */
+    void addAckOptions(long now, Subflow sf, List<TcpOption> opts) {
+        if (!mptcpOn() || !remoteKeyKnown) {
+            return;
+        }
+        int used = 0;
+        for (TcpOption o : opts) {
+            used += o.length();
+        }
+        int flags = MptcpOption.MpCapable.FLAG_H | (checksum ? MptcpOption.MpCapable.FLAG_A : 0);
+        MptcpOption main;
+        if (sf.initial && client && !peerDssSeen) {
+            // Until the peer's first DSS, our ACKs repeat the keys (RFC 8684 3.1).
+            main = MptcpOption.MpCapable.ack(flags, localKey, remoteKey);
+        } else if (!sf.initial && sf.activeOpen && !sf.joinAcked) {
+            main = new MptcpOption.MpJoinAck(MptcpCrypto.joinAckHmac(localKey, remoteKey, sf.localNonce, sf.remoteNonce));
+        } else if (dataFinSent && !dataFinAcked && sf == dataFinSubflow()) {
+            int ck = checksum ? Checksums.dss(dataFinDsn, 0, 1, 0, new byte[0], 0, 0) : -1;
+            main = MptcpOption.Dss.mapping(receiveBuffer.next(), dataFinDsn, 0, 1, ck, true);
+        } else {
+            main = MptcpOption.Dss.ack(receiveBuffer.next());
+        }
+        List<MptcpOption> signals = new ArrayList<>(2);
+        if (pendingMpFail >= 0) {
+            signals.add(new MptcpOption.MpFail(pendingMpFail));
+        }
+        if (sendFastclose) {
+            signals.add(new MptcpOption.MpFastclose(remoteKey));
+        }
+        if (!pendingEcho.isEmpty()) {
+            signals.add(pendingEcho.peekFirst());
+        } else if (!announceNow.isEmpty()) {
+            int id = announceNow.peekFirst();
+            IpAddress a = stack.addressById(id);
+            if (a != null) {
+                signals.add(MptcpOption.AddAddr.announce(id, a, -1,
+                        MptcpCrypto.addAddrHmac(localKey, remoteKey, id, a.toBytes(), -1)));
+            }
+        }
+        if (!pendingRemove.isEmpty()) {
+            signals.add(new MptcpOption.RemoveAddr(List.copyOf(pendingRemove)));
+        }
+        if (sf.sendMpPrio) {
+            signals.add(MptcpOption.MpPrio.of(sf.localBackup));
+        }
+        int room = 40 - used;
+        List<MptcpOption> chosen = new ArrayList<>(3);
+        int need = main.length();
+        for (MptcpOption s : signals) {
+            need += s.length();
+        }
+        if (need <= room) {
+            chosen.add(main);
+            chosen.addAll(signals);
+        } else {
+            // Signals first; the data ACK goes again on the next segment (Linux does the same).
+            int left = room;
+            for (MptcpOption s : signals) {
+                if (s.length() <= left) {
+                    chosen.add(s);
+                    left -= s.length();
+                }
+            }
+            if (main.length() <= left) {
+                chosen.add(0, main);
+            }
+        }
+        for (MptcpOption o : chosen) {
+            opts.add(o);
+            if (o instanceof MptcpOption.AddAddr a) {
+                if (a.echo()) {
+                    pendingEcho.pollFirst();
+                    stack.observer().inc(Mib.EchoAddTx);
+                } else {
+                    stack.observer().inc(Mib.AddAddrTx);
+                    announceNow.pollFirst();
+                    pendingAnnounce.merge(a.addressId(), 1, Integer::sum);
+                    if (announceDeadline == Endpoint.NEVER) {
+                        announceDeadline = now + 2 * Math.max(sf.rto, 200_000_000L);
+                    }
+                }
+            } else if (o instanceof MptcpOption.RemoveAddr r) {
+                stack.observer().add(Mib.RmAddrTx, r.addressIds().size());
+                pendingRemove.clear();
+            } else if (o instanceof MptcpOption.MpPrio) {
+                stack.observer().inc(Mib.MPPrioTx);
+                sf.sendMpPrio = false;
+            } else if (o instanceof MptcpOption.MpFastclose) {
+                stack.observer().inc(Mib.MPFastcloseTx);
+            }
+        }
+    }
+
+    private Subflow dataFinSubflow() {
+        for (Subflow s : subflows) {
+            if (s.state.synchronizedState() && s.state != SubflowState.TIME_WAIT) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /** Application data waiting or a window to honour: send what the scheduler allows. */
+    void push(long now) {
+        if (closed || !established) {
+            return;
+        }
+        if (fallback) {
+            pushFallback(now);
+            return;
+        }
+        if (!remoteKeyKnown) {
+            return;
+        }
+        int guard = 0;
+        while (guard++ < 100_000) {
+            long dsn;
+            int len;
+            boolean reinj = false;
+            while (!reinjectQueue.isEmpty() && !SeqNum.before64(dataUna, reinjectQueue.peekFirst()[1])) {
+                reinjectQueue.pollFirst();
+            }
+            if (!reinjectQueue.isEmpty()) {
+                long[] r = reinjectQueue.peekFirst();
+                dsn = Math.max(r[0], dataUna);
+                len = (int) Math.min(r[1] - dsn, Integer.MAX_VALUE);
+                reinj = true;
+            } else {
+                long limit = Math.min(sendBuffer.end(), peerWindowEnd);
+                if (!SeqNum.before64(sndNxt, limit)) {
+                    break;
+                }
+                dsn = sndNxt;
+                len = (int) Math.min(limit - sndNxt, Integer.MAX_VALUE);
+            }
+            Subflow sf = stack.scheduler().pick(this, Math.min(len, 1460));
+            if (sf == null) {
+                break;
+            }
+            int n = (int) Math.min(len, Math.min(sf.mss, Math.max(1, Math.min(sf.cwndLeft(), sf.sendWindowLeft()))));
+            if (n <= 0) {
+                break;
+            }
+            boolean mpcData = sf.initial && client && !peerDssSeen && sf.rel(sf.sndNxt) == 1;
+            sf.sendNew(now, dsn, n, reinj, mpcData);
+            if (reinj) {
+                long[] r = reinjectQueue.peekFirst();
+                r[0] = dsn + n;
+                if (r[0] >= r[1]) {
+                    reinjectQueue.pollFirst();
+                }
+                reinjectedBytes += n;
+                stack.observer().inc(Mib.MPTCPRetrans);
+            } else {
+                sndNxt += n;
+                if (SeqNum.before64(sndMax, sndNxt)) {
+                    sndMax = sndNxt;
+                }
+            }
+        }
+        maybeSendDataFin(now);
+        if (SeqNum.before64(sndNxt, sendBuffer.end()) && !SeqNum.before64(sndNxt, peerWindowEnd)) {
+            // Data waits on a closed window: keep probing until it opens (RFC 9293 3.8.6.1).
+            boolean inFlight = false;
+            for (Subflow s : subflows) {
+                inFlight |= !s.units.isEmpty();
+            }
+            if (!inFlight && !subflows.isEmpty()) {
+                Subflow s = stack.scheduler().pick(this, 1);
+                (s != null ? s : subflows.get(0)).startPersistIfNeeded(now);
+            }
+        }
+    }
+
+    private void pushFallback(long now) {
+        Subflow sf = initialSubflow;
+        if (sf == null || !sf.canSendData()) {
+            return;
+        }
+        while (true) {
+            long limit = Math.min(sendBuffer.end(), dataUna + sf.sndWnd);
+            long avail = limit - sndNxt;
+            if (avail <= 0) {
+                break;
+            }
+            long room = Math.min(sf.cwndLeft(), sf.sendWindowLeft());
+            int n = (int) Math.min(avail, Math.min(sf.mss, room));
+            if (n <= 0) {
+                break;
+            }
+            sf.sendNew(now, sndNxt, n, false, false);
+            sndNxt += n;
+            sndMax = Math.max(sndMax, sndNxt);
+        }
+        if (appClosed && sndNxt == sendBuffer.end() && !sf.finQueued) {
+            sf.close(now);
+        }
+        if (sndNxt < sendBuffer.end() && sf.sndWnd == 0 && sf.units.isEmpty()) {
+            sf.startPersistIfNeeded(now);
+        }
+    }
+
+    private void maybeSendDataFin(long now) {
+        if (!appClosed || dataFinSent || sndNxt != sendBuffer.end() || !reinjectQueue.isEmpty()) {
+            return;
+        }
+        Subflow sf = dataFinSubflow();
+        if (sf == null) {
+            return;
+        }
+        dataFinSent = true;
+        dataFinDsn = sndNxt;
+        sndMax = sndNxt + 1;
+        stack.observer().event(now, ProtocolEvent.Kind.DATA_FIN, localToken, sf.id,
+                "DATA_FIN sent at DSN " + Long.toUnsignedString(dataFinDsn));
+        sf.sendAck(now);
+        dataFinDeadline = now + 2 * Math.max(sf.rto, 200_000_000L);
+    }
+
+    // =====================================================================================
+    // Subflow failures and reinjection
+
+    /** Queues the not yet data-ACKed data of {@code sf} for another subflow (Linux MPTCPRetrans). */
+    void reinjectFrom(long now, Subflow sf) {
+        long bytes = 0;
+        for (Unit u : sf.units) {
+            if (u.fin || u.reinjectedElsewhere || u.len == 0) {
+                continue;
+            }
+            if (SeqNum.before64(u.dsn + u.len, dataUna) || u.dsn + u.len == dataUna) {
+                continue;
+            }
+            u.reinjectedElsewhere = true;
+            addReinject(u.dsn, u.dsn + u.len);
+            bytes += u.len;
+        }
+        if (bytes > 0) {
+            stack.observer().event(now, ProtocolEvent.Kind.REINJECTION, localToken, sf.id,
+                    "reinjecting " + bytes + " bytes from subflow " + sf.id);
+        }
+    }
+
+    private void addReinject(long from, long to) {
+        long[] last = reinjectQueue.peekLast();
+        if (last != null && last[1] == from) {
+            last[1] = to;
+        } else {
+            reinjectQueue.addLast(new long[] {from, to});
+        }
+    }
+
+    void onSubflowTimeout(long now, Subflow sf) {
+        // A stalled subflow's data goes out on another one too (Linux reinjects on RTO).
+        boolean other = false;
+        for (Subflow s : subflows) {
+            other |= s != sf && s.canSendData();
+        }
+        if (other && !fallback) {
+            reinjectFrom(now, sf);
+            push(now);
+        }
+    }
+
+    void onSubflowClosing(long now, Subflow sf) {
+        maybeFinish(now);
+    }
+
+    void onSubflowClosed(long now, Subflow sf, String why, boolean abnormal) {
+        subflows.remove(sf);
+        if (sf.counted) {
+            sf.counted = false;
+            stack.observer().add(Mib.MPCurrEstab, -1);
+        }
+        stack.observer().event(now, abnormal ? ProtocolEvent.Kind.SUBFLOW_RESET : ProtocolEvent.Kind.SUBFLOW_CLOSED,
+                localToken, sf.id, "subflow " + sf.id + " closed: " + why);
+        if (!fallback) {
+            reinjectFrom(now, sf);
+        }
+        releaseSendBuffer();
+        if (closed) {
+            return;
+        }
+        if (subflows.isEmpty()) {
+            if (finishing() || (fallback && peerFinished && appClosed)) {
+                closeConnection(now, null);
+            } else {
+                closeConnection(now, fallback || !abnormal ? why : "all subflows failed: last one " + why);
+            }
+            return;
+        }
+        if (fallback && sf == initialSubflow) {
+            closeConnection(now, "the fallback subflow closed: " + why);
+            return;
+        }
+        if (abnormal && stack.config().fullMesh() && client) {
+            // Full mesh keeps trying to get its paths back (path flaps), with backoff.
+            rejoinBackoff = Math.min(rejoinBackoff + 1, 5);
+            rejoinDeadline = now + (500_000_000L << (rejoinBackoff - 1));
+        }
+        push(now);
+    }
+
+    /** Everything done both ways: close the subflows (FIN). */
+    private void maybeFinish(long now) {
+        if (fallback) {
+            if (appClosed && peerFinished && !closed && initialSubflow != null && initialSubflow.finSent) {
+                closeConnection(now, null);
+            }
+            return;
+        }
+        if (dataFinAcked && peerFinished && !closed) {
+            // Both DATA_FINs are acknowledged: the connection is over (RFC 8684 3.3.3); the
+            // subflows close with FIN and linger in the stack until TCP is done with them.
+            for (Subflow s : new ArrayList<>(subflows)) {
+                s.ackNow = true;
+                s.sendAckIfNeeded(now);
+                s.close(now);
+            }
+            closeConnection(now, null);
+        }
+    }
+
+    void closeConnection(long now, String reason) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        resetReason = reason;
+        stack.observer().event(now, reason == null ? ProtocolEvent.Kind.CONNECTION_CLOSED : ProtocolEvent.Kind.CONNECTION_RESET,
+                localToken, -1, reason == null ? "connection closed" : "connection reset: " + reason);
+        stack.connectionClosed(this);
+        stack.wake(this, MptcpSocket.WAKE_CLOSED);
+    }
+
+    /** MP_FASTCLOSE (RFC 8684 3.5): tell the peer on one subflow, reset the rest, end now. */
+    void fastClose(long now) {
+        if (closed) {
+            return;
+        }
+        if (fallback || !remoteKeyKnown) {
+            abortAll(now, "aborted", true);
+            return;
+        }
+        Subflow first = null;
+        for (Subflow s : subflows) {
+            if (s.state.synchronizedState()) {
+                first = s;
+                break;
+            }
+        }
+        if (first != null) {
+            sendFastclose = true;
+            first.sendAck(now);
+            sendFastclose = false;
+        }
+        stack.observer().event(now, ProtocolEvent.Kind.FASTCLOSE, localToken, -1, "MP_FASTCLOSE sent");
+        abortAll(now, "fast close (MP_FASTCLOSE sent)", true);
+    }
+
+    /** Resets every subflow and ends the connection. */
+    void abortAll(long now, String reason, boolean sendRst) {
+        closed = true; // no reinjection, no rejoin while tearing down
+        for (Subflow s : new ArrayList<>(subflows)) {
+            if (sendRst) {
+                s.reset(now, reason, MptcpOption.MpTcpRst.UNSPECIFIED);
+            } else {
+                s.close(now, reason, true);
+            }
+        }
+        closed = false;
+        closeConnection(now, reason);
+    }
+
+    // =====================================================================================
+    // Path manager (minimal full mesh; the policies issue adds more)
+
+    private void pathManagerOnEstablished(long now) {
+        if (!stack.config().fullMesh() || fallback || !remoteKeyKnown) {
+            return;
+        }
+        if (client) {
+            pathManagerJoin(now);
+        } else {
+            // Server: announce every other address (RFC 8684 3.4.1), retransmitted until echoed.
+            for (int id : stack.addressIds()) {
+                IpAddress a = stack.addressById(id);
+                if (!a.equals(initialSubflow.local) && a.byteLength() == initialSubflow.local.byteLength()) {
+                    pendingAnnounce.put(id, 0);
+                    announceNow.add(id);
+                }
+            }
+            if (!announceNow.isEmpty()) {
+                initialSubflow.ackNow = true;
+            }
+        }
+    }
+
+    /** Client: open a subflow for each (local interface, known peer address) pair that routes. */
+    void pathManagerJoin(long now) {
+        if (!client || fallback || closed || !remoteKeyKnown || !stack.config().fullMesh()) {
+            return;
+        }
+        for (Map.Entry<Integer, IpAddress> r : remoteAddresses.entrySet()) {
+            for (int lid : stack.addressIds()) {
+                if (subflows.size() >= stack.config().maxSubflows()) {
+                    return;
+                }
+                IpAddress la = stack.addressById(lid);
+                if (la.byteLength() != r.getValue().byteLength() || !stack.routes(lid, r.getValue())) {
+                    continue;
+                }
+                boolean exists = false;
+                for (Subflow s : subflows) {
+                    exists |= s.local.equals(la) && s.remote.equals(r.getValue());
+                }
+                if (!exists) {
+                    openJoin(now, lid, la, r.getKey(), r.getValue(), remotePorts.getOrDefault(r.getKey(), initialSubflow.remotePort));
+                }
+            }
+        }
+    }
+
+    private void openJoin(long now, int localId, IpAddress la, int remoteId, IpAddress ra, int rport) {
+        Subflow sf = new Subflow(this, nextSubflowId++, stack.ifaceOf(localId), la, stack.ephemeralPort(), ra, rport,
+                false, true, now);
+        sf.localAddressId = la.equals(initialSubflow.local) ? 0 : localId;
+        sf.remoteAddressId = remoteId;
+        sf.localNonce = stack.random().nextInt();
+        subflows.add(sf);
+        stack.register(sf);
+        sf.connect(now);
+    }
+
+    // =====================================================================================
+    // Timers
+
+    long nextTimeout() {
+        long t = Math.min(announceDeadline, dataFinDeadline);
+        t = Math.min(t, rejoinDeadline);
+        for (Subflow s : subflows) {
+            t = Math.min(t, s.nextTimeout());
+        }
+        return t;
+    }
+
+    void handleTimeout(long now) {
+        for (Subflow s : new ArrayList<>(subflows)) {
+            if (s.nextTimeout() <= now) {
+                s.handleTimeout(now);
+            }
+        }
+        if (announceDeadline <= now) {
+            announceDeadline = Endpoint.NEVER;
+            // Not echoed in time: announce again, a few times at most (Linux retransmits ADD_ADDR too).
+            pendingAnnounce.values().removeIf(v -> v >= 4);
+            for (int id : pendingAnnounce.keySet()) {
+                if (!announceNow.contains(id)) {
+                    announceNow.add(id);
+                }
+            }
+            if (!announceNow.isEmpty() && !subflows.isEmpty()) {
+                subflows.get(0).sendAck(now);
+            }
+        }
+        if (dataFinDeadline <= now) {
+            dataFinDeadline = Endpoint.NEVER;
+            Subflow sf = dataFinSubflow();
+            if (sf != null && !dataFinAcked && dataFinTries++ < 10) {
+                sf.sendAck(now);
+                dataFinDeadline = now + 2 * Math.max(sf.rto, 200_000_000L) * (1L << Math.min(dataFinTries, 6));
+            }
+        }
+        if (rejoinDeadline <= now) {
+            rejoinDeadline = Endpoint.NEVER;
+            pathManagerJoin(now);
+        }
+    }
+
+    // =====================================================================================
+    // Application side
+
+    int appWrite(long now, byte[] b, int off, int len) {
+        if (appClosed || closed) {
+            return -1;
+        }
+        int n = sendBuffer.write(b, off, len);
+        if (n > 0) {
+            push(now);
+        }
+        return n;
+    }
+
+    int appRead(long now, byte[] b, int off, int len) {
+        if (receiveBuffer == null) {
+            return closed ? -1 : 0;
+        }
+        int before = receiveBuffer.window();
+        int n = receiveBuffer.read(b, off, len);
+        if (n == 0) {
+            return peerFinished || closed ? -1 : 0;
+        }
+        // Window update when the window grew by at least 2 MSS and half the buffer was closed
+        // (receiver-side silly window syndrome avoidance, RFC 9293 3.8.6.2.2).
+        int after = receiveBuffer.window();
+        if (before < receiveBuffer.capacity() / 2 && after - before >= 2 * 1460 || before == 0) {
+            for (Subflow s : subflows) {
+                if (s.state.synchronizedState()) {
+                    s.sendAck(now);
+                    break;
+                }
+            }
+        }
+        return n;
+    }
+
+    void appClose(long now) {
+        if (appClosed) {
+            return;
+        }
+        appClosed = true;
+        push(now);
+    }
+
+    public ConnectionSnapshot snapshot() {
+        List<SubflowSnapshot> sfs = new ArrayList<>(subflows.size());
+        for (Subflow s : subflows) {
+            sfs.add(s.snapshot());
+        }
+        String state = closed ? (resetReason == null ? "CLOSED" : "RESET") : !established ? "CONNECTING"
+                : appClosed || peerFinished ? "CLOSING" : "ESTABLISHED";
+        return new ConnectionSnapshot(localToken, remoteToken, localKey, remoteKey, client, fallback, checksum, state,
+                sndNxt - (localIdsn + 1), dataUna - (localIdsn + 1),
+                receiveBuffer == null ? 0 : receiveBuffer.next() - (remoteIdsn + 1) - (peerFinished ? 1 : 0),
+                sendBuffer.used(), sendBuffer.capacity(), receiveBuffer == null ? 0 : receiveBuffer.readable(),
+                receiveBuffer == null ? stack.config().receiveBufferBytes() : receiveBuffer.capacity(), reinjectedBytes,
+                sfs, resetReason);
+    }
+
+    static String hex(int token) {
+        return String.format("%08x", token);
+    }
+
+    @Override
+    public String toString() {
+        return "MptcpConnection[token " + hex(localToken) + (client ? " client" : " server") + "]";
+    }
+
+    static String keyHex(long key) {
+        return Bytes.hex64(key);
+    }
+}

@@ -1,0 +1,1110 @@
+package org.mptcplab.stack.mptcp;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.mptcplab.stack.cc.CongestionControl;
+import org.mptcplab.stack.io.Endpoint;
+import org.mptcplab.stack.observe.Mib;
+import org.mptcplab.stack.observe.ProtocolEvent;
+import org.mptcplab.stack.wire.IpAddress;
+import org.mptcplab.stack.wire.MptcpOption;
+import org.mptcplab.stack.wire.SeqNum;
+import org.mptcplab.stack.wire.TcpHeader;
+import org.mptcplab.stack.wire.TcpOption;
+
+/**
+ * One subflow: a TCP connection (RFC 9293) carrying part of an MPTCP connection's data under
+ * data-sequence mappings (RFC 8684 3.3). TCP here is complete enough to stand on its own: the
+ * handshake with MSS, window scale, SACK-permitted and timestamps; sliding window with zero-window
+ * probing; RTT estimation and RTO with backoff (RFC 6298); fast retransmit and recovery (NewReno,
+ * RFC 6582) with SACK-based loss marking (RFC 6675, simplified); delayed ACK; FIN and RST in every
+ * state with the RFC 5961 checks; TIME_WAIT; 32-bit sequence wrap.
+ */
+public final class Subflow implements CongestionControl.SubflowView {
+    final MptcpConnection conn;
+    final MptcpStack stack;
+    /** The subflow's id within its connection (0 for the first). */
+    final int id;
+    final int iface;
+    final IpAddress local;
+    final IpAddress remote;
+    final int localPort;
+    final int remotePort;
+    /** The MP_CAPABLE subflow (the connection's first). */
+    final boolean initial;
+    final boolean activeOpen;
+
+    SubflowState state;
+    String closeReason;
+
+    // ---- send side
+    int iss;
+    int sndUna;
+    int sndNxt;
+    /** Peer's window in bytes (already scaled). */
+    long sndWnd;
+    int sndWl1;
+    int sndWl2;
+    int sndWscale;
+    int rcvWscale;
+    int mss;
+    boolean timestamps;
+    boolean sackOk;
+    long tsRecent;
+    final int tsOffset;
+    final ArrayDeque<Unit> units = new ArrayDeque<>();
+    int lostCount;
+    boolean finQueued;
+    boolean finSent;
+
+    // ---- RTT and timers (RFC 6298)
+    long srtt = -1;
+    long rttvar;
+    long rto;
+    int backoff;
+    long rtoDeadline = Endpoint.NEVER;
+    long delackDeadline = Endpoint.NEVER;
+    long persistDeadline = Endpoint.NEVER;
+    long timeWaitDeadline = Endpoint.NEVER;
+    /** MP_JOIN initiator: retransmit the third ACK until the peer acknowledges it (RFC 8684 3.2). */
+    long joinAckDeadline = Endpoint.NEVER;
+
+    // ---- congestion control
+    final CongestionControl cc;
+    int dupAcks;
+    boolean inRecovery;
+    int recoverySeq;
+
+    // ---- receive side
+    int irs;
+    int rcvNxt;
+    /** Out-of-order segments by sequence offset from rcvNxt's base (irs). */
+    final TreeMap<Integer, Segment> outOfOrder = new TreeMap<>();
+    int outOfOrderBytes;
+    int unackedSegments;
+    boolean ackNow;
+    boolean finReceived;
+    int lastAdvertisedWindow;
+
+    // ---- receive-side mapping (RFC 8684 3.3.1)
+    boolean mapValid;
+    long mapDsn;
+    /** Relative subflow sequence number of the mapping's first byte. */
+    int mapSsn;
+    int mapLen;
+    int mapChecksum = -1;
+    boolean mapDataFin;
+    boolean mapInfinite;
+    byte[] mapBuf;
+    int mapFill;
+
+    // ---- MPTCP per subflow
+    int localAddressId;
+    int remoteAddressId;
+    /** We asked the peer not to send data here unless needed (MP_JOIN B flag / MP_PRIO). */
+    boolean localBackup;
+    /** The peer asked us to treat this subflow as backup. */
+    boolean remoteBackup;
+    int localNonce;
+    int remoteNonce;
+    /** Join initiator: true once the responder acknowledged our third ACK (the 4th ACK). */
+    boolean joinAcked;
+    /** MP_PRIO to send on this subflow at the next chance. */
+    boolean sendMpPrio;
+    /** Counted in MPCurrEstab. */
+    boolean counted;
+    /** MP_TCPRST reason to put on our RST, or -1. */
+    int resetReason = -1;
+
+    // ---- statistics
+    long bytesSent;
+    long bytesAcked;
+    long bytesRetransmitted;
+    long segmentsRetransmitted;
+    long bytesReceived;
+    long rtoCount;
+    long fastRetransmits;
+    final long createdAt;
+
+    /** A received segment waiting for the hole before it to fill. */
+    record Segment(int seq, byte[] data, MptcpOption.Dss dss, MptcpOption.MpCapable mpc, boolean fin) {
+    }
+
+    Subflow(MptcpConnection conn, int id, int iface, IpAddress local, int localPort, IpAddress remote, int remotePort,
+            boolean initial, boolean activeOpen, long now) {
+        this.conn = conn;
+        this.stack = conn.stack;
+        this.id = id;
+        this.iface = iface;
+        this.local = local;
+        this.localPort = localPort;
+        this.remote = remote;
+        this.remotePort = remotePort;
+        this.initial = initial;
+        this.activeOpen = activeOpen;
+        this.createdAt = now;
+        StackConfig cfg = stack.config();
+        this.mss = cfg.mss() - (local.byteLength() == 16 ? 20 : 0);
+        this.iss = stack.random().nextInt();
+        this.sndUna = iss;
+        this.sndNxt = iss;
+        this.tsOffset = stack.random().nextInt();
+        this.rto = cfg.initialRtoNanos();
+        this.cc = stack.newCongestionControl(this);
+        // Our window scale: enough to advertise the whole receive buffer (RFC 7323 2.3).
+        int shift = 0;
+        while (shift < 14 && (cfg.receiveBufferBytes() >> shift) > 65535) {
+            shift++;
+        }
+        this.rcvWscale = shift;
+    }
+
+    // =====================================================================================
+    // Observation
+
+    public SubflowState state() {
+        return state;
+    }
+
+    public int id() {
+        return id;
+    }
+
+    @Override
+    public long cwnd() {
+        return cc.cwnd();
+    }
+
+    @Override
+    public long srttNanos() {
+        return srtt < 0 ? rto : srtt;
+    }
+
+    @Override
+    public int mss() {
+        return mss;
+    }
+
+    @Override
+    public boolean activeForCoupling() {
+        return state == SubflowState.ESTABLISHED && !isBackupInUse();
+    }
+
+    boolean isBackupInUse() {
+        return localBackup || remoteBackup;
+    }
+
+    /** Bytes sent and not yet cumulatively acknowledged, excluding SACKed and lost-marked ones (RFC 6675 pipe). */
+    long pipe() {
+        long p = 0;
+        for (Unit u : units) {
+            if (!u.sacked && !u.lost) {
+                p += u.seqLength();
+            }
+        }
+        return p;
+    }
+
+    long bytesInFlight() {
+        return (sndNxt - sndUna) & 0xffffffffL;
+    }
+
+    int sackHoles() {
+        int holes = 0;
+        boolean seenSacked = false;
+        Unit prev = null;
+        for (Iterator<Unit> it = units.descendingIterator(); it.hasNext(); ) {
+            Unit u = it.next();
+            if (u.sacked) {
+                seenSacked = true;
+            } else if (seenSacked && (prev == null || prev.sacked)) {
+                holes++;
+            }
+            prev = u;
+        }
+        return holes;
+    }
+
+    public SubflowSnapshot snapshot() {
+        return new SubflowSnapshot(id, local.toString(), localPort, remote.toString(), remotePort, iface, state,
+                localBackup || remoteBackup, localAddressId, remoteAddressId, cc.cwnd(), cc.ssthresh(), srtt, rttvar, rto,
+                bytesInFlight(), bytesSent, bytesAcked, bytesRetransmitted, segmentsRetransmitted, bytesReceived,
+                sackHoles(), rtoCount, fastRetransmits, closeReason);
+    }
+
+    // =====================================================================================
+    // Opening
+
+    /** Active open: send the SYN. */
+    void connect(long now) {
+        state = SubflowState.SYN_SENT;
+        sendSyn(now, false);
+        sndNxt = iss + 1;
+        armRto(now);
+    }
+
+    /** Passive open from a received SYN (the stack checked the listener and MPTCP options). */
+    void acceptSyn(long now, TcpHeader h) {
+        state = SubflowState.SYN_RECEIVED;
+        irs = h.sequenceNumber();
+        rcvNxt = irs + 1;
+        readSynOptions(h);
+        sendSyn(now, true);
+        sndNxt = iss + 1;
+        armRto(now);
+    }
+
+    private void readSynOptions(TcpHeader h) {
+        int peerMss = 536; // RFC 9293 3.7.1 default
+        boolean ws = false;
+        boolean sack = false;
+        boolean ts = false;
+        StackConfig cfg = stack.config();
+        for (TcpOption o : h.options()) {
+            if (o instanceof TcpOption.Mss m) {
+                peerMss = m.mss();
+            } else if (o instanceof TcpOption.WindowScale w) {
+                ws = true;
+                sndWscale = Math.min(14, w.shift());
+            } else if (o instanceof TcpOption.SackPermitted) {
+                sack = true;
+            } else if (o instanceof TcpOption.Timestamps t) {
+                ts = true;
+                tsRecent = t.tsVal();
+            }
+        }
+        if (!ws) {
+            sndWscale = 0;
+            rcvWscale = 0;
+        }
+        sackOk = sack && cfg.sack();
+        timestamps = ts && cfg.timestamps();
+        mss = Math.max(64, Math.min(mss, peerMss));
+        sndWnd = h.window(); // window in a SYN is never scaled (RFC 7323 2.2)
+        sndWl1 = h.sequenceNumber();
+        sndWl2 = h.acknowledgmentNumber();
+    }
+
+    private void sendSyn(long now, boolean synAck) {
+        StackConfig cfg = stack.config();
+        List<TcpOption> opts = new ArrayList<>(8);
+        opts.add(new TcpOption.Mss(mss));
+        if (!synAck || sackOk) {
+            if (cfg.sack()) {
+                opts.add(new TcpOption.SackPermitted());
+            }
+        }
+        if (!synAck && cfg.timestamps() || synAck && timestamps) {
+            opts.add(new TcpOption.Timestamps(tsNow(now), synAck ? tsRecent : 0));
+        }
+        if (!synAck || rcvWscale > 0 || sndWscale > 0) {
+            opts.add(new TcpOption.Nop());
+            opts.add(new TcpOption.WindowScale(rcvWscale));
+        }
+        MptcpOption m = conn.synOption(this, synAck);
+        if (m != null) {
+            opts.add(m);
+        }
+        int flags = TcpHeader.SYN | (synAck ? TcpHeader.ACK : 0);
+        // The window in a SYN is not scaled (RFC 7323 2.2).
+        int window = (int) Math.min(65535, conn.receiveWindow());
+        stack.emit(this, TcpHeader.of(localPort, remotePort, iss, synAck ? rcvNxt : 0, flags, window, opts), null, 0, 0, now);
+    }
+
+    long tsNow(long now) {
+        // A millisecond clock, as Linux (RFC 7323 5.4 allows 1 ms to 1 s ticks).
+        return ((now / 1_000_000L) + tsOffset) & 0xffffffffL;
+    }
+
+    // =====================================================================================
+    // Receiving
+
+    /** One segment for this subflow (checksum already verified, MPTCP options already parsed). */
+    void onSegment(long now, TcpHeader h, byte[] pkt, int payOff, int payLen) {
+        switch (state) {
+            case SYN_SENT -> onSegmentSynSent(now, h);
+            case CLOSED -> { }
+            default -> onSegmentSynchronized(now, h, pkt, payOff, payLen);
+        }
+    }
+
+    private void onSegmentSynSent(long now, TcpHeader h) {
+        boolean ack = h.has(TcpHeader.ACK);
+        if (ack && h.acknowledgmentNumber() != iss + 1) {
+            if (!h.has(TcpHeader.RST)) {
+                stack.sendReset(iface, local, localPort, remote, remotePort, h.acknowledgmentNumber(), 0, false, -1, now);
+            }
+            return;
+        }
+        if (h.has(TcpHeader.RST)) {
+            if (ack) {
+                fail(now, "connection refused (RST in SYN_SENT)" + rstReasonText(h), false);
+            }
+            return;
+        }
+        if (!h.has(TcpHeader.SYN) || !ack) {
+            return; // simultaneous open is not supported: the SYN is ignored
+        }
+        irs = h.sequenceNumber();
+        rcvNxt = irs + 1;
+        readSynOptions(h);
+        sndUna = h.acknowledgmentNumber();
+        sndWnd = h.window();
+        clearRto();
+        sampleRtt(now, units.isEmpty() ? createdAt : createdAt);
+        state = SubflowState.ESTABLISHED;
+        if (!conn.onSynAckReceived(now, this, h)) {
+            return; // the connection refused it (bad HMAC, ...) and reset this subflow
+        }
+        sendAck(now); // the third ACK carries MP_CAPABLE keys or the MP_JOIN HMAC
+        conn.onSubflowEstablished(now, this);
+    }
+
+    private boolean inReceiveWindow(int seq, int len) {
+        int wnd = Math.max(1, conn.receiveWindow());
+        if (len == 0) {
+            return SeqNum.beforeOrEqual(rcvNxt, seq) && SeqNum.before(seq, rcvNxt + wnd) || seq == rcvNxt;
+        }
+        int end = seq + len - 1;
+        return SeqNum.beforeOrEqual(rcvNxt, seq) && SeqNum.before(seq, rcvNxt + wnd)
+                || SeqNum.beforeOrEqual(rcvNxt, end) && SeqNum.before(end, rcvNxt + wnd);
+    }
+
+    private void onSegmentSynchronized(long now, TcpHeader h, byte[] pkt, int payOff, int payLen) {
+        int seq = h.sequenceNumber();
+        int segLen = payLen + (h.has(TcpHeader.FIN) ? 1 : 0) + (h.has(TcpHeader.SYN) ? 1 : 0);
+        if (state == SubflowState.TIME_WAIT) {
+            if (h.has(TcpHeader.FIN)) {
+                sendAck(now); // the peer lost our last ACK (RFC 9293 3.10.7.4)
+                timeWaitDeadline = now + stack.config().timeWaitNanos();
+            }
+            return;
+        }
+        // RFC 9293 3.10.7.4 first check: sequence number acceptable?
+        boolean acceptable = inReceiveWindow(seq, segLen);
+        if (h.has(TcpHeader.RST)) {
+            // RFC 5961 3.2: accept only an exact match; in window: challenge ACK; else drop.
+            if (seq == rcvNxt) {
+                MptcpOption.MpTcpRst r = (MptcpOption.MpTcpRst) h.mptcp(MptcpOption.MP_TCPRST);
+                if (r != null) {
+                    stack.observer().inc(Mib.MPRstRx);
+                }
+                fail(now, "reset by peer" + rstReasonText(h), false);
+            } else {
+                stack.observer().inc(Mib.TcpRstChallenged);
+                if (acceptable) {
+                    sendAck(now);
+                }
+            }
+            return;
+        }
+        if (h.has(TcpHeader.SYN)) {
+            if (state == SubflowState.SYN_RECEIVED && seq == irs) {
+                // Our SYN/ACK was lost: the peer retransmitted its SYN.
+                sendSyn(now, true);
+                return;
+            }
+            // RFC 5961 4.2: a SYN in a synchronized state gets a challenge ACK.
+            stack.observer().inc(Mib.TcpSynChallenged);
+            sendAck(now);
+            return;
+        }
+        if (!acceptable) {
+            if (segLen > 0 || !SeqNum.beforeOrEqual(rcvNxt, seq)) {
+                ackNow = true; // duplicate or out-of-window data: tell the peer where we are
+            }
+            if (h.has(TcpHeader.ACK)) {
+                // Still learn from the ACK field of an old segment (window probes, duplicates).
+                processAck(now, h);
+            }
+            sendAckIfNeeded(now);
+            return;
+        }
+        if (!h.has(TcpHeader.ACK)) {
+            return;
+        }
+        if (state == SubflowState.SYN_RECEIVED) {
+            int a = h.acknowledgmentNumber();
+            if (!(SeqNum.after(a, sndUna) && SeqNum.beforeOrEqual(a, sndNxt))) {
+                stack.sendReset(iface, local, localPort, remote, remotePort, a, 0, false, -1, now);
+                return;
+            }
+            sndUna = a;
+            clearRto();
+            sampleRtt(now, createdAt);
+            sndWnd = (long) h.window() << sndWscale;
+            sndWl1 = seq;
+            sndWl2 = a;
+            state = SubflowState.ESTABLISHED;
+            if (!conn.onThirdAckReceived(now, this, h, payLen > 0)) {
+                return;
+            }
+            conn.onSubflowEstablished(now, this);
+        } else {
+            processAck(now, h);
+        }
+        if (state == SubflowState.CLOSED) {
+            return;
+        }
+        conn.onOptions(now, this, h, payLen);
+        if (state == SubflowState.CLOSED) {
+            return;
+        }
+        // Data.
+        if (payLen > 0 || h.has(TcpHeader.FIN)) {
+            if (state == SubflowState.ESTABLISHED || state == SubflowState.FIN_WAIT_1
+                    || state == SubflowState.FIN_WAIT_2) {
+                receiveData(now, h, pkt, payOff, payLen);
+            } else if (payLen > 0) {
+                ackNow = true;
+            }
+        }
+        sendAckIfNeeded(now);
+        conn.push(now);
+    }
+
+    private String rstReasonText(TcpHeader h) {
+        MptcpOption o = h.mptcp(MptcpOption.MP_TCPRST);
+        return o instanceof MptcpOption.MpTcpRst r ? " (MP_TCPRST: " + r.reasonName() + ")" : "";
+    }
+
+    // ---- ACK processing
+
+    private void processAck(long now, TcpHeader h) {
+        int ack = h.acknowledgmentNumber();
+        if (SeqNum.after(ack, sndNxt)) {
+            // ACK of data never sent (RFC 9293 3.10.7.4): answer with an ACK, ignore.
+            ackNow = true;
+            return;
+        }
+        long window = (long) h.window() << sndWscale;
+        int seq = h.sequenceNumber();
+        // Window update rule (RFC 9293 3.10.7.4, SND.WL1/WL2).
+        boolean windowUpdate = SeqNum.before(sndWl1, seq) || sndWl1 == seq && SeqNum.beforeOrEqual(sndWl2, ack);
+        long oldWnd = sndWnd;
+        if (windowUpdate) {
+            sndWnd = window;
+            sndWl1 = seq;
+            sndWl2 = ack;
+        }
+        if (timestamps) {
+            for (TcpOption o : h.options()) {
+                if (o instanceof TcpOption.Timestamps t && SeqNum.beforeOrEqual(seq, rcvNxt)) {
+                    tsRecent = t.tsVal();
+                }
+            }
+        }
+        boolean sackNew = sackOk && applySack(h);
+        if (SeqNum.after(ack, sndUna)) {
+            onNewAck(now, ack);
+        } else if (ack == sndUna && !units.isEmpty() && window == oldWnd && h.options().stream().noneMatch(
+                o -> o instanceof MptcpOption.AddAddr)) {
+            // A duplicate ACK (RFC 5681 2): outstanding data, same ACK, same window.
+            dupAcks++;
+            if (!inRecovery && (dupAcks == 3 || sackNew && sackedAboveFirstHole() >= 3L * mss)) {
+                enterRecovery(now);
+            } else if (inRecovery && sackNew) {
+                markSackLosses();
+            }
+        }
+        if (sndWnd > 0) {
+            persistDeadline = Endpoint.NEVER;
+        }
+        // Finished closing states driven by the ACK of our FIN.
+        if (finSent && ack == sndNxt) {
+            switch (state) {
+                case FIN_WAIT_1 -> state = SubflowState.FIN_WAIT_2;
+                case CLOSING -> enterTimeWait(now);
+                case LAST_ACK -> close(now, "closed", false);
+                default -> { }
+            }
+        }
+        if (!joinAcked && !initial && activeOpen && state.synchronizedState()) {
+            // Any ACK from the responder acknowledges our third ACK (RFC 8684 3.2).
+            joinAcked = true;
+            joinAckDeadline = Endpoint.NEVER;
+            conn.onJoinAcked(now, this);
+        }
+    }
+
+    private boolean applySack(TcpHeader h) {
+        boolean any = false;
+        for (TcpOption o : h.options()) {
+            if (o instanceof TcpOption.Sack s) {
+                for (TcpOption.SackBlock b : s.blocks()) {
+                    // Ignore blocks below the cumulative ACK or beyond what we sent (D-SACK, bogus).
+                    if (!SeqNum.after(b.right(), sndUna) || SeqNum.after(b.right(), sndNxt)) {
+                        continue;
+                    }
+                    for (Unit u : units) {
+                        if (!u.sacked && SeqNum.beforeOrEqual(b.left(), u.seq) && SeqNum.beforeOrEqual(u.end(), b.right())) {
+                            u.sacked = true;
+                            if (u.lost) {
+                                u.lost = false;
+                                lostCount--;
+                            }
+                            any = true;
+                        }
+                    }
+                }
+            }
+        }
+        return any;
+    }
+
+    private long sackedAboveFirstHole() {
+        long bytes = 0;
+        boolean hole = false;
+        for (Unit u : units) {
+            if (!u.sacked) {
+                hole = true;
+            } else if (hole) {
+                bytes += u.seqLength();
+            }
+        }
+        return bytes;
+    }
+
+    /** RFC 6675 IsLost, simplified: an unSACKed unit with at least 3 MSS SACKed above it is lost. */
+    private void markSackLosses() {
+        long sackedAbove = 0;
+        for (Iterator<Unit> it = units.descendingIterator(); it.hasNext(); ) {
+            Unit u = it.next();
+            if (u.sacked) {
+                sackedAbove += u.seqLength();
+            } else if (!u.lost && sackedAbove >= 3L * mss) {
+                u.lost = true;
+                lostCount++;
+            }
+        }
+    }
+
+    private void enterRecovery(long now) {
+        inRecovery = true;
+        recoverySeq = sndNxt;
+        fastRetransmits++;
+        cc.onFastRetransmit(bytesInFlight());
+        Unit first = units.peekFirst();
+        if (first != null && !first.sacked && !first.lost) {
+            first.lost = true;
+            lostCount++;
+        }
+        if (sackOk) {
+            markSackLosses();
+        }
+        stack.observer().event(now, ProtocolEvent.Kind.FAST_RETRANSMIT, conn.localToken(), id,
+                "fast retransmit at subflow seq " + rel(sndUna) + ", cwnd " + cc.cwnd());
+        retransmitLost(now);
+    }
+
+    private void onNewAck(long now, int ack) {
+        long acked = (ack - sndUna) & 0xffffffffL;
+        long newest = -1;
+        boolean rttFromFresh = false;
+        long freshSentAt = 0;
+        long payloadAcked = 0;
+        while (!units.isEmpty() && SeqNum.beforeOrEqual(units.peekFirst().end(), ack)) {
+            Unit u = units.pollFirst();
+            if (u.lost) {
+                lostCount--;
+            }
+            payloadAcked += u.len;
+            if (u.transmissions == 1) {
+                // Karn's rule (RFC 6298 3): only segments sent once give RTT samples.
+                rttFromFresh = true;
+                freshSentAt = u.sentAt;
+            }
+            newest = u.sentAt;
+        }
+        Unit head = units.peekFirst();
+        if (head != null && SeqNum.before(head.seq, ack)) {
+            // A partial ACK inside a unit (the peer may ACK at any byte): shrink it.
+            int cut = ack - head.seq;
+            if (cut > 0 && cut <= head.len) {
+                head.seq += cut;
+                head.len -= cut;
+                head.dsn += cut;
+                payloadAcked += cut;
+            }
+        }
+        sndUna = ack;
+        bytesAcked += payloadAcked;
+        dupAcks = 0;
+        if (rttFromFresh) {
+            sampleRtt(now, freshSentAt);
+        }
+        backoff = 0;
+        if (inRecovery) {
+            if (SeqNum.beforeOrEqual(recoverySeq, ack)) {
+                inRecovery = false;
+                cc.onRecoveryExit();
+            } else {
+                // Partial ACK (RFC 6582 3.2): the next hole is lost too.
+                Unit u = units.peekFirst();
+                if (u != null && !u.sacked && !u.lost) {
+                    u.lost = true;
+                    lostCount++;
+                }
+                if (sackOk) {
+                    markSackLosses();
+                }
+            }
+        } else {
+            cc.onAck(now, acked, srttNanos(), bytesInFlight());
+        }
+        if (units.isEmpty()) {
+            clearRto();
+        } else {
+            armRto(now);
+        }
+        conn.onSubflowAcked(now, this);
+        retransmitLost(now);
+    }
+
+    private void sampleRtt(long now, long sentAt) {
+        long r = Math.max(1, now - sentAt);
+        if (srtt < 0) {
+            srtt = r;
+            rttvar = r / 2;
+        } else {
+            long err = Math.abs(srtt - r);
+            rttvar = rttvar - (rttvar >> 2) + (err >> 2);
+            srtt = srtt - (srtt >> 3) + (r >> 3);
+        }
+        long granularity = 1_000_000L; // 1 ms clock granularity (RFC 6298 2.2)
+        rto = Math.max(stack.config().minRtoNanos(), srtt + Math.max(granularity, 4 * rttvar));
+        rto = Math.min(rto, 120_000_000_000L);
+    }
+
+    // ---- data
+
+    private void receiveData(long now, TcpHeader h, byte[] pkt, int payOff, int payLen) {
+        int seq = h.sequenceNumber();
+        boolean fin = h.has(TcpHeader.FIN);
+        MptcpOption.Dss dss = (MptcpOption.Dss) h.mptcp(MptcpOption.DSS);
+        MptcpOption.MpCapable mpc = (MptcpOption.MpCapable) h.mptcp(MptcpOption.MP_CAPABLE);
+        if (seq == rcvNxt) {
+            deliverInOrder(now, seq, pkt, payOff, payLen, dss, mpc, fin);
+            // Pull in queued segments that are now in order.
+            Map.Entry<Integer, Segment> e;
+            while (state != SubflowState.CLOSED && (e = outOfOrder.firstEntry()) != null) {
+                Segment s = e.getValue();
+                if (SeqNum.after(s.seq(), rcvNxt)) {
+                    break;
+                }
+                outOfOrder.pollFirstEntry();
+                outOfOrderBytes -= s.data().length;
+                int skip = rcvNxt - s.seq();
+                if (skip < s.data().length || s.fin() && skip == s.data().length) {
+                    deliverInOrder(now, s.seq(), s.data(), 0, s.data().length, s.dss(), s.mpc(), s.fin());
+                }
+                ackNow = true; // a hole was filled: ACK at once (RFC 5681 4.2)
+            }
+            if (payLen > 0) {
+                unackedSegments++;
+                if (unackedSegments >= 2 || fin) {
+                    ackNow = true;
+                } else if (delackDeadline == Endpoint.NEVER) {
+                    delackDeadline = now + stack.config().delayedAckNanos();
+                }
+            }
+        } else if (SeqNum.before(seq, rcvNxt)) {
+            // Partly old: keep the new part.
+            int skip = rcvNxt - seq;
+            if (skip < payLen || fin && skip == payLen) {
+                deliverInOrder(now, seq, pkt, payOff, payLen, dss, mpc, fin);
+            }
+            ackNow = true;
+        } else {
+            // Out of order: queue (bounded by the window) and ACK at once so the sender sees the hole.
+            int key = seq - irs;
+            if (!outOfOrder.containsKey(key) && outOfOrderBytes + payLen <= conn.receiveWindow()) {
+                byte[] copy = new byte[payLen];
+                System.arraycopy(pkt, payOff, copy, 0, payLen);
+                outOfOrder.put(key, new Segment(seq, copy, dss, mpc, fin));
+                outOfOrderBytes += payLen;
+                stack.observer().inc(Mib.OFOQueue);
+            }
+            ackNow = true;
+        }
+    }
+
+    /**
+     * Data at or overlapping rcvNxt, in subflow order. {@code seq} is the segment's first byte;
+     * bytes before rcvNxt are skipped.
+     */
+    private void deliverInOrder(long now, int seq, byte[] b, int off, int len, MptcpOption.Dss dss,
+                                MptcpOption.MpCapable mpc, boolean fin) {
+        int skip = rcvNxt - seq;
+        if (skip < 0) {
+            return;
+        }
+        int n = len - Math.min(skip, len);
+        if (n > 0) {
+            if (!conn.onSubflowData(now, this, seq, b, off, len, dss, mpc)) {
+                return; // the subflow was reset for a bad mapping
+            }
+            rcvNxt += n;
+            bytesReceived += n;
+        } else if (dss != null) {
+            conn.onSubflowData(now, this, seq, b, off, 0, dss, mpc);
+        }
+        if (fin && rcvNxt == seq + len) {
+            rcvNxt++;
+            finReceived = true;
+            ackNow = true;
+            switch (state) {
+                case ESTABLISHED -> state = SubflowState.CLOSE_WAIT;
+                case FIN_WAIT_1 -> state = SubflowState.CLOSING;
+                case FIN_WAIT_2 -> enterTimeWait(now);
+                default -> { }
+            }
+            conn.onSubflowFin(now, this);
+        }
+    }
+
+    int rel(int seq) {
+        return seq - iss;
+    }
+
+    int relRcv(int seq) {
+        return seq - irs;
+    }
+
+    // =====================================================================================
+    // Sending
+
+    /** Window the peer allows beyond what is in flight on this subflow. */
+    long sendWindowLeft() {
+        return sndWnd - bytesInFlight();
+    }
+
+    /** Room under the congestion window for new data. */
+    long cwndLeft() {
+        return cc.cwnd() - pipe();
+    }
+
+    boolean canSendData() {
+        return (state == SubflowState.ESTABLISHED || state == SubflowState.CLOSE_WAIT) && !finQueued && lostCount == 0
+                && (initial || !activeOpen || joinAcked) && resetReason < 0;
+    }
+
+    /** Sends {@code len} bytes of connection data starting at {@code dsn} as a new unit. */
+    void sendNew(long now, long dsn, int len, boolean reinjected, boolean mpCapableData) {
+        Unit u = new Unit();
+        u.seq = sndNxt;
+        u.len = len;
+        u.dsn = dsn;
+        u.reinjected = reinjected;
+        u.mpCapableData = mpCapableData;
+        units.addLast(u);
+        sndNxt += len;
+        transmit(now, u);
+        if (rtoDeadline == Endpoint.NEVER) {
+            armRto(now);
+        }
+        stack.observer().mapping(now, conn.localToken(), id, dsn, rel(u.seq), len, reinjected);
+    }
+
+    private void transmit(long now, Unit u) {
+        u.sentAt = now;
+        u.transmissions++;
+        if (u.transmissions > 1) {
+            bytesRetransmitted += u.len;
+            segmentsRetransmitted++;
+            stack.observer().inc(Mib.TcpRetransSegs);
+        } else {
+            bytesSent += u.len;
+        }
+        int flags = TcpHeader.ACK | (u.fin ? TcpHeader.FIN : 0) | (u.len > 0 ? TcpHeader.PSH : 0);
+        List<TcpOption> opts = baseOptions(now);
+        conn.addDataOptions(this, u, opts);
+        stack.emit(this, TcpHeader.of(localPort, remotePort, u.seq, rcvNxt, flags, advertisedWindow(), opts),
+                u.fin ? null : conn.sendBuffer(), u.dsn, u.len, now);
+        ackSent();
+    }
+
+    /** Retransmits lost-marked units while the congestion window allows (RFC 6675 5 step 4). */
+    void retransmitLost(long now) {
+        if (lostCount == 0 || state == SubflowState.CLOSED) {
+            return;
+        }
+        for (Unit u : units) {
+            if (lostCount == 0) {
+                break;
+            }
+            if (!u.lost) {
+                continue;
+            }
+            if (pipe() + u.seqLength() > cc.cwnd() && pipe() > 0) {
+                break;
+            }
+            u.lost = false;
+            lostCount--;
+            transmit(now, u);
+        }
+    }
+
+    /** Queues our FIN (the connection is done with this subflow). */
+    void close(long now) {
+        switch (state) {
+            case SYN_SENT, SYN_RECEIVED -> close(now, "closed before established", true);
+            case ESTABLISHED -> {
+                state = SubflowState.FIN_WAIT_1;
+                queueFin(now);
+            }
+            case CLOSE_WAIT -> {
+                state = SubflowState.LAST_ACK;
+                queueFin(now);
+            }
+            default -> { }
+        }
+    }
+
+    private void queueFin(long now) {
+        if (finQueued) {
+            return;
+        }
+        finQueued = true;
+        Unit u = new Unit();
+        u.seq = sndNxt;
+        u.fin = true;
+        units.addLast(u);
+        sndNxt += 1;
+        finSent = true;
+        transmit(now, u);
+        armRto(now);
+    }
+
+    List<TcpOption> baseOptions(long now) {
+        List<TcpOption> opts = new ArrayList<>(6);
+        if (timestamps) {
+            opts.add(new TcpOption.Nop());
+            opts.add(new TcpOption.Nop());
+            opts.add(new TcpOption.Timestamps(tsNow(now), tsRecent));
+        }
+        return opts;
+    }
+
+    int advertisedWindow() {
+        int w = (int) Math.min(65535L, (long) conn.receiveWindow() >> rcvWscale);
+        lastAdvertisedWindow = w;
+        return w;
+    }
+
+    /** A pure ACK now (with the connection's options: data ACK, signals). */
+    void sendAck(long now) {
+        if (state == SubflowState.CLOSED || state == SubflowState.SYN_SENT) {
+            return;
+        }
+        List<TcpOption> opts = baseOptions(now);
+        conn.addAckOptions(now, this, opts);
+        addSackBlocks(opts);
+        stack.emit(this, TcpHeader.of(localPort, remotePort, sndNxt, rcvNxt, TcpHeader.ACK, advertisedWindow(), opts),
+                null, 0, 0, now);
+        ackSent();
+    }
+
+    private void addSackBlocks(List<TcpOption> opts) {
+        if (!sackOk || outOfOrder.isEmpty()) {
+            return;
+        }
+        int used = 0;
+        for (TcpOption o : opts) {
+            used += o.length();
+        }
+        int room = (40 - used - 2) / 8;
+        if (room <= 0) {
+            return;
+        }
+        List<TcpOption.SackBlock> blocks = new ArrayList<>(room);
+        int start = 0;
+        int end = 0;
+        boolean open = false;
+        for (Segment s : outOfOrder.values()) {
+            int sEnd = s.seq() + s.data().length;
+            if (open && s.seq() == end) {
+                end = sEnd;
+            } else {
+                if (open) {
+                    blocks.add(new TcpOption.SackBlock(start, end));
+                }
+                start = s.seq();
+                end = sEnd;
+                open = true;
+            }
+        }
+        if (open) {
+            blocks.add(new TcpOption.SackBlock(start, end));
+        }
+        if (blocks.size() > room) {
+            blocks = blocks.subList(0, room);
+        }
+        if (!blocks.isEmpty()) {
+            int pad = (4 - ((used + 2 + 8 * blocks.size()) & 3)) & 3;
+            for (int i = 0; i < Math.min(pad, 2); i++) {
+                opts.add(new TcpOption.Nop());
+            }
+            opts.add(new TcpOption.Sack(blocks));
+        }
+    }
+
+    private void ackSent() {
+        unackedSegments = 0;
+        ackNow = false;
+        delackDeadline = Endpoint.NEVER;
+    }
+
+    void sendAckIfNeeded(long now) {
+        if (ackNow) {
+            sendAck(now);
+        }
+    }
+
+    // =====================================================================================
+    // Timers
+
+    private void armRto(long now) {
+        rtoDeadline = now + (rto << Math.min(backoff, 6));
+    }
+
+    private void clearRto() {
+        rtoDeadline = Endpoint.NEVER;
+    }
+
+    long nextTimeout() {
+        long t = rtoDeadline;
+        t = Math.min(t, delackDeadline);
+        t = Math.min(t, persistDeadline);
+        t = Math.min(t, timeWaitDeadline);
+        t = Math.min(t, joinAckDeadline);
+        return t;
+    }
+
+    void handleTimeout(long now) {
+        if (timeWaitDeadline <= now) {
+            timeWaitDeadline = Endpoint.NEVER;
+            close(now, "closed", false);
+            return;
+        }
+        if (delackDeadline <= now) {
+            delackDeadline = Endpoint.NEVER;
+            sendAck(now);
+        }
+        if (joinAckDeadline <= now && !joinAcked) {
+            sendAck(now); // third ACK again (RFC 8684 3.2)
+            joinAckDeadline = now + rto;
+        }
+        if (persistDeadline <= now) {
+            persistDeadline = Endpoint.NEVER;
+            // Zero-window probe (RFC 9293 3.8.6.1): an old sequence number elicits an ACK with the window.
+            List<TcpOption> opts = baseOptions(now);
+            conn.addAckOptions(now, this, opts);
+            stack.emit(this, TcpHeader.of(localPort, remotePort, sndNxt - 1, rcvNxt, TcpHeader.ACK, advertisedWindow(), opts),
+                    null, 0, 0, now);
+            backoff = Math.min(backoff + 1, 6);
+            persistDeadline = now + (rto << backoff);
+        }
+        if (rtoDeadline <= now) {
+            onRto(now);
+        }
+    }
+
+    private void onRto(long now) {
+        rtoDeadline = Endpoint.NEVER;
+        if (state == SubflowState.SYN_SENT || state == SubflowState.SYN_RECEIVED) {
+            if (backoff >= 5) {
+                fail(now, "handshake timed out", true);
+                return;
+            }
+            backoff++;
+            rtoCount++;
+            sendSyn(now, state == SubflowState.SYN_RECEIVED);
+            armRto(now);
+            return;
+        }
+        if (units.isEmpty()) {
+            return;
+        }
+        rtoCount++;
+        if (backoff >= 10) {
+            fail(now, "too many retransmission timeouts", true);
+            return;
+        }
+        stack.observer().event(now, ProtocolEvent.Kind.RTO, conn.localToken(), id,
+                "RTO " + (rto << Math.min(backoff, 6)) / 1_000_000 + " ms, backoff " + backoff + ", cwnd " + cc.cwnd());
+        cc.onTimeout(bytesInFlight());
+        backoff++;
+        inRecovery = false;
+        dupAcks = 0;
+        // RFC 6675 5.1 / RFC 5681: everything outstanding is presumed lost; SACK info is cleared.
+        for (Unit u : units) {
+            u.sacked = false;
+            if (!u.lost) {
+                u.lost = true;
+                lostCount++;
+            }
+        }
+        Unit first = units.peekFirst();
+        first.lost = false;
+        lostCount--;
+        transmit(now, first);
+        armRto(now);
+        conn.onSubflowTimeout(now, this);
+    }
+
+    void startPersistIfNeeded(long now) {
+        if (persistDeadline == Endpoint.NEVER && units.isEmpty() && state.synchronizedState()) {
+            persistDeadline = now + rto;
+        }
+    }
+
+    private void enterTimeWait(long now) {
+        state = SubflowState.TIME_WAIT;
+        clearRto();
+        timeWaitDeadline = now + stack.config().timeWaitNanos();
+        conn.onSubflowClosing(now, this);
+    }
+
+    // =====================================================================================
+    // Ending
+
+    /** Aborts: sends RST (with MP_TCPRST when {@code reason} >= 0) and closes. */
+    void reset(long now, String why, int reason) {
+        if (state == SubflowState.CLOSED) {
+            return;
+        }
+        if (state != SubflowState.SYN_SENT) {
+            stack.sendReset(iface, local, localPort, remote, remotePort, sndNxt, rcvNxt, true,
+                    conn.isFallback() ? -1 : reason, now);
+        }
+        fail(now, why, false);
+    }
+
+    /** Closes after an error (peer reset, timeouts...). */
+    void fail(long now, String why, boolean sendRst) {
+        if (state == SubflowState.CLOSED) {
+            return;
+        }
+        if (sendRst && state.synchronizedState()) {
+            stack.sendReset(iface, local, localPort, remote, remotePort, sndNxt, rcvNxt, true, -1, now);
+        }
+        close(now, why, true);
+    }
+
+    /** Final close: the subflow is gone from the stack's tables. */
+    void close(long now, String why, boolean abnormal) {
+        if (state == SubflowState.CLOSED) {
+            return;
+        }
+        state = SubflowState.CLOSED;
+        closeReason = why;
+        rtoDeadline = delackDeadline = persistDeadline = timeWaitDeadline = joinAckDeadline = Endpoint.NEVER;
+        stack.unregister(this);
+        conn.onSubflowClosed(now, this, why, abnormal);
+    }
+}

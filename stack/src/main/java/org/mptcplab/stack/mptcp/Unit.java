@@ -1,0 +1,33 @@
+package org.mptcplab.stack.mptcp;
+
+/**
+ * One segment's worth of a subflow's send queue, kept until the subflow's TCP ACK covers it so
+ * that a retransmission repeats the same bytes under the same mapping (RFC 8684 3.3.1: a mapping,
+ * once sent, is fixed).
+ */
+final class Unit {
+    /** Absolute 32-bit subflow sequence number of the first byte (or of the FIN). */
+    int seq;
+    /** Payload bytes (0 for a bare FIN). */
+    int len;
+    /** Data sequence number of the first byte; meaningless for a FIN unit. */
+    long dsn;
+    boolean fin;
+    /** First data of the MP_CAPABLE subflow before the peer's first DSS: sent with MP_CAPABLE (RFC 8684 3.1). */
+    boolean mpCapableData;
+    boolean reinjected;
+    /** Its data was queued again on another subflow (once is enough). */
+    boolean reinjectedElsewhere;
+    long sentAt;
+    int transmissions;
+    boolean sacked;
+    boolean lost;
+
+    int seqLength() {
+        return len + (fin ? 1 : 0);
+    }
+
+    int end() {
+        return seq + seqLength();
+    }
+}
