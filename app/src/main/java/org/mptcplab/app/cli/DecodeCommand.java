@@ -1,9 +1,7 @@
 package org.mptcplab.app.cli;
 
 import java.io.BufferedWriter;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -61,8 +59,8 @@ public final class DecodeCommand implements Callable<Integer> {
             err.println("decode: " + file + ": " + (Files.exists(file) ? "not a regular file" : "no such file"));
             return 1;
         }
-        PrintWriter out = new PrintWriter(new BufferedWriter(
-                new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16), false);
+        // A big buffer and no flush per line: a large capture prints millions of lines.
+        PrintWriter out = new PrintWriter(new BufferedWriter(spec.commandLine().getOut(), 1 << 16), false);
         DecodeStats stats = new DecodeStats();
         try (CaptureReader reader = CaptureReader.open(file)) {
             long n = 0;
@@ -96,7 +94,8 @@ public final class DecodeCommand implements Callable<Integer> {
             return 0;
         } catch (CaptureFormatException e) {
             out.flush();
-            err.println("decode: " + file + ": " + e.getMessage());
+            // The message starts with the file name already.
+            err.println("decode: " + e.getMessage());
             return 1;
         }
     }

@@ -1,23 +1,36 @@
 package org.mptcplab.app.cli;
 
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** Root of the headless CLI: {@code java -jar mptcp-lab.jar <command> ...}. */
 @Command(name = "mptcp-lab",
         mixinStandardHelpOptions = true,
         version = "MPTCP Lab 0.1.0",
         description = "MPTCP Lab: a Multipath TCP (RFC 8684) lab tool. Without a command it opens the app.",
-        subcommands = {DecodeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DecodeCommand.class, BenchDecodeCommand.class, CommandLine.HelpCommand.class})
 public final class MainCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
 
     @Override
     public void run() {
-        CommandLine.usage(this, System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** Runs the CLI and returns the process exit code. */
+    /** Runs the CLI on the process's stdout (UTF-8) and stderr and returns the exit code. */
     public static int run(String... args) {
-        return new CommandLine(new MainCommand()).execute(args);
+        return commandLine().setOut(new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true))
+                .execute(args);
+    }
+
+    /** The command tree, for callers (tests) that set their own output writers. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new MainCommand());
     }
 }
