@@ -315,8 +315,12 @@ public final class MptcpConnection {
                 if (d.hasDataAck() && !fallback) {
                     onDataAck(now, sf, d, h);
                 }
-                if (d.isInfiniteMapping() && !fallback) {
-                    stack.observer().inc(Mib.InfiniteMapRx);
+                if (d.hasMapping() && d.dataFin() && payLen == 0 && receiveBuffer != null && !fallback) {
+                    // A bare DATA_FIN rides on a pure ACK (RFC 8684 3.3.3): no data goes through the
+                    // subflow's receive path, so take it here.
+                    long dsn = d.dsnIs64() ? d.dataSequenceNumber()
+                            : SeqNum.widen(receiveBuffer.next(), d.dataSequenceNumber());
+                    onPeerDataFin(now, dsn + d.dataLevelLength() - 1);
                 }
             } else if (m instanceof MptcpOption.AddAddr a) {
                 onAddAddr(now, sf, a);

@@ -58,6 +58,9 @@ public final class Subflow implements CongestionControl.SubflowView {
     final int tsOffset;
     final ArrayDeque<Unit> units = new ArrayDeque<>();
     int lostCount;
+    /** Sequence space of SACKed and of lost-marked units: pipe() without walking the queue. */
+    long sackedBytes;
+    long lostBytes;
     boolean finQueued;
     boolean finSent;
 
@@ -200,13 +203,38 @@ public final class Subflow implements CongestionControl.SubflowView {
 
     /** Bytes sent and not yet cumulatively acknowledged, excluding SACKed and lost-marked ones (RFC 6675 pipe). */
     long pipe() {
-        long p = 0;
-        for (Unit u : units) {
-            if (!u.sacked && !u.lost) {
-                p += u.seqLength();
-            }
+        return bytesInFlight() - sackedBytes - lostBytes;
+    }
+
+    private void markLost(Unit u) {
+        if (!u.lost) {
+            u.lost = true;
+            lostCount++;
+            lostBytes += u.seqLength();
         }
-        return p;
+    }
+
+    private void unmarkLost(Unit u) {
+        if (u.lost) {
+            u.lost = false;
+            lostCount--;
+            lostBytes -= u.seqLength();
+        }
+    }
+
+    private void markSacked(Unit u) {
+        if (!u.sacked) {
+            unmarkLost(u);
+            u.sacked = true;
+            sackedBytes += u.seqLength();
+        }
+    }
+
+    private void unmarkSacked(Unit u) {
+        if (u.sacked) {
+            u.sacked = false;
+            sackedBytes -= u.seqLength();
+        }
     }
 
     long bytesInFlight() {
@@ -542,11 +570,7 @@ public final class Subflow implements CongestionControl.SubflowView {
                     }
                     for (Unit u : units) {
                         if (!u.sacked && SeqNum.beforeOrEqual(b.left(), u.seq) && SeqNum.beforeOrEqual(u.end(), b.right())) {
-                            u.sacked = true;
-                            if (u.lost) {
-                                u.lost = false;
-                                lostCount--;
-                            }
+                            markSacked(u);
                             any = true;
                         }
                     }
@@ -577,8 +601,7 @@ public final class Subflow implements CongestionControl.SubflowView {
             if (u.sacked) {
                 sackedAbove += u.seqLength();
             } else if (!u.lost && sackedAbove >= 3L * mss) {
-                u.lost = true;
-                lostCount++;
+                markLost(u);
             }
         }
     }
@@ -589,9 +612,8 @@ public final class Subflow implements CongestionControl.SubflowView {
         fastRetransmits++;
         cc.onFastRetransmit(bytesInFlight());
         Unit first = units.peekFirst();
-        if (first != null && !first.sacked && !first.lost) {
-            first.lost = true;
-            lostCount++;
+        if (first != null && !first.sacked) {
+            markLost(first);
         }
         if (sackOk) {
             markSackLosses();
@@ -609,9 +631,8 @@ public final class Subflow implements CongestionControl.SubflowView {
         long payloadAcked = 0;
         while (!units.isEmpty() && SeqNum.beforeOrEqual(units.peekFirst().end(), ack)) {
             Unit u = units.pollFirst();
-            if (u.lost) {
-                lostCount--;
-            }
+            unmarkLost(u);
+            unmarkSacked(u);
             payloadAcked += u.len;
             if (u.transmissions == 1) {
                 // Karn's rule (RFC 6298 3): only segments sent once give RTT samples.
@@ -625,10 +646,20 @@ public final class Subflow implements CongestionControl.SubflowView {
             // A partial ACK inside a unit (the peer may ACK at any byte): shrink it.
             int cut = ack - head.seq;
             if (cut > 0 && cut <= head.len) {
+                boolean wasLost = head.lost;
+                boolean wasSacked = head.sacked;
+                unmarkLost(head);
+                unmarkSacked(head);
                 head.seq += cut;
                 head.len -= cut;
                 head.dsn += cut;
                 payloadAcked += cut;
+                if (wasLost) {
+                    markLost(head);
+                }
+                if (wasSacked) {
+                    markSacked(head);
+                }
             }
         }
         sndUna = ack;
@@ -645,9 +676,8 @@ public final class Subflow implements CongestionControl.SubflowView {
             } else {
                 // Partial ACK (RFC 6582 3.2): the next hole is lost too.
                 Unit u = units.peekFirst();
-                if (u != null && !u.sacked && !u.lost) {
-                    u.lost = true;
-                    lostCount++;
+                if (u != null && !u.sacked) {
+                    markLost(u);
                 }
                 if (sackOk) {
                     markSackLosses();
@@ -843,8 +873,7 @@ public final class Subflow implements CongestionControl.SubflowView {
             if (pipe() + u.seqLength() > cc.cwnd() && pipe() > 0) {
                 break;
             }
-            u.lost = false;
-            lostCount--;
+            unmarkLost(u);
             transmit(now, u);
         }
     }
@@ -1043,15 +1072,11 @@ public final class Subflow implements CongestionControl.SubflowView {
         dupAcks = 0;
         // RFC 6675 5.1 / RFC 5681: everything outstanding is presumed lost; SACK info is cleared.
         for (Unit u : units) {
-            u.sacked = false;
-            if (!u.lost) {
-                u.lost = true;
-                lostCount++;
-            }
+            unmarkSacked(u);
+            markLost(u);
         }
         Unit first = units.peekFirst();
-        first.lost = false;
-        lostCount--;
+        unmarkLost(first);
         transmit(now, first);
         armRto(now);
         conn.onSubflowTimeout(now, this);
