@@ -46,6 +46,8 @@ public final class MptcpConnection {
     String resetReason;
 
     final List<Subflow> subflows = new ArrayList<>(4);
+    /** Final state of every subflow that closed, in closing order (for the CLI and the UI's history). */
+    final List<SubflowSnapshot> closedSubflows = new ArrayList<>();
     int nextSubflowId;
     Subflow initialSubflow;
 
@@ -60,7 +62,7 @@ public final class MptcpConnection {
     long reinjectedBytes;
     boolean appClosed;
     boolean dataFinSent;
-    long dataFinDsn = -1;
+    long dataFinDsn;
     boolean dataFinAcked;
     long dataFinDeadline = Endpoint.NEVER;
     int dataFinTries;
@@ -70,7 +72,9 @@ public final class MptcpConnection {
 
     // ---- data level, receive
     ReceiveBuffer receiveBuffer;
-    long peerDataFinDsn = -1;
+    /** DSN of the peer's DATA_FIN (valid when {@link #peerDataFinSeen}); DSNs use all 64 bits, so no sentinel. */
+    long peerDataFinDsn;
+    boolean peerDataFinSeen;
     boolean peerFinished;
     long fallbackRcvDsnBase;
     int fallbackRcvSeqBase;
@@ -400,16 +404,25 @@ public final class MptcpConnection {
     void releaseSendBuffer() {
         long upTo = dataUna;
         for (Subflow s : subflows) {
+            // Units are in DSN order on a subflow except reinjected ones, which carry older data:
+            // only then is the whole queue walked.
+            boolean scanAll = s.reinjectedUnits > 0;
             for (Unit u : s.units) {
                 if (!u.fin) {
                     if (SeqNum.before64(u.dsn, upTo)) {
                         upTo = u.dsn;
                     }
-                    break;
+                    if (!scanAll) {
+                        break;
+                    }
                 }
             }
         }
+        long before = sendBuffer.start();
         sendBuffer.release(upTo);
+        if (sendBuffer.start() != before) {
+            stack.wake(this, MptcpSocket.WAKE_WRITABLE); // room for the application again
+        }
     }
 
     void onSubflowAcked(long now, Subflow sf) {
@@ -674,7 +687,8 @@ public final class MptcpConnection {
     }
 
     private void onPeerDataFin(long now, long finDsn) {
-        if (peerDataFinDsn < 0) {
+        if (!peerDataFinSeen) {
+            peerDataFinSeen = true;
             peerDataFinDsn = finDsn;
             stack.observer().event(now, ProtocolEvent.Kind.DATA_FIN, localToken, -1,
                     "DATA_FIN from peer at DSN " + Long.toUnsignedString(finDsn));
@@ -686,9 +700,8 @@ public final class MptcpConnection {
     }
 
     private void checkPeerDataFin(long now) {
-        if (peerDataFinDsn >= 0 && !peerFinished && receiveBuffer.next() == peerDataFinDsn) {
-            receiveBuffer.advance(1);
-            peerFinished = true;
+        if (peerDataFinSeen && !peerFinished && receiveBuffer.next() == peerDataFinDsn) {
+            peerFinished = true; // the DATA_FIN takes a sequence number but no byte of the buffer
             stack.wake(this, MptcpSocket.WAKE_READABLE);
             maybeFinish(now);
         }
@@ -721,7 +734,7 @@ public final class MptcpConnection {
         if (!mptcpOn()) {
             return;
         }
-        long dack = receiveBuffer != null ? receiveBuffer.next() : 0;
+        long dack = receiveBuffer != null ? dataAckValue() : 0;
         if (u.fin) {
             if (receiveBuffer != null && remoteKeyKnown) {
                 opts.add(MptcpOption.Dss.ack(dack));
@@ -761,9 +774,9 @@ public final class MptcpConnection {
             main = new MptcpOption.MpJoinAck(MptcpCrypto.joinAckHmac(localKey, remoteKey, sf.localNonce, sf.remoteNonce));
         } else if (dataFinSent && !dataFinAcked && sf == dataFinSubflow()) {
             int ck = checksum ? Checksums.dss(dataFinDsn, 0, 1, 0, new byte[0], 0, 0) : -1;
-            main = MptcpOption.Dss.mapping(receiveBuffer.next(), dataFinDsn, 0, 1, ck, true);
+            main = MptcpOption.Dss.mapping(dataAckValue(), dataFinDsn, 0, 1, ck, true);
         } else {
-            main = MptcpOption.Dss.ack(receiveBuffer.next());
+            main = MptcpOption.Dss.ack(dataAckValue());
         }
         List<MptcpOption> signals = new ArrayList<>(2);
         if (pendingMpFail >= 0) {
@@ -845,6 +858,11 @@ public final class MptcpConnection {
         return null;
     }
 
+    /** The data ACK we send: everything in order, plus the peer's DATA_FIN once reached (RFC 8684 3.3.3). */
+    long dataAckValue() {
+        return receiveBuffer.next() + (peerFinished && !fallback ? 1 : 0);
+    }
+
     /** Application data waiting or a window to honour: send what the scheduler allows. */
     void push(long now) {
         if (closed || !established) {
@@ -867,7 +885,7 @@ public final class MptcpConnection {
             }
             if (!reinjectQueue.isEmpty()) {
                 long[] r = reinjectQueue.peekFirst();
-                dsn = Math.max(r[0], dataUna);
+                dsn = SeqNum.before64(r[0], dataUna) ? dataUna : r[0];
                 len = (int) Math.min(r[1] - dsn, Integer.MAX_VALUE);
                 reinj = true;
             } else {
@@ -891,7 +909,7 @@ public final class MptcpConnection {
             if (reinj) {
                 long[] r = reinjectQueue.peekFirst();
                 r[0] = dsn + n;
-                if (r[0] >= r[1]) {
+                if (!SeqNum.before64(r[0], r[1])) {
                     reinjectQueue.pollFirst();
                 }
                 reinjectedBytes += n;
@@ -1012,6 +1030,7 @@ public final class MptcpConnection {
 
     void onSubflowClosed(long now, Subflow sf, String why, boolean abnormal) {
         subflows.remove(sf);
+        closedSubflows.add(sf.snapshot());
         if (sf.counted) {
             sf.counted = false;
             stack.observer().add(Mib.MPCurrEstab, -1);
@@ -1267,18 +1286,43 @@ public final class MptcpConnection {
     }
 
     public ConnectionSnapshot snapshot() {
-        List<SubflowSnapshot> sfs = new ArrayList<>(subflows.size());
+        List<SubflowSnapshot> sfs = new ArrayList<>(subflows.size() + closedSubflows.size());
         for (Subflow s : subflows) {
             sfs.add(s.snapshot());
         }
+        sfs.addAll(closedSubflows);
+        sfs.sort(java.util.Comparator.comparingInt(SubflowSnapshot::id));
         String state = closed ? (resetReason == null ? "CLOSED" : "RESET") : !established ? "CONNECTING"
                 : appClosed || peerFinished ? "CLOSING" : "ESTABLISHED";
         return new ConnectionSnapshot(localToken, remoteToken, localKey, remoteKey, client, fallback, checksum, state,
                 sndNxt - (localIdsn + 1), dataUna - (localIdsn + 1),
-                receiveBuffer == null ? 0 : receiveBuffer.next() - (remoteIdsn + 1) - (peerFinished ? 1 : 0),
+                receiveBuffer == null ? 0 : receiveBuffer.next() - (remoteIdsn + 1),
                 sendBuffer.used(), sendBuffer.capacity(), receiveBuffer == null ? 0 : receiveBuffer.readable(),
                 receiveBuffer == null ? stack.config().receiveBufferBytes() : receiveBuffer.capacity(), reinjectedBytes,
                 sfs, resetReason);
+    }
+
+    /** One line of internal state, for diagnostics (stalls, test failures). */
+    public String describe() {
+        StringBuilder sb = new StringBuilder();
+        sb.append(this).append(" established=").append(established).append(" closed=").append(closed)
+                .append(" fallback=").append(fallback).append(" sndNxt+").append(sndNxt - localIdsn - 1)
+                .append(" dataUna+").append(dataUna - localIdsn - 1).append(" bufEnd+").append(sendBuffer.end() - localIdsn - 1)
+                .append(" wndEnd+").append(peerWindowEnd - localIdsn - 1).append(" reinject=").append(reinjectQueue.size())
+                .append(" appClosed=").append(appClosed).append(" dataFinSent=").append(dataFinSent)
+                .append(" dataFinAcked=").append(dataFinAcked).append(" peerFinished=").append(peerFinished)
+                .append(" rcvNext+").append(receiveBuffer == null ? -1 : receiveBuffer.next() - remoteIdsn - 1)
+                .append(" ooo=").append(receiveBuffer == null ? 0 : receiveBuffer.outOfOrderBytes());
+        for (Subflow f : subflows) {
+            sb.append("\n  sf").append(f.id).append(' ').append(f.state).append(" una+").append(f.rel(f.sndUna))
+                    .append(" nxt+").append(f.rel(f.sndNxt)).append(" units=").append(f.units.size())
+                    .append(" lost=").append(f.lostCount).append(" pipe=").append(f.pipe()).append(" cwnd=")
+                    .append(f.cc.cwnd()).append(" sndWnd=").append(f.sndWnd).append(" rto@").append(f.rtoDeadline)
+                    .append(" rcvNxt+").append(f.relRcv(f.rcvNxt)).append(" ooo=").append(f.outOfOrder.size())
+                    .append(" canSend=").append(f.canSendData()).append(" backoff=").append(f.backoff)
+                    .append(" recovery=").append(f.inRecovery);
+        }
+        return sb.toString();
     }
 
     static String hex(int token) {

@@ -13,7 +13,8 @@ public final class ReceiveBuffer {
     private final int mask;
     private long readPos; // next DSN the application reads
     private long next; // next in-order DSN expected (the data ACK)
-    private final TreeMap<Long, byte[]> outOfOrder = new TreeMap<>();
+    /** Ordered by distance from the first DSN, so the order survives the 2^64 wrap. */
+    private final TreeMap<Long, byte[]> outOfOrder;
     private int outOfOrderBytes;
     private long duplicateBytes;
 
@@ -23,6 +24,7 @@ public final class ReceiveBuffer {
         this.mask = cap - 1;
         this.readPos = firstDsn;
         this.next = firstDsn;
+        this.outOfOrder = new TreeMap<>((a, b) -> Long.compare(a - firstDsn, b - firstDsn));
     }
 
     public int capacity() {
@@ -56,12 +58,6 @@ public final class ReceiveBuffer {
         return duplicateBytes;
     }
 
-    /** Skips {@code n} sequence numbers that carry no data (the DATA_FIN). */
-    public void advance(int n) {
-        next += n;
-        readPos += n;
-    }
-
     /**
      * Takes bytes for [dsn, dsn+len). Bytes already received are dropped (counted), bytes beyond
      * the window are dropped (the sender overran it), in-order bytes become readable, the rest wait.
@@ -69,15 +65,16 @@ public final class ReceiveBuffer {
      * @return the number of new bytes that became readable in order
      */
     public int receive(long dsn, byte[] b, int off, int len) {
+        // Differences, not comparisons: data sequence numbers wrap at 2^64 (RFC 8684 3.3).
         long limit = readPos + ring.length;
-        if (dsn + len > limit) {
+        if (limit - (dsn + len) < 0) {
             len = (int) Math.max(0, limit - dsn);
         }
-        if (dsn + len <= next) {
+        if (dsn + len - next <= 0) {
             duplicateBytes += len;
             return 0;
         }
-        if (dsn < next) {
+        if (dsn - next < 0) {
             int skip = (int) (next - dsn);
             duplicateBytes += skip;
             dsn += skip;
@@ -87,7 +84,7 @@ public final class ReceiveBuffer {
         if (len <= 0) {
             return 0;
         }
-        if (dsn > next) {
+        if (dsn - next > 0) {
             byte[] prev = outOfOrder.get(dsn);
             if (prev == null || prev.length < len) {
                 byte[] copy = new byte[len];
@@ -103,12 +100,12 @@ public final class ReceiveBuffer {
         put(b, off, len);
         // Pull in whatever out-of-order data is now contiguous.
         Map.Entry<Long, byte[]> e;
-        while ((e = outOfOrder.firstEntry()) != null && e.getKey() <= next) {
+        while ((e = outOfOrder.firstEntry()) != null && e.getKey() - next <= 0) {
             outOfOrder.pollFirstEntry();
             byte[] seg = e.getValue();
             outOfOrderBytes -= seg.length;
             long s = e.getKey();
-            if (s + seg.length > next) {
+            if (s + seg.length - next > 0) {
                 int skip = (int) (next - s);
                 put(seg, skip, seg.length - skip);
             } else {

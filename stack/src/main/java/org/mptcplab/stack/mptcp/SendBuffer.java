@@ -54,7 +54,8 @@ public final class SendBuffer {
 
     /** Copies {@code len} bytes starting at DSN {@code dsn} into {@code dst}. */
     public void read(long dsn, byte[] dst, int dstOff, int len) {
-        if (dsn < start || dsn + len > end) {
+        // Differences, not comparisons: data sequence numbers wrap at 2^64 (RFC 8684 3.3).
+        if (dsn - start < 0 || end - (dsn + len) < 0) {
             throw new IllegalStateException("DSN range [" + dsn + ", " + (dsn + len) + ") is not in the send buffer ["
                     + start + ", " + end + ")");
         }
@@ -66,8 +67,8 @@ public final class SendBuffer {
 
     /** Releases everything before {@code dsn} (no-op when already released). */
     public void release(long dsn) {
-        if (dsn > start) {
-            start = Math.min(dsn, end);
+        if (dsn - start > 0) {
+            start = end - dsn < 0 ? end : dsn;
         }
     }
 }

@@ -61,6 +61,8 @@ public final class Subflow implements CongestionControl.SubflowView {
     /** Sequence space of SACKed and of lost-marked units: pipe() without walking the queue. */
     long sackedBytes;
     long lostBytes;
+    /** Reinjected units in {@link #units}: their DSNs are below those of the units around them. */
+    int reinjectedUnits;
     boolean finQueued;
     boolean finSent;
 
@@ -633,6 +635,9 @@ public final class Subflow implements CongestionControl.SubflowView {
             Unit u = units.pollFirst();
             unmarkLost(u);
             unmarkSacked(u);
+            if (u.reinjected) {
+                reinjectedUnits--;
+            }
             payloadAcked += u.len;
             if (u.transmissions == 1) {
                 // Karn's rule (RFC 6298 3): only segments sent once give RTT samples.
@@ -832,6 +837,9 @@ public final class Subflow implements CongestionControl.SubflowView {
         u.reinjected = reinjected;
         u.mpCapableData = mpCapableData;
         units.addLast(u);
+        if (reinjected) {
+            reinjectedUnits++;
+        }
         sndNxt += len;
         transmit(now, u);
         if (rtoDeadline == Endpoint.NEVER) {
