@@ -757,7 +757,7 @@ public final class MptcpConnection {
     }
 
     /** Options for a pure ACK on {@code sf}: the handshake's, the data ACK, pending signals. */
-    void addAckOptions(long now, Subflow sf, List<TcpOption> opts) {
+    void addAckOptions(long now, Subflow sf, List<TcpOption> opts, boolean sackPending) {
         if (!mptcpOn() || !remoteKeyKnown) {
             return;
         }
@@ -775,6 +775,9 @@ public final class MptcpConnection {
         } else if (dataFinSent && !dataFinAcked && sf == dataFinSubflow()) {
             int ck = checksum ? Checksums.dss(dataFinDsn, 0, 1, 0, new byte[0], 0, 0) : -1;
             main = MptcpOption.Dss.mapping(dataAckValue(), dataFinDsn, 0, 1, ck, true);
+        } else if (sackPending) {
+            // A 4-byte data ACK (RFC 8684 3.3.2) leaves room for two SACK blocks beside timestamps.
+            main = new MptcpOption.Dss(MptcpOption.Dss.FLAG_DATA_ACK, dataAckValue() & 0xffffffffL, 0, 0, 0, -1);
         } else {
             main = MptcpOption.Dss.ack(dataAckValue());
         }
@@ -900,7 +903,7 @@ public final class MptcpConnection {
             if (sf == null) {
                 break;
             }
-            int n = (int) Math.min(len, Math.min(sf.mss, Math.max(1, Math.min(sf.cwndLeft(), sf.sendWindowLeft()))));
+            int n = (int) Math.min(len, Math.min(sf.payloadLimit(), Math.max(1, Math.min(sf.cwndLeft(), sf.sendWindowLeft()))));
             if (n <= 0) {
                 break;
             }
@@ -947,7 +950,7 @@ public final class MptcpConnection {
                 break;
             }
             long room = Math.min(sf.cwndLeft(), sf.sendWindowLeft());
-            int n = (int) Math.min(avail, Math.min(sf.mss, room));
+            int n = (int) Math.min(avail, Math.min(sf.payloadLimit(), room));
             if (n <= 0) {
                 break;
             }

@@ -30,7 +30,7 @@ public interface Scheduler {
                 if (!backup && s.backoff < 2) {
                     regularAlive = true;
                 }
-                int need = Math.min(len, s.mss);
+                int need = Math.min(len, s.payloadLimit());
                 if (s.cwndLeft() < need || s.sendWindowLeft() < need) {
                     continue;
                 }

@@ -531,14 +531,20 @@ public final class Subflow implements CongestionControl.SubflowView {
         boolean sackNew = sackOk && applySack(h);
         if (SeqNum.after(ack, sndUna)) {
             onNewAck(now, ack);
-        } else if (ack == sndUna && !units.isEmpty() && window == oldWnd && h.options().stream().noneMatch(
-                o -> o instanceof MptcpOption.AddAddr)) {
-            // A duplicate ACK (RFC 5681 2): outstanding data, same ACK, same window.
+        } else if (ack == sndUna && !units.isEmpty() && window == oldWnd && (!sackOk || sackNew)
+                && h.options().stream().noneMatch(o -> o instanceof MptcpOption.AddAddr)) {
+            // A duplicate ACK (RFC 5681 2): outstanding data, same ACK, same window. With SACK, only
+            // one that reports newly received data counts (RFC 6675 5): an ACK provoked by a
+            // spurious retransmission says nothing about loss.
             dupAcks++;
-            if (!inRecovery && (dupAcks == 3 || sackNew && sackedAboveFirstHole() >= 3L * mss)) {
+            if (!inRecovery && (dupAcks == 3 || sackNew && sackedAboveFirstHole() >= 3L * mss && markSackLosses())) {
                 enterRecovery(now);
-            } else if (inRecovery && sackNew) {
-                markSackLosses();
+            } else if (inRecovery) {
+                // Each duplicate ACK shrinks the pipe (RFC 6675 5): newly lost units go out now.
+                if (sackNew) {
+                    markSackLosses();
+                }
+                retransmitLost(now);
             }
         }
         if (sndWnd > 0) {
@@ -573,6 +579,7 @@ public final class Subflow implements CongestionControl.SubflowView {
                     for (Unit u : units) {
                         if (!u.sacked && SeqNum.beforeOrEqual(b.left(), u.seq) && SeqNum.beforeOrEqual(u.end(), b.right())) {
                             markSacked(u);
+                            rackSentAt = Math.max(rackSentAt, u.sentAt);
                             any = true;
                         }
                     }
@@ -595,20 +602,45 @@ public final class Subflow implements CongestionControl.SubflowView {
         return bytes;
     }
 
-    /** RFC 6675 IsLost, simplified: an unSACKed unit with at least 3 MSS SACKed above it is lost. */
-    private void markSackLosses() {
-        long sackedAbove = 0;
-        for (Iterator<Unit> it = units.descendingIterator(); it.hasNext(); ) {
-            Unit u = it.next();
-            if (u.sacked) {
-                sackedAbove += u.seqLength();
-            } else if (!u.lost && sackedAbove >= 3L * mss) {
-                markLost(u);
+    /**
+     * Loss marking in the spirit of RACK (RFC 8985): a unit is lost when a unit sent after it has
+     * been delivered (SACKed or ACKed) and more than a reordering window has passed between their
+     * transmissions. Unlike counting SACKed bytes above a hole (RFC 6675 IsLost), this also finds a
+     * retransmission that was lost again, without waiting for the RTO.
+     */
+    private boolean markSackLosses() {
+        if (rackSentAt == Long.MIN_VALUE) {
+            return false;
+        }
+        long reoWnd = Math.max(1_000_000L, (srtt < 0 ? rto : srtt) / 4);
+        boolean any = false;
+        for (Unit u : units) {
+            if (u.sentAt + reoWnd > rackSentAt) {
+                continue; // sent too recently to judge (or a retransmission still in flight)
             }
+            if (!u.sacked && !u.lost) {
+                markLost(u);
+                any = true;
+            }
+        }
+        return any;
+    }
+
+    /** Newest transmission time among delivered units (RACK's xmit_ts). */
+    long rackSentAt = Long.MIN_VALUE;
+
+    static final boolean TRACE = Boolean.getBoolean("mptcplab.trace");
+
+    void trace(long now, String what) {
+        if (TRACE) {
+            System.err.printf("TRACE %s %.6f sf%d %s una+%d nxt+%d units=%d lost=%d sacked=%d pipe=%d cwnd=%d ssth=%d rec=%b%n",
+                    stack.name(), now / 1e9, id, what, rel(sndUna), rel(sndNxt), units.size(), lostCount, sackedBytes, pipe(),
+                    cc.cwnd(), cc.ssthresh(), inRecovery);
         }
     }
 
     private void enterRecovery(long now) {
+        trace(now, "enterRecovery");
         inRecovery = true;
         recoverySeq = sndNxt;
         fastRetransmits++;
@@ -622,6 +654,11 @@ public final class Subflow implements CongestionControl.SubflowView {
         }
         stack.observer().event(now, ProtocolEvent.Kind.FAST_RETRANSMIT, conn.localToken(), id,
                 "fast retransmit at subflow seq " + rel(sndUna) + ", cwnd " + cc.cwnd());
+        // The first lost unit goes out at once, whatever the pipe (RFC 6675 5, step 4.3; RFC 5681 3.2).
+        if (first != null && first.lost) {
+            unmarkLost(first);
+            transmit(now, first);
+        }
         retransmitLost(now);
     }
 
@@ -639,6 +676,7 @@ public final class Subflow implements CongestionControl.SubflowView {
                 reinjectedUnits--;
             }
             payloadAcked += u.len;
+            rackSentAt = Math.max(rackSentAt, u.sentAt);
             if (u.transmissions == 1) {
                 // Karn's rule (RFC 6298 3): only segments sent once give RTT samples.
                 rttFromFresh = true;
@@ -676,6 +714,7 @@ public final class Subflow implements CongestionControl.SubflowView {
         backoff = 0;
         if (inRecovery) {
             if (SeqNum.beforeOrEqual(recoverySeq, ack)) {
+                trace(now, "exitRecovery");
                 inRecovery = false;
                 cc.onRecoveryExit();
             } else {
@@ -762,6 +801,7 @@ public final class Subflow implements CongestionControl.SubflowView {
                 System.arraycopy(pkt, payOff, copy, 0, payLen);
                 outOfOrder.put(key, new Segment(seq, copy, dss, mpc, fin));
                 outOfOrderBytes += payLen;
+                lastOutOfOrderSeq = seq;
                 stack.observer().inc(Mib.OFOQueue);
             }
             ackNow = true;
@@ -812,6 +852,20 @@ public final class Subflow implements CongestionControl.SubflowView {
 
     // =====================================================================================
     // Sending
+
+    /**
+     * Payload bytes per segment: the MSS less the options every data segment carries, so that
+     * header + options + payload stay within the MTU the MSS came from (RFC 9293 3.7.1: the MSS
+     * does not count options). Timestamps take 12 bytes; a DSS with a 64-bit data ACK and a
+     * 64-bit mapping 26, 28 with a checksum (RFC 8684 3.3).
+     */
+    int payloadLimit() {
+        int opts = timestamps ? 12 : 0;
+        if (!conn.isFallback() && stack.config().mptcp()) {
+            opts += conn.checksum ? 28 : 26;
+        }
+        return Math.max(64, mss - opts);
+    }
 
     /** Window the peer allows beyond what is in flight on this subflow. */
     long sendWindowLeft() {
@@ -883,6 +937,7 @@ public final class Subflow implements CongestionControl.SubflowView {
             }
             unmarkLost(u);
             transmit(now, u);
+            trace(now, "retransmit seq+" + rel(u.seq));
         }
     }
 
@@ -939,12 +994,15 @@ public final class Subflow implements CongestionControl.SubflowView {
             return;
         }
         List<TcpOption> opts = baseOptions(now);
-        conn.addAckOptions(now, this, opts);
+        conn.addAckOptions(now, this, opts, sackOk && !outOfOrder.isEmpty());
         addSackBlocks(opts);
         stack.emit(this, TcpHeader.of(localPort, remotePort, sndNxt, rcvNxt, TcpHeader.ACK, advertisedWindow(), opts),
                 null, 0, 0, now);
         ackSent();
     }
+
+    /** Sequence number of the latest out-of-order segment, whose block goes first (RFC 2018 4). */
+    int lastOutOfOrderSeq;
 
     private void addSackBlocks(List<TcpOption> opts) {
         if (!sackOk || outOfOrder.isEmpty()) {
@@ -958,14 +1016,16 @@ public final class Subflow implements CongestionControl.SubflowView {
         if (room <= 0) {
             return;
         }
-        List<TcpOption.SackBlock> blocks = new ArrayList<>(room);
+        List<TcpOption.SackBlock> blocks = new ArrayList<>(4);
         int start = 0;
         int end = 0;
         boolean open = false;
         for (Segment s : outOfOrder.values()) {
             int sEnd = s.seq() + s.data().length;
-            if (open && s.seq() == end) {
-                end = sEnd;
+            if (open && SeqNum.beforeOrEqual(s.seq(), end)) {
+                if (SeqNum.after(sEnd, end)) {
+                    end = sEnd;
+                }
             } else {
                 if (open) {
                     blocks.add(new TcpOption.SackBlock(start, end));
@@ -978,16 +1038,23 @@ public final class Subflow implements CongestionControl.SubflowView {
         if (open) {
             blocks.add(new TcpOption.SackBlock(start, end));
         }
-        if (blocks.size() > room) {
-            blocks = blocks.subList(0, room);
-        }
-        if (!blocks.isEmpty()) {
-            int pad = (4 - ((used + 2 + 8 * blocks.size()) & 3)) & 3;
-            for (int i = 0; i < Math.min(pad, 2); i++) {
-                opts.add(new TcpOption.Nop());
+        // The block holding the most recent arrival first, then the lowest ones (RFC 2018 4).
+        for (int i = 0; i < blocks.size(); i++) {
+            TcpOption.SackBlock b = blocks.get(i);
+            if (SeqNum.beforeOrEqual(b.left(), lastOutOfOrderSeq) && SeqNum.before(lastOutOfOrderSeq, b.right())) {
+                blocks.remove(i);
+                blocks.add(0, b);
+                break;
             }
-            opts.add(new TcpOption.Sack(blocks));
         }
+        if (blocks.size() > room) {
+            blocks = new ArrayList<>(blocks.subList(0, room));
+        }
+        int pad = (4 - ((used + 2 + 8 * blocks.size()) & 3)) & 3;
+        for (int i = 0; i < Math.min(pad, 2); i++) {
+            opts.add(new TcpOption.Nop());
+        }
+        opts.add(new TcpOption.Sack(blocks));
     }
 
     private void ackSent() {
@@ -1040,7 +1107,7 @@ public final class Subflow implements CongestionControl.SubflowView {
             persistDeadline = Endpoint.NEVER;
             // Zero-window probe (RFC 9293 3.8.6.1): an old sequence number elicits an ACK with the window.
             List<TcpOption> opts = baseOptions(now);
-            conn.addAckOptions(now, this, opts);
+            conn.addAckOptions(now, this, opts, false);
             stack.emit(this, TcpHeader.of(localPort, remotePort, sndNxt - 1, rcvNxt, TcpHeader.ACK, advertisedWindow(), opts),
                     null, 0, 0, now);
             backoff = Math.min(backoff + 1, 6);
@@ -1053,6 +1120,7 @@ public final class Subflow implements CongestionControl.SubflowView {
 
     private void onRto(long now) {
         rtoDeadline = Endpoint.NEVER;
+        trace(now, "RTO");
         if (state == SubflowState.SYN_SENT || state == SubflowState.SYN_RECEIVED) {
             if (backoff >= 5) {
                 fail(now, "handshake timed out", true);
@@ -1079,11 +1147,15 @@ public final class Subflow implements CongestionControl.SubflowView {
         inRecovery = false;
         dupAcks = 0;
         // RFC 6675 5.1 / RFC 5681: everything outstanding is presumed lost; SACK info is cleared.
+        // Everything not SACKed is presumed lost. SACK marks are kept (as Linux does unless the
+        // receiver reneges): resending what the receiver holds would waste the recovery.
         for (Unit u : units) {
-            unmarkSacked(u);
-            markLost(u);
+            if (!u.sacked) {
+                markLost(u);
+            }
         }
         Unit first = units.peekFirst();
+        unmarkSacked(first);
         unmarkLost(first);
         transmit(now, first);
         armRto(now);
