@@ -264,6 +264,9 @@ public final class MptcpConnection {
         if (!sf.initial) {
             rejoinBackoff = 0;
         }
+        if (dataFinSent && !dataFinAcked) {
+            sf.sendAck(now); // the DATA_FIN goes on the new subflow too
+        }
         push(now);
     }
 
@@ -772,7 +775,9 @@ public final class MptcpConnection {
             main = MptcpOption.MpCapable.ack(flags, localKey, remoteKey);
         } else if (!sf.initial && sf.activeOpen && !sf.joinAcked) {
             main = new MptcpOption.MpJoinAck(MptcpCrypto.joinAckHmac(localKey, remoteKey, sf.localNonce, sf.remoteNonce));
-        } else if (dataFinSent && !dataFinAcked && sf == dataFinSubflow()) {
+        } else if (dataFinSent && !dataFinAcked) {
+            // Until it is acknowledged, the DATA_FIN rides on every ACK of every subflow: one of
+            // the paths may be dead without its subflow knowing yet (Linux sends it on all of them).
             int ck = checksum ? Checksums.dss(dataFinDsn, 0, 1, 0, new byte[0], 0, 0) : -1;
             main = MptcpOption.Dss.mapping(dataAckValue(), dataFinDsn, 0, 1, ck, true);
         } else if (sackPending) {
@@ -979,8 +984,16 @@ public final class MptcpConnection {
         sndMax = sndNxt + 1;
         stack.observer().event(now, ProtocolEvent.Kind.DATA_FIN, localToken, sf.id,
                 "DATA_FIN sent at DSN " + Long.toUnsignedString(dataFinDsn));
-        sf.sendAck(now);
+        sendOnAllSubflows(now);
         dataFinDeadline = now + 2 * Math.max(sf.rto, 200_000_000L);
+    }
+
+    private void sendOnAllSubflows(long now) {
+        for (Subflow s : new ArrayList<>(subflows)) {
+            if (s.state.synchronizedState() && s.state != SubflowState.TIME_WAIT) {
+                s.sendAck(now);
+            }
+        }
     }
 
     // =====================================================================================
@@ -1232,8 +1245,16 @@ public final class MptcpConnection {
         if (dataFinDeadline <= now) {
             dataFinDeadline = Endpoint.NEVER;
             Subflow sf = dataFinSubflow();
-            if (sf != null && !dataFinAcked && dataFinTries++ < 10) {
-                sf.sendAck(now);
+            if (sf == null && !dataFinAcked) {
+                // No usable subflow right now (all reset, rejoins pending): try again later.
+                dataFinDeadline = now + 500_000_000L;
+            } else if (sf != null && !dataFinAcked) {
+                if (dataFinTries++ >= 10) {
+                    // RFC 8684 3.3.3: a DATA_FIN must be acknowledged; after this long the peer is gone.
+                    abortAll(now, "DATA_FIN not acknowledged after " + dataFinTries + " transmissions", true);
+                    return;
+                }
+                sendOnAllSubflows(now);
                 dataFinDeadline = now + 2 * Math.max(sf.rto, 200_000_000L) * (1L << Math.min(dataFinTries, 6));
             }
         }

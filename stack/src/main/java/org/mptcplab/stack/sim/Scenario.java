@@ -201,13 +201,33 @@ public final class Scenario {
         MptcpStack sendingStack = download ? server : client;
         MptcpSocket.Handler serverApp = download ? sender : sink;
         MptcpSocket.Handler clientApp = download ? sink : sender;
-        server.listen(5201, s -> s.setHandler(serverApp));
+        // The transfer is the first connection; anything else that reaches the listener (a join
+        // SYN whose options a middlebox stripped looks like a new plain TCP connection) is refused.
+        boolean[] taken = {false};
+        server.listen(5201, s -> {
+            if (!taken[0]) {
+                taken[0] = true;
+                s.setHandler(serverApp);
+            } else {
+                s.setHandler(new MptcpSocket.Handler() {
+                    @Override
+                    public void onConnected(long now, MptcpSocket k) {
+                        k.abort(now);
+                    }
+                });
+            }
+        });
         MptcpSocket[] cs = new MptcpSocket[1];
         net.schedule(0, () -> cs[0] = client.connect(net.now(), address(0, 2, ipv6), 5201, clientApp));
         boolean finished;
         long wallStart = System.nanoTime();
         try {
-            finished = net.runUntil(() -> sender.done() && sink.done(), deadlineNanos);
+            // Done when both ends closed, or when one end was reset: a reset that cannot reach
+            // the peer (its path is gone) leaves the peer waiting, as a real host without a user
+            // timeout would be.
+            finished = net.runUntil(() -> sender.done() && sink.done()
+                    || sender.done() && sender.resetReason() != null || sink.done() && sink.resetReason() != null,
+                    deadlineNanos);
         } finally {
             if (writer != null) {
                 writer.close();
