@@ -92,7 +92,11 @@ public final class MptcpConnection {
     /** Echoes to send for the peer's announcements. */
     final ArrayDeque<MptcpOption.AddAddr> pendingEcho = new ArrayDeque<>();
     final ArrayDeque<Integer> pendingRemove = new ArrayDeque<>();
-    long pendingMpFail = -1;
+    /** MP_FAIL to send (RFC 8684 3.7) for the mapping starting at {@link #mpFailDsn}. */
+    boolean mpFailPending;
+    long mpFailDsn;
+    /** The subflow a fallback runs on (the first one, or the only one left at an MP_FAIL). */
+    Subflow fallbackSubflow;
     boolean sendFastclose;
     long rejoinDeadline = Endpoint.NEVER;
     int rejoinBackoff;
@@ -342,6 +346,7 @@ public final class MptcpConnection {
                 stack.observer().inc(Mib.MPFailRx);
                 stack.observer().event(now, ProtocolEvent.Kind.MP_FAIL, localToken, sf.id,
                         "peer reports a checksum failure at DSN " + Long.toUnsignedString(f.dataSequenceNumber()));
+                onMpFail(now, sf, f.dataSequenceNumber());
             } else if (m instanceof MptcpOption.MpFastclose fc) {
                 if (fc.receiverKey() != localKey) {
                     stack.observer().inc(Mib.MPFastcloseBadKey);
@@ -359,7 +364,7 @@ public final class MptcpConnection {
                 && SeqNum.after(h.acknowledgmentNumber(), sf.iss + 1)) {
             startFallback(now, sf, "the peer acknowledges data without any MPTCP option");
         }
-        if (fallback && sf == initialSubflow) {
+        if (fallback && sf == fallbackSubflow()) {
             onFallbackAck(now, sf);
         }
     }
@@ -388,6 +393,35 @@ public final class MptcpConnection {
             releaseSendBuffer();
             stack.wake(this, MptcpSocket.WAKE_WRITABLE);
         }
+    }
+
+    /**
+     * MP_FAIL on the only subflow (RFC 8684 3.7): fall back to TCP from the failed DSN on. The
+     * data from there is sent again as new subflow bytes, the first segment carrying the infinite
+     * mapping that ties it to that DSN; with several subflows the peer resets the bad one instead.
+     */
+    private void onMpFail(long now, Subflow sf, long dsn) {
+        if (fallback || subflows.size() != 1 || SeqNum.before64(dsn, dataUna) || SeqNum.before64(sndNxt, dsn)) {
+            return;
+        }
+        fallback = true;
+        fallbackReason = "DSS checksum failure reported by the peer (MP_FAIL)";
+        fallbackSubflow = sf;
+        sndNxt = dsn;
+        reinjectQueue.clear();
+        fallbackDsnBase = dsn;
+        fallbackSeqBase = sf.sndNxt;
+        infiniteMappingPending = true;
+        stack.observer().event(now, ProtocolEvent.Kind.FALLBACK, localToken, sf.id,
+                "fallback to TCP after MP_FAIL: data from DSN " + Long.toUnsignedString(dsn) + " sent again with the infinite mapping");
+        push(now);
+    }
+
+    /** The infinite mapping goes on the first segment sent after an MP_FAIL fallback. */
+    boolean infiniteMappingPending;
+
+    Subflow fallbackSubflow() {
+        return fallbackSubflow != null ? fallbackSubflow : initialSubflow;
     }
 
     private void onFallbackAck(long now, Subflow sf) {
@@ -505,7 +539,7 @@ public final class MptcpConnection {
             startFallback(now, sf, "data before the MP_CAPABLE handshake completed");
         }
         if (fallback || sf.mapInfinite) {
-            if (sf != initialSubflow && !sf.mapInfinite) {
+            if (sf != fallbackSubflow() && !sf.mapInfinite) {
                 sf.reset(now, "data on a second subflow after fallback", MptcpOption.MpTcpRst.MPTCP_ERROR);
                 return false;
             }
@@ -537,7 +571,10 @@ public final class MptcpConnection {
             if (dss.isInfiniteMapping()) {
                 stack.observer().inc(Mib.InfiniteMapRx);
                 sf.mapInfinite = true;
+                sf.awaitInfiniteMapping = false;
+                mpFailPending = false;
                 fallback = true;
+                fallbackSubflow = sf;
                 fallbackRcvBaseSet = true;
                 fallbackRcvDsnBase = mDsn;
                 fallbackRcvSeqBase = mSsn == 0 ? relStart : mSsn;
@@ -552,6 +589,9 @@ public final class MptcpConnection {
             mSsn = 1;
             mLen = mpc.dataLevelLength();
             mCsum = mpc.checksum();
+        }
+        if (sf.awaitInfiniteMapping) {
+            return true; // after our MP_FAIL, nothing counts until the infinite mapping
         }
         if (haveMap && mFin && mSsn == 0 && n <= 0) {
             // A bare DATA_FIN (RFC 8684 3.3.3): data-level length 1, no payload.
@@ -653,25 +693,28 @@ public final class MptcpConnection {
     /** DSS checksum failure (RFC 8684 3.7). */
     private boolean onChecksumFailure(long now, Subflow sf) {
         stack.observer().inc(Mib.DataCsumErr);
-        pendingMpFail = sf.mapDsn;
         stack.observer().inc(Mib.MPFailTx);
         stack.observer().event(now, ProtocolEvent.Kind.MP_FAIL, localToken, sf.id,
                 "DSS checksum failure at DSN " + Long.toUnsignedString(sf.mapDsn) + ": MP_FAIL sent");
+        mpFailPending = true;
+        mpFailDsn = sf.mapDsn;
+        sf.mapValid = false;
+        sf.mapBuf = null;
         if (subflows.size() > 1) {
             // Several subflows: MP_FAIL, then reset the bad subflow; its data comes again elsewhere.
             stack.observer().inc(Mib.DSSCorruptionReset);
             sf.sendAck(now);
-            pendingMpFail = -1;
+            mpFailPending = false;
             sf.reset(now, "DSS checksum failure", MptcpOption.MpTcpRst.MIDDLEBOX_INTERFERENCE);
             return false;
         }
-        // The only subflow: the data cannot be trusted and cannot be asked for again at the data
-        // level, so the connection ends with a clear reason rather than deliver corrupt bytes.
+        // The only subflow: MP_FAIL asks the sender to fall back with an infinite mapping that
+        // starts at the failed mapping's DSN. Until it arrives, what comes on the subflow is
+        // acknowledged by TCP but dropped here (RFC 8684 3.7).
         stack.observer().inc(Mib.DSSCorruptionFallback);
-        sf.sendAck(now);
-        pendingMpFail = -1;
-        abortAll(now, "DSS checksum failure on the only subflow (MP_FAIL sent): data was modified in the network", true);
-        return false;
+        sf.awaitInfiniteMapping = true;
+        sf.ackNow = true;
+        return true;
     }
 
     private void deliver(long now, long dsn, byte[] b, int off, int len) {
@@ -711,7 +754,7 @@ public final class MptcpConnection {
     }
 
     void onSubflowFin(long now, Subflow sf) {
-        if (fallback && sf == initialSubflow) {
+        if (fallback && sf == fallbackSubflow()) {
             // Plain TCP: the FIN is the end of the peer's stream.
             peerFinished = true;
             stack.wake(this, MptcpSocket.WAKE_READABLE);
@@ -734,6 +777,14 @@ public final class MptcpConnection {
 
     /** Options for a data segment (or our FIN) on {@code sf}. */
     void addDataOptions(Subflow sf, Unit u, List<TcpOption> opts) {
+        if (fallback && infiniteMappingPending && !u.fin && u.dsn == fallbackDsnBase && u.seq == fallbackSeqBase) {
+            // The infinite mapping (RFC 8684 3.7): data-level length 0, checksum 0 when negotiated.
+            stack.observer().inc(Mib.InfiniteMapTx);
+            opts.add(new MptcpOption.Dss(MptcpOption.Dss.FLAG_DATA_ACK | MptcpOption.Dss.FLAG_DATA_ACK_8
+                    | MptcpOption.Dss.FLAG_MAPPING | MptcpOption.Dss.FLAG_DSN_8, dataAckValue(), u.dsn, sf.rel(u.seq), 0,
+                    checksum ? 0 : -1));
+            return;
+        }
         if (!mptcpOn()) {
             return;
         }
@@ -787,8 +838,8 @@ public final class MptcpConnection {
             main = MptcpOption.Dss.ack(dataAckValue());
         }
         List<MptcpOption> signals = new ArrayList<>(2);
-        if (pendingMpFail >= 0) {
-            signals.add(new MptcpOption.MpFail(pendingMpFail));
+        if (mpFailPending) {
+            signals.add(new MptcpOption.MpFail(mpFailDsn));
         }
         if (sendFastclose) {
             signals.add(new MptcpOption.MpFastclose(remoteKey));
@@ -944,7 +995,7 @@ public final class MptcpConnection {
     }
 
     private void pushFallback(long now) {
-        Subflow sf = initialSubflow;
+        Subflow sf = fallbackSubflow();
         if (sf == null || !sf.canSendData()) {
             return;
         }
@@ -1068,7 +1119,7 @@ public final class MptcpConnection {
             }
             return;
         }
-        if (fallback && sf == initialSubflow) {
+        if (fallback && sf == fallbackSubflow()) {
             closeConnection(now, "the fallback subflow closed: " + why);
             return;
         }
@@ -1083,7 +1134,7 @@ public final class MptcpConnection {
     /** Everything done both ways: close the subflows (FIN). */
     private void maybeFinish(long now) {
         if (fallback) {
-            if (appClosed && peerFinished && !closed && initialSubflow != null && initialSubflow.finSent) {
+            if (appClosed && peerFinished && !closed && fallbackSubflow() != null && fallbackSubflow().finSent) {
                 closeConnection(now, null);
             }
             return;

@@ -104,6 +104,8 @@ public final class Subflow implements CongestionControl.SubflowView {
     int mapChecksum = -1;
     boolean mapDataFin;
     boolean mapInfinite;
+    /** We sent MP_FAIL on this (only) subflow and drop its data until the infinite mapping. */
+    boolean awaitInfiniteMapping;
     byte[] mapBuf;
     int mapFill;
 

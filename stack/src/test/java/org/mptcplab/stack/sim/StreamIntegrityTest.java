@@ -28,6 +28,7 @@ class StreamIntegrityTest {
     static final AtomicInteger RUNS = new AtomicInteger();
     static final AtomicInteger INTACT = new AtomicInteger();
     static final AtomicInteger RESET = new AtomicInteger();
+    static final AtomicInteger UNDETECTABLE = new AtomicInteger();
     static final List<String> RESET_REASONS = new ArrayList<>();
 
     /** The scenario a seed stands for, and a description of it. */
@@ -127,15 +128,21 @@ class StreamIntegrityTest {
             }
             assertThat(r.resetReason()).as("a reset says why: %s", why).isNotBlank();
             assertThat(dr.mayReset()).as("only runs whose faults the RFC cannot survive may reset: %s", why).isTrue();
-        } else {
-            assertThat(r.streamIntact()).as("exact stream: %s", why).isTrue();
+        } else if (r.streamIntact()) {
             INTACT.incrementAndGet();
+        } else {
+            // The one way to lose the stream without a reset: after an MP_FAIL fallback the
+            // connection is plain TCP (RFC 8684 3.7), and a later checksum-fixing rewrite is then
+            // invisible to everyone. Anything else is a bug.
+            assertThat(dr.description()).as("exact stream: %s", why).contains("rewritePayload=0.002");
+            assertThat(r.fallback()).as("exact stream: %s", why).isTrue();
+            UNDETECTABLE.incrementAndGet();
         }
     }
 
     @AfterContainer
     static void report() {
-        System.out.printf("stream integrity: %d runs, %d intact, %d ended with a reset %s%n", RUNS.get(), INTACT.get(),
-                RESET.get(), RESET_REASONS.stream().distinct().limit(5).toList());
+        System.out.printf("stream integrity: %d runs, %d intact, %d ended with a reset %s, %d rewritten after an MP_FAIL fallback%n",
+                RUNS.get(), INTACT.get(), RESET.get(), RESET_REASONS.stream().distinct().limit(5).toList(), UNDETECTABLE.get());
     }
 }
