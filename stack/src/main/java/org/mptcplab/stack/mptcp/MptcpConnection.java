@@ -43,6 +43,7 @@ public final class MptcpConnection {
     boolean peerDssSeen;
     boolean established;
     boolean closed;
+    boolean peerForbidsInitialJoin;
     String resetReason;
 
     final List<Subflow> subflows = new ArrayList<>(4);
@@ -177,6 +178,8 @@ public final class MptcpConnection {
             } else {
                 stack.observer().inc(Mib.MPCapableSYNACKRX);
                 setRemoteKey(c.senderKey());
+                // C: the peer takes no joins to its initial address and port (RFC 8684 3.1).
+                peerForbidsInitialJoin = (c.flags() & MptcpOption.MpCapable.FLAG_C) != 0;
                 checksum |= c.checksumRequired();
                 stack.observer().event(now, ProtocolEvent.Kind.MP_CAPABLE, localToken, sf.id,
                         "MP_CAPABLE established as client: local token " + hex(localToken) + ", remote token "
@@ -354,7 +357,8 @@ public final class MptcpConnection {
                 }
                 stack.observer().inc(Mib.MPFastcloseRx);
                 stack.observer().event(now, ProtocolEvent.Kind.FASTCLOSE, localToken, sf.id, "MP_FASTCLOSE from peer");
-                abortAll(now, "fast close by peer (MP_FASTCLOSE)", false);
+                // Answer on every subflow with a RST (RFC 8684 3.5), then the connection is gone.
+                abortAll(now, "fast close by peer (MP_FASTCLOSE)", true);
                 return;
             }
         }
@@ -529,7 +533,7 @@ public final class MptcpConnection {
      * In-order subflow data. {@code seq} is the segment's first byte; bytes before the subflow's
      * rcvNxt are already delivered. Returns false when the subflow was reset.
      */
-    boolean onSubflowData(long now, Subflow sf, int seq, byte[] b, int off, int len, MptcpOption.Dss dss,
+    int onSubflowData(long now, Subflow sf, int seq, byte[] b, int off, int len, MptcpOption.Dss dss,
                           MptcpOption.MpCapable mpc) {
         int skip = sf.rcvNxt - seq;
         int n = len - skip;
@@ -541,7 +545,7 @@ public final class MptcpConnection {
         if (fallback || sf.mapInfinite) {
             if (sf != fallbackSubflow() && !sf.mapInfinite) {
                 sf.reset(now, "data on a second subflow after fallback", MptcpOption.MpTcpRst.MPTCP_ERROR);
-                return false;
+                return -1;
             }
             if (!fallbackRcvBaseSet) {
                 fallbackRcvBaseSet = true;
@@ -550,9 +554,10 @@ public final class MptcpConnection {
             }
             if (n > 0) {
                 long dsn = fallbackRcvDsnBase + (relStart - fallbackRcvSeqBase);
+                n = (int) Math.min(n, Math.max(0, receiveBuffer.limit() - dsn));
                 deliver(now, dsn, b, off + skip, n);
             }
-            return true;
+            return Math.max(n, 0);
         }
         // A new mapping on this segment?
         boolean haveMap = false;
@@ -568,6 +573,14 @@ public final class MptcpConnection {
             mLen = dss.dataLevelLength();
             mCsum = dss.checksum();
             mFin = dss.dataFin();
+            if (dss.isInfiniteMapping() && subflows.size() > 1) {
+                // Fallback needs a single subflow (RFC 8684 3.7); with several, as Linux does,
+                // the mapping is invalid and only this subflow goes.
+                stack.observer().inc(Mib.InfiniteMapRx);
+                stack.observer().inc(Mib.DSSNotMatching);
+                sf.reset(now, "infinite mapping while several subflows exist", MptcpOption.MpTcpRst.MPTCP_ERROR);
+                return -1;
+            }
             if (dss.isInfiniteMapping()) {
                 stack.observer().inc(Mib.InfiniteMapRx);
                 sf.mapInfinite = true;
@@ -591,22 +604,22 @@ public final class MptcpConnection {
             mCsum = mpc.checksum();
         }
         if (sf.awaitInfiniteMapping) {
-            return true; // after our MP_FAIL, nothing counts until the infinite mapping
+            return Math.max(n, 0); // after our MP_FAIL, nothing counts until the infinite mapping
         }
         if (haveMap && mFin && mSsn == 0 && n <= 0) {
             // A bare DATA_FIN (RFC 8684 3.3.3): data-level length 1, no payload.
             onPeerDataFin(now, mDsn + mLen - 1);
-            return true;
+            return Math.max(n, 0);
         }
         if (n <= 0) {
-            return true;
+            return Math.max(n, 0);
         }
         if (haveMap) {
             int dataLen = mLen - (mFin ? 1 : 0);
             if (checksum && mCsum < 0) {
                 stack.observer().inc(Mib.DSSNoMatchTCP);
                 sf.reset(now, "mapping without the negotiated DSS checksum", MptcpOption.MpTcpRst.MPTCP_ERROR);
-                return false;
+                return -1;
             }
             boolean same = sf.mapValid && sf.mapDsn == mDsn && sf.mapSsn == mSsn && sf.mapLen == dataLen;
             if (sf.mapValid && !same && SeqNum.before(relStart, sf.mapSsn + sf.mapLen)
@@ -614,7 +627,7 @@ public final class MptcpConnection {
                 // A different mapping for bytes the current one still covers (Linux: DSSNotMatching).
                 stack.observer().inc(Mib.DSSNotMatching);
                 sf.reset(now, "mapping does not match the previous one", MptcpOption.MpTcpRst.MPTCP_ERROR);
-                return false;
+                return -1;
             }
             if (!same) {
                 int segRel = seq - sf.irs;
@@ -624,7 +637,7 @@ public final class MptcpConnection {
                     sf.reset(now, "mapping (subflow seq " + Integer.toUnsignedString(mSsn) + ", length " + dataLen
                             + ") does not cover the segment at " + Integer.toUnsignedString(segRel),
                             MptcpOption.MpTcpRst.MPTCP_ERROR);
-                    return false;
+                    return -1;
                 }
                 sf.mapValid = true;
                 sf.mapDsn = mDsn;
@@ -645,15 +658,32 @@ public final class MptcpConnection {
             }
             stack.observer().inc(Mib.DSSNoMatchTCP);
             sf.reset(now, "data without a mapping", MptcpOption.MpTcpRst.MPTCP_ERROR);
-            return false;
+            return -1;
         }
         // Deliver the part of [relStart, relStart+n) that the mapping covers.
         int offsetInMap = relStart - sf.mapSsn;
         int covered = Math.min(n, sf.mapLen - offsetInMap);
+        // Only what the connection-level buffer has room for is taken; TCP acknowledges just that
+        // and the peer sends the rest again when the window opens (RFC 8684 3.3.4).
+        int room = (int) Math.max(0, Math.min(Integer.MAX_VALUE, receiveBuffer.limit() - (sf.mapDsn + offsetInMap)));
+        boolean windowCut = room < covered;
+        if (offsetInMap >= 0 && covered > 0 && windowCut) {
+            if (room == 0) {
+                // Data wholly beyond the data-level window: dropped but acknowledged by TCP, as
+                // Linux does (MPTcpExt NoDSSInWindow); a well-behaved sender never does this.
+                stack.observer().inc(Mib.NoDSSInWindow);
+                if (offsetInMap + n >= sf.mapLen) {
+                    sf.mapValid = false;
+                    sf.mapBuf = null;
+                }
+                return n;
+            }
+            covered = room;
+        }
         if (offsetInMap < 0 || covered <= 0) {
             stack.observer().inc(Mib.DSSNoMatchTCP);
             sf.reset(now, "data beyond its mapping", MptcpOption.MpTcpRst.MPTCP_ERROR);
-            return false;
+            return -1;
         }
         if (checksum) {
             System.arraycopy(b, off + skip, sf.mapBuf, offsetInMap, covered);
@@ -662,7 +692,7 @@ public final class MptcpConnection {
                 int ck = Checksums.dss(sf.mapDsn, sf.mapSsn, sf.mapLen + (sf.mapDataFin ? 1 : 0), sf.mapChecksum,
                         sf.mapBuf, 0, sf.mapLen);
                 if (ck != 0) {
-                    return onChecksumFailure(now, sf);
+                    return onChecksumFailure(now, sf) ? n : -1;
                 }
                 deliver(now, sf.mapDsn, sf.mapBuf, 0, sf.mapLen);
                 finishMapping(now, sf);
@@ -673,13 +703,16 @@ public final class MptcpConnection {
                 finishMapping(now, sf);
             }
         }
+        if (windowCut) {
+            return covered;
+        }
         if (covered < n) {
             // The rest of the segment belongs to the next mapping, which must be on it (it is not).
             stack.observer().inc(Mib.DSSNoMatchTCP);
             sf.reset(now, "segment runs past its mapping", MptcpOption.MpTcpRst.MPTCP_ERROR);
-            return false;
+            return -1;
         }
-        return true;
+        return Math.max(n, 0);
     }
 
     private void finishMapping(long now, Subflow sf) {
@@ -1188,6 +1221,19 @@ public final class MptcpConnection {
         abortAll(now, "fast close (MP_FASTCLOSE sent)", true);
     }
 
+    /** A RST carrying MP_FASTCLOSE (RFC 8684 3.5, option R). Returns true when it ended the connection. */
+    boolean onFastcloseRst(long now, Subflow sf, MptcpOption.MpFastclose fc) {
+        if (fc.receiverKey() != localKey) {
+            stack.observer().inc(Mib.MPFastcloseBadKey);
+            return false;
+        }
+        stack.observer().inc(Mib.MPFastcloseRx);
+        stack.observer().event(now, ProtocolEvent.Kind.FASTCLOSE, localToken, sf.id, "RST with MP_FASTCLOSE from peer");
+        sf.close(now, "fast close by peer (RST with MP_FASTCLOSE)", true);
+        abortAll(now, "fast close by peer (RST with MP_FASTCLOSE)", true);
+        return true;
+    }
+
     /** Resets every subflow and ends the connection. */
     void abortAll(long now, String reason, boolean sendRst) {
         closed = true; // no reinjection, no rejoin while tearing down
@@ -1232,6 +1278,9 @@ public final class MptcpConnection {
             return;
         }
         for (Map.Entry<Integer, IpAddress> r : remoteAddresses.entrySet()) {
+            if (r.getKey() == 0 && peerForbidsInitialJoin) {
+                continue;
+            }
             for (int lid : stack.addressIds()) {
                 if (subflows.size() >= stack.config().maxSubflows()) {
                     return;

@@ -319,6 +319,10 @@ public final class MptcpStack implements Endpoint {
         if (p.tcp() == null || !isLocal(p.destination())) {
             return;
         }
+        if (p.ipv4() != null && !Boolean.TRUE.equals(p.ipv4ChecksumValid())) {
+            observer.inc(Mib.MalformedPackets); // RFC 1122 3.2.1.2: verify and silently discard
+            return;
+        }
         Boolean ok = p.tcpChecksumValid();
         if (ok == null || !ok) {
             observer.inc(Mib.TcpBadChecksum);

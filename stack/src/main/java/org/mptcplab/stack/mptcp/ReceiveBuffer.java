@@ -36,6 +36,11 @@ public final class ReceiveBuffer {
         return next;
     }
 
+    /** One past the highest DSN the buffer can take now (the right edge of the window). */
+    public long limit() {
+        return readPos + ring.length;
+    }
+
     /** Bytes ready for the application. */
     public int readable() {
         return (int) (next - readPos);

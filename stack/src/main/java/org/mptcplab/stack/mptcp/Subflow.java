@@ -286,6 +286,7 @@ public final class Subflow implements CongestionControl.SubflowView {
         rcvNxt = irs + 1;
         readSynOptions(h);
         sendSyn(now, true);
+        lastAckSent = rcvNxt;
         sndNxt = iss + 1;
         armRto(now);
     }
@@ -324,7 +325,8 @@ public final class Subflow implements CongestionControl.SubflowView {
     private void sendSyn(long now, boolean synAck) {
         StackConfig cfg = stack.config();
         List<TcpOption> opts = new ArrayList<>(8);
-        opts.add(new TcpOption.Mss(mss));
+        // The MSS option says what we can receive (RFC 9293 3.7.1): our own, not the negotiated one.
+        opts.add(new TcpOption.Mss(stack.config().mss() - (local.byteLength() == 16 ? 20 : 0)));
         if (!synAck || sackOk) {
             if (cfg.sack()) {
                 opts.add(new TcpOption.SackPermitted());
@@ -387,7 +389,9 @@ public final class Subflow implements CongestionControl.SubflowView {
         sndUna = h.acknowledgmentNumber();
         sndWnd = h.window();
         clearRto();
-        sampleRtt(now, units.isEmpty() ? createdAt : createdAt);
+        if (rtoCount == 0) {
+            sampleRtt(now, createdAt); // not after a retransmitted SYN (Karn, RFC 6298 3)
+        }
         state = SubflowState.ESTABLISHED;
         if (!conn.onSynAckReceived(now, this, h)) {
             return; // the connection refused it (bad HMAC, ...) and reset this subflow
@@ -396,10 +400,15 @@ public final class Subflow implements CongestionControl.SubflowView {
         conn.onSubflowEstablished(now, this);
     }
 
+    /** Segment acceptability (RFC 9293 3.10.7.4, the four cases of length and window). */
     private boolean inReceiveWindow(int seq, int len) {
-        int wnd = Math.max(1, conn.receiveWindow());
+        int wnd = conn.receiveWindow();
+        if (wnd <= 0) {
+            // A zero window takes only an empty segment at RCV.NXT (a probe's byte is refused).
+            return len == 0 && seq == rcvNxt;
+        }
         if (len == 0) {
-            return SeqNum.beforeOrEqual(rcvNxt, seq) && SeqNum.before(seq, rcvNxt + wnd) || seq == rcvNxt;
+            return SeqNum.beforeOrEqual(rcvNxt, seq) && SeqNum.before(seq, rcvNxt + wnd);
         }
         int end = seq + len - 1;
         return SeqNum.beforeOrEqual(rcvNxt, seq) && SeqNum.before(seq, rcvNxt + wnd)
@@ -424,6 +433,10 @@ public final class Subflow implements CongestionControl.SubflowView {
                 MptcpOption.MpTcpRst r = (MptcpOption.MpTcpRst) h.mptcp(MptcpOption.MP_TCPRST);
                 if (r != null) {
                     stack.observer().inc(Mib.MPRstRx);
+                }
+                if (h.mptcp(MptcpOption.MP_FASTCLOSE) instanceof MptcpOption.MpFastclose fc
+                        && conn.onFastcloseRst(now, this, fc)) {
+                    return; // RFC 8684 3.5 option R: a RST with MP_FASTCLOSE ends the connection
                 }
                 fail(now, "reset by peer" + rstReasonText(h), false);
             } else {
@@ -467,7 +480,9 @@ public final class Subflow implements CongestionControl.SubflowView {
             }
             sndUna = a;
             clearRto();
-            sampleRtt(now, createdAt);
+            if (rtoCount == 0) {
+                sampleRtt(now, createdAt); // not after a retransmitted SYN/ACK (Karn, RFC 6298 3)
+            }
             sndWnd = (long) h.window() << sndWscale;
             sndWl1 = seq;
             sndWl2 = a;
@@ -476,8 +491,9 @@ public final class Subflow implements CongestionControl.SubflowView {
                 return;
             }
             conn.onSubflowEstablished(now, this);
-        } else {
-            processAck(now, h);
+        } else if (!processAck(now, h)) {
+            sendAckIfNeeded(now);
+            return;
         }
         if (state == SubflowState.CLOSED) {
             return;
@@ -506,12 +522,14 @@ public final class Subflow implements CongestionControl.SubflowView {
 
     // ---- ACK processing
 
-    private void processAck(long now, TcpHeader h) {
+    /** Returns false for an ACK of data never sent: the caller drops the segment. */
+    private boolean processAck(long now, TcpHeader h) {
         int ack = h.acknowledgmentNumber();
         if (SeqNum.after(ack, sndNxt)) {
-            // ACK of data never sent (RFC 9293 3.10.7.4): answer with an ACK, ignore.
+            // ACK of data never sent (RFC 9293 3.10.7.4, RFC 5961 5.2): answer with an ACK and
+            // drop the segment, data included.
             ackNow = true;
-            return;
+            return false;
         }
         long window = (long) h.window() << sndWscale;
         int seq = h.sequenceNumber();
@@ -525,7 +543,10 @@ public final class Subflow implements CongestionControl.SubflowView {
         }
         if (timestamps) {
             for (TcpOption o : h.options()) {
-                if (o instanceof TcpOption.Timestamps t && SeqNum.beforeOrEqual(seq, rcvNxt)) {
+                // RFC 7323 4.3: TS.Recent from the segment that the next ACK acknowledges first
+                // (SEG.SEQ <= Last.ACK.sent), so the peer's RTT sample includes our delayed ACK.
+                if (o instanceof TcpOption.Timestamps t && SeqNum.beforeOrEqual(seq, lastAckSent)
+                        && (int) (t.tsVal() - tsRecent) >= 0) {
                     tsRecent = t.tsVal();
                 }
             }
@@ -533,8 +554,7 @@ public final class Subflow implements CongestionControl.SubflowView {
         boolean sackNew = sackOk && applySack(h);
         if (SeqNum.after(ack, sndUna)) {
             onNewAck(now, ack);
-        } else if (ack == sndUna && !units.isEmpty() && window == oldWnd && (!sackOk || sackNew)
-                && h.options().stream().noneMatch(o -> o instanceof MptcpOption.AddAddr)) {
+        } else if (ack == sndUna && !units.isEmpty() && window == oldWnd && (!sackOk || sackNew) && !carriesSignal(h)) {
             // A duplicate ACK (RFC 5681 2): outstanding data, same ACK, same window. With SACK, only
             // one that reports newly received data counts (RFC 6675 5): an ACK provoked by a
             // spurious retransmission says nothing about loss.
@@ -567,6 +587,17 @@ public final class Subflow implements CongestionControl.SubflowView {
             joinAckDeadline = Endpoint.NEVER;
             conn.onJoinAcked(now, this);
         }
+            return true;
+    }
+
+    /** An ACK sent to carry an address signal is not a duplicate ACK (it says nothing about loss). */
+    private static boolean carriesSignal(TcpHeader h) {
+        for (TcpOption o : h.options()) {
+            if (o instanceof MptcpOption.AddAddr || o instanceof MptcpOption.RemoveAddr || o instanceof MptcpOption.MpPrio) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean applySack(TcpHeader h) {
@@ -761,8 +792,15 @@ public final class Subflow implements CongestionControl.SubflowView {
     private void receiveData(long now, TcpHeader h, byte[] pkt, int payOff, int payLen) {
         int seq = h.sequenceNumber();
         boolean fin = h.has(TcpHeader.FIN);
-        MptcpOption.Dss dss = (MptcpOption.Dss) h.mptcp(MptcpOption.DSS);
-        MptcpOption.MpCapable mpc = (MptcpOption.MpCapable) h.mptcp(MptcpOption.MP_CAPABLE);
+        MptcpOption.Dss dss = null;
+        MptcpOption.MpCapable mpc = null;
+        for (TcpOption o : h.options()) {
+            if (o instanceof MptcpOption.Dss d && dss == null) {
+                dss = d;
+            } else if (o instanceof MptcpOption.MpCapable c && mpc == null) {
+                mpc = c;
+            }
+        }
         if (seq == rcvNxt) {
             deliverInOrder(now, seq, pkt, payOff, payLen, dss, mpc, fin);
             // Pull in queued segments that are now in order.
@@ -822,11 +860,16 @@ public final class Subflow implements CongestionControl.SubflowView {
         }
         int n = len - Math.min(skip, len);
         if (n > 0) {
-            if (!conn.onSubflowData(now, this, seq, b, off, len, dss, mpc)) {
+            int used = conn.onSubflowData(now, this, seq, b, off, len, dss, mpc);
+            if (used < 0) {
                 return; // the subflow was reset for a bad mapping
             }
-            rcvNxt += n;
-            bytesReceived += n;
+            rcvNxt += used;
+            bytesReceived += used;
+            if (used < n) {
+                ackNow = true; // the connection's buffer is full: the rest is not acknowledged
+                return;
+            }
         } else if (dss != null) {
             conn.onSubflowData(now, this, seq, b, off, 0, dss, mpc);
         }
@@ -1059,7 +1102,11 @@ public final class Subflow implements CongestionControl.SubflowView {
         opts.add(new TcpOption.Sack(blocks));
     }
 
+    /** RCV.NXT as of the last segment we sent (Last.ACK.sent, RFC 7323 4.3). */
+    int lastAckSent;
+
     private void ackSent() {
+        lastAckSent = rcvNxt;
         unackedSegments = 0;
         ackNow = false;
         delackDeadline = Endpoint.NEVER;

@@ -10,7 +10,7 @@ public enum Mib {
     MPFallbackTokenInit, MPTCPRetrans, MPJoinNoTokenFound, MPJoinSynRx, MPJoinSynBackupRx, MPJoinSynAckRx,
     MPJoinSynAckBackupRx, MPJoinSynAckHMacFailure, MPJoinAckRx, MPJoinAckHMacFailure, MPJoinRejected, MPJoinSynTx,
     DSSNotMatching, DSSCorruptionFallback, DSSCorruptionReset, InfiniteMapTx, InfiniteMapRx, DSSNoMatchTCP,
-    DataCsumErr, OFOQueueTail, OFOQueue, DuplicateData, AddAddr, AddAddrTx, AddAddrDrop, EchoAdd, EchoAddTx,
+    DataCsumErr, NoDSSInWindow, OFOQueueTail, OFOQueue, DuplicateData, AddAddr, AddAddrTx, AddAddrDrop, EchoAdd, EchoAddTx,
     RmAddr, RmAddrTx, RmSubflow, MPPrioTx, MPPrioRx, MPFailTx, MPFailRx, MPFastcloseTx, MPFastcloseRx, MPRstTx,
     MPRstRx, RcvPruned, SubflowStale, SubflowRecover, SndWndShared, RcvWndShared, MPCurrEstab,
     /** Ours: data ACK for data never sent (RFC 8684 3.3.2), ignored. */

@@ -5,6 +5,7 @@ import static org.mptcplab.stack.mptcp.Peer.H;
 import static org.mptcplab.stack.mptcp.Peer.MS;
 import static org.mptcplab.stack.mptcp.Peer.TEMPL;
 import static org.mptcplab.stack.wire.TcpHeader.ACK;
+import static org.mptcplab.stack.wire.TcpHeader.PSH;
 import static org.mptcplab.stack.wire.TcpHeader.RST;
 import static org.mptcplab.stack.wire.TcpHeader.SYN;
 
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.mptcplab.stack.crypto.MptcpCrypto;
 import org.mptcplab.stack.observe.Mib;
+import org.mptcplab.stack.wire.Ipv4Address;
 import org.mptcplab.stack.wire.MptcpOption;
 import org.mptcplab.stack.wire.MptcpOption.Dss;
 import org.mptcplab.stack.wire.MptcpOption.MpCapable;
@@ -20,6 +22,7 @@ import org.mptcplab.stack.wire.MptcpOption.MpJoinAck;
 import org.mptcplab.stack.wire.MptcpOption.MpJoinSyn;
 import org.mptcplab.stack.wire.MptcpOption.MpJoinSynAck;
 import org.mptcplab.stack.wire.MptcpOption.MpTcpRst;
+import org.mptcplab.stack.wire.SeqNum;
 import org.mptcplab.stack.wire.TcpOption;
 
 /**
@@ -326,7 +329,7 @@ class MptcpHandshakeTest {
             Peer.Out sa = p.expect();
             long ourKey = ((MpCapable) sa.mptcp(MptcpOption.MP_CAPABLE)).senderKey();
             byte[] d = Peer.bytes(500, 5);
-            p.send(TEMPL.seq(ISN + 1).ack(sa.seq() + 1).flags(ACK | org.mptcplab.stack.wire.TcpHeader.PSH).payload(d)
+            p.send(TEMPL.seq(ISN + 1).ack(sa.seq() + 1).flags(ACK | PSH).payload(d)
                     .options(MpCapable.ackWithData(H, p.peerKey, ourKey, d.length, -1)));
             assertThat(p.socket).isNotNull();
             assertThat(p.socket.isFallback()).isFalse();
@@ -349,7 +352,7 @@ class MptcpHandshakeTest {
             assertThat(dss).isNotNull();
             assertThat(dss.hasDataAck()).isTrue();
             long ack = dss.dataAckIs64() ? dss.dataAck()
-                    : org.mptcplab.stack.wire.SeqNum.widen(MptcpCrypto.idsn(p.peerKey), dss.dataAck());
+                    : SeqNum.widen(MptcpCrypto.idsn(p.peerKey), dss.dataAck());
             assertThat(ack).isEqualTo(MptcpCrypto.idsn(p.peerKey) + 1 + 1700);
             assertThat(p.received.size()).isEqualTo(1700);
         }
@@ -493,7 +496,7 @@ class MptcpHandshakeTest {
 
             // Data on the new subflow reaches the application.
             byte[] d = Peer.bytes(300, 7);
-            p.send(j.t.seq(JOIN_ISN + 1).ack(j.ourIss + 1).flags(ACK | org.mptcplab.stack.wire.TcpHeader.PSH).payload(d)
+            p.send(j.t.seq(JOIN_ISN + 1).ack(j.ourIss + 1).flags(ACK | PSH).payload(d)
                     .options(Dss.mapping(p.pDataAck, p.pDsn, 1, d.length, -1, false)));
             assertThat(p.received.toByteArray()).isEqualTo(d);
         }
@@ -590,7 +593,7 @@ class MptcpHandshakeTest {
         /** We have a second address in the peer's subnet: full mesh joins toward the peer's initial address. */
         Peer sameSubnetClient(int synAckFlags) {
             Peer p = new Peer(MPTCP);
-            p.stack.addAddress(1, org.mptcplab.stack.wire.Ipv4Address.of(10, 0, 0, 3), 24);
+            p.stack.addAddress(1, Ipv4Address.of(10, 0, 0, 3), 24);
             p.connect();
             p.send(p.t.seq(ISN).ack(p.ourIss + 1).flags(SYN | ACK).options(MSS, MpCapable.synAck(synAckFlags, p.peerKey)));
             return p;

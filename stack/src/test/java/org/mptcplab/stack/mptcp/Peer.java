@@ -451,11 +451,6 @@ final class Peer {
         pDsn += data.length;
     }
 
-    /** A pure ACK from the peer carrying a DSS data ACK. */
-    void sendDataAck() {
-        send(seg().options(MptcpOption.Dss.ack(pDataAck)));
-    }
-
     /** Compares byte streams and reports lengths and the first differing offset, not the whole arrays. */
     static void assertSameBytes(byte[] actual, byte[] expected, String what) {
         int at = Arrays.mismatch(actual, expected);

@@ -1,0 +1,890 @@
+package org.mptcplab.app.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.mptcplab.stack.emu.FaultInjector;
+import org.mptcplab.stack.emu.LinkConfig;
+import org.mptcplab.stack.emu.Middlebox;
+import org.mptcplab.stack.mptcp.StackConfig;
+import org.mptcplab.stack.mptcp.SubflowSnapshot;
+import org.mptcplab.stack.observe.Mib;
+import org.mptcplab.stack.observe.ProtocolEvent;
+import org.mptcplab.stack.sim.Scenario;
+import org.mptcplab.stack.sim.Scenario.PathSpec;
+import org.mptcplab.stack.sim.Scenario.SimulationResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code simulate}: one bulk transfer between an emulated client and server over N paths, headless
+ * and in virtual time, with the report as text or one JSON object.
+ */
+@Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Runs one bulk transfer between an emulated client and server joined by 1 to 8",
+            "paths, headless and in virtual time (deterministic: the same arguments give the",
+            "same packets), and reports goodput, stream integrity (SHA-256 at both ends),",
+            "each subflow, fallback, resets, protocol events and both hosts' MIB counters.",
+            "Paths are numbered from 1: path N joins client 10.N.0.1 (fd00:N::1) to server",
+            "10.N.0.2 (fd00:N::2), port 5201; the client connects on path 1."},
+        footer = {"", "SIZE: bytes, or with K, M, G (powers of 1000) or KiB, MiB, GiB, e.g. 50M.",
+            "TIME: a number and ns, us, ms or s, e.g. 500ms, 2.5s.",
+            "SPEC: RATE[,DELAY][,loss=P][,queue=SIZE][,jitter=TIME], e.g. 20mbit,40ms,loss=1%%",
+            "  or UP/DOWN, each direction its own (UP: client to server), e.g.",
+            "  40mbit,10ms/10mbit,10ms. A rate-limited direction without queue= gets a",
+            "  drop-tail queue of twice its bandwidth-delay product (at least 64 KiB).",
+            "",
+            "Example: simulate --path 40mbit,10ms --path 20mbit,40ms,loss=1%% --bytes 50M",
+            "         --seed 7 --pcap out.pcap --json",
+            "",
+            "Exit status: 0 the transfer finished with the stream intact, 1 it ended with a",
+            "reset, did not finish by the deadline or delivered a different stream (the",
+            "report says which), or the capture could not be written; 2 bad arguments."})
+public final class SimulateCommand implements Callable<Integer> {
+    static final String DEFAULT_PATH = "100mbit,10ms";
+    static final int MAX_PATHS = 8;
+    static final long DEFAULT_REORDER_DELAY_NANOS = 10_000_000L;
+    /** About 11.5 days, as the link delays: far beyond any sensible run, far from overflow. */
+    static final long MAX_TIME_NANOS = 1_000_000_000_000_000L;
+    private static final String NAME = "simulate";
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--path", paramLabel = "SPEC",
+            description = "a path (repeatable, 1 to " + MAX_PATHS + " paths; default: one " + DEFAULT_PATH + ")")
+    List<String> pathArgs = new ArrayList<>();
+
+    @Option(names = "--bytes", paramLabel = "SIZE", description = "bytes to transfer (default: ${DEFAULT-VALUE})")
+    String bytesArg = "10M";
+
+    @Option(names = "--seed", paramLabel = "N", description = "seed of every random choice (default: ${DEFAULT-VALUE})")
+    long seed = 1;
+
+    @Option(names = "--download", description = "the server sends and the client receives (default: the client sends)")
+    boolean download;
+
+    @Option(names = "--ipv6", description = "IPv6 addresses instead of IPv4")
+    boolean ipv6;
+
+    @Option(names = "--checksum", description = "both hosts require DSS checksums (RFC 8684 3.3)")
+    boolean checksum;
+
+    @Option(names = "--no-mptcp-server", description = "the server is a plain TCP host: the connection falls back to TCP")
+    boolean noMptcpServer;
+
+    @Option(names = "--middlebox", paramLabel = "KIND[:PATH]",
+            description = "strip-all: remove every MPTCP option; strip-data: only on segments with payload; "
+                    + "on every path, or on path PATH only (e.g. strip-data:2)")
+    String middleboxArg;
+
+    @Option(names = "--faults", paramLabel = "LIST",
+            description = "faults on every path and direction, comma-separated probabilities (0.01 or 1%%): "
+                    + "drop=P, duplicate=P, reorder=P[:DELAY] (held back DELAY, default 10ms), corrupt=P (one bit "
+                    + "flipped, TCP checksum left wrong), rewrite=P (one payload byte changed, TCP checksum fixed: "
+                    + "only the DSS checksum can tell); e.g. drop=0.01,reorder=0.02:5ms")
+    String faultsArg;
+
+    @Option(names = "--down", paramLabel = "PATH@TIME", description = "take path PATH down at virtual TIME, e.g. 1@2s (repeatable)")
+    List<String> downArgs = new ArrayList<>();
+
+    @Option(names = "--up", paramLabel = "PATH@TIME", description = "bring path PATH back up at virtual TIME (repeatable)")
+    List<String> upArgs = new ArrayList<>();
+
+    @Option(names = "--deadline", paramLabel = "TIME",
+            description = "give up at this virtual time if the transfer has not finished (default: ${DEFAULT-VALUE})")
+    String deadlineArg = "600s";
+
+    @Option(names = "--pcap", paramLabel = "FILE", description = "record every packet of every path to this pcap file")
+    Path pcap;
+
+    @Option(names = "--json", description = "print the report as one JSON object")
+    boolean json;
+
+    @Option(names = "--events", description = "list the protocol events of both hosts in the text report")
+    boolean events;
+
+    /** A parsed path argument: what was typed and what it means. */
+    record PathArg(String text, PathSpec spec) {
+    }
+
+    /** A parsed {@code --down}/{@code --up}: path index from 0. */
+    record PathChange(String text, int path, long atNanos, boolean up) {
+    }
+
+    /** A parsed {@code --middlebox}: path index from 0, or -1 for every path. */
+    record MiddleboxArg(Middlebox kind, int path) {
+    }
+
+    /** Everything the arguments mean, once checked. */
+    record Settings(List<PathArg> paths, long bytes, MiddleboxArg middlebox, FaultInjector faults,
+                    List<PathChange> changes, long deadlineNanos) {
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = spec.commandLine().getOut();
+        List<String> problems = new ArrayList<>();
+        Settings settings = settings(problems);
+        if (!problems.isEmpty()) {
+            for (String p : problems) {
+                err.println(NAME + ": " + p);
+            }
+            err.flush();
+            return 2;
+        }
+        Scenario scenario = scenario(settings);
+        SimulationResult result;
+        try {
+            result = scenario.run();
+        } catch (IOException e) {
+            String why = e instanceof NoSuchFileException ? "no such directory"
+                    : e instanceof AccessDeniedException ? "permission denied" : e.getMessage();
+            err.println(NAME + ": " + pcap + ": cannot be written: " + why);
+            err.flush();
+            return 1;
+        }
+        Outcome outcome = Outcome.of(result, settings.deadlineNanos());
+        out.print(json ? json(settings, result, outcome) + "\n" : text(settings, result, outcome));
+        out.flush();
+        return outcome.ok() ? 0 : 1;
+    }
+
+    // ------------------------------------------------------------------ arguments
+
+    /** Parses and checks every option; what is wrong goes to {@code problems}, one line each. */
+    Settings settings(List<String> problems) {
+        List<String> pathTexts = pathArgs.isEmpty() ? List.of(DEFAULT_PATH) : pathArgs;
+        List<PathArg> paths = new ArrayList<>();
+        if (pathTexts.size() > MAX_PATHS) {
+            problems.add("--path is given " + pathTexts.size() + " times, at most " + MAX_PATHS + " paths are supported");
+        }
+        for (String t : pathTexts) {
+            try {
+                paths.add(new PathArg(t, parsePath(t)));
+            } catch (IllegalArgumentException e) {
+                // LinkConfig's message quotes the spec already; an UP/DOWN one says which half.
+                problems.add("--path" + (t.indexOf('/') < 0 ? "" : " " + quote(t)) + ": " + e.getMessage());
+            }
+        }
+        long bytes = 0;
+        try {
+            bytes = parseSize(bytesArg);
+        } catch (IllegalArgumentException e) {
+            problems.add("--bytes " + quote(bytesArg) + " " + e.getMessage());
+        }
+        int pathCount = pathTexts.size();
+        MiddleboxArg middlebox = new MiddleboxArg(Middlebox.NONE, -1);
+        if (middleboxArg != null) {
+            try {
+                middlebox = parseMiddlebox(middleboxArg, pathCount);
+            } catch (IllegalArgumentException e) {
+                problems.add("--middlebox " + quote(middleboxArg) + ": " + e.getMessage());
+            }
+        }
+        FaultInjector faults = FaultInjector.NONE;
+        if (faultsArg != null) {
+            try {
+                faults = parseFaults(faultsArg);
+            } catch (IllegalArgumentException e) {
+                problems.add("--faults " + quote(faultsArg) + ": " + e.getMessage());
+            }
+        }
+        long deadline = 0;
+        try {
+            deadline = parseDuration(deadlineArg);
+            if (deadline == 0) {
+                throw new IllegalArgumentException("must be more than 0");
+            }
+        } catch (IllegalArgumentException e) {
+            problems.add("--deadline " + quote(deadlineArg) + " " + e.getMessage());
+        }
+        List<PathChange> changes = new ArrayList<>();
+        for (boolean up : new boolean[] {false, true}) {
+            for (String t : up ? upArgs : downArgs) {
+                try {
+                    changes.add(parsePathChange(t, up, pathCount));
+                } catch (IllegalArgumentException e) {
+                    problems.add((up ? "--up " : "--down ") + quote(t) + ": " + e.getMessage());
+                }
+            }
+        }
+        return new Settings(paths, bytes, middlebox, faults, changes, deadline);
+    }
+
+    private Scenario scenario(Settings s) {
+        StackConfig client = StackConfig.defaults().withChecksum(checksum);
+        StackConfig server = StackConfig.defaults().withChecksum(checksum).withMptcp(!noMptcpServer);
+        Scenario sc = new Scenario().bytes(s.bytes()).seed(seed).download(download).ipv6(ipv6).clientConfig(client)
+                .serverConfig(server).faults(s.faults()).deadline(s.deadlineNanos()).pcap(pcap);
+        for (PathArg p : s.paths()) {
+            sc.path(p.spec());
+        }
+        if (s.middlebox().kind() != Middlebox.NONE) {
+            sc.middlebox(s.middlebox().kind(), s.middlebox().path());
+        }
+        for (PathChange c : s.changes()) {
+            sc.event(new Scenario.PathEvent(c.atNanos(), c.path(), c.up()));
+        }
+        return sc;
+    }
+
+    private static String quote(String s) {
+        return "'" + s + "'";
+    }
+
+    /** {@code SPEC} or {@code UP/DOWN}; see {@link LinkConfig#parse}. */
+    static PathSpec parsePath(String text) {
+        int slash = text.indexOf('/');
+        if (slash < 0) {
+            return PathSpec.symmetric(LinkConfig.parse(text.trim()));
+        }
+        if (text.indexOf('/', slash + 1) >= 0) {
+            throw new IllegalArgumentException("more than one '/' (use UP/DOWN, e.g. 40mbit,10ms/10mbit,10ms)");
+        }
+        LinkConfig up;
+        try {
+            up = LinkConfig.parse(text.substring(0, slash).trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("up direction (client to server): " + e.getMessage(), e);
+        }
+        LinkConfig down;
+        try {
+            down = LinkConfig.parse(text.substring(slash + 1).trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("down direction (server to client): " + e.getMessage(), e);
+        }
+        return new PathSpec(up, down);
+    }
+
+    private static final Pattern NUMBER_UNIT = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)\\s*([a-zA-Z%]*)");
+
+    /** A byte count: digits, optionally with a fraction, and B, K, M, G (1000s) or KiB, MiB, GiB (1024s). */
+    static long parseSize(String text) {
+        String t = text.trim();
+        if (t.startsWith("-")) {
+            throw new IllegalArgumentException("must be 0 or more");
+        }
+        Matcher m = NUMBER_UNIT.matcher(t);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("is not a size (e.g. 2000000, 50M, 1.5GiB)");
+        }
+        long mult = switch (m.group(2).toLowerCase(Locale.ROOT)) {
+            case "", "b" -> 1L;
+            case "k", "kb" -> 1_000L;
+            case "m", "mb" -> 1_000_000L;
+            case "g", "gb" -> 1_000_000_000L;
+            case "kib" -> 1L << 10;
+            case "mib" -> 1L << 20;
+            case "gib" -> 1L << 30;
+            default -> throw new IllegalArgumentException("has an unknown size unit '" + m.group(2)
+                    + "' (use K, M, G for powers of 1000 or KiB, MiB, GiB for powers of 1024)");
+        };
+        return whole(m.group(1), mult, "bytes", Long.MAX_VALUE);
+    }
+
+    /** A duration: a number and ns, us, ms or s; 0 may omit the unit. */
+    static long parseDuration(String text) {
+        String t = text.trim();
+        if (t.startsWith("-")) {
+            throw new IllegalArgumentException("must be 0 or more");
+        }
+        Matcher m = NUMBER_UNIT.matcher(t);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("is not a time (a number and a unit: ns, us, ms, s; e.g. 500ms)");
+        }
+        String unit = m.group(2).toLowerCase(Locale.ROOT);
+        long mult = switch (unit) {
+            case "ns" -> 1L;
+            case "us" -> 1_000L;
+            case "ms" -> 1_000_000L;
+            case "s" -> 1_000_000_000L;
+            case "" -> {
+                if (new BigDecimal(m.group(1)).signum() != 0) {
+                    throw new IllegalArgumentException("has no unit (use ns, us, ms, s)");
+                }
+                yield 1L;
+            }
+            default -> throw new IllegalArgumentException("has an unknown time unit '" + m.group(2) + "' (use ns, us, ms, s)");
+        };
+        return whole(m.group(1), mult, "nanoseconds", MAX_TIME_NANOS);
+    }
+
+    private static long whole(String number, long mult, String base, long max) {
+        BigDecimal v = new BigDecimal(number).multiply(BigDecimal.valueOf(mult)).stripTrailingZeros();
+        if (v.scale() > 0) {
+            throw new IllegalArgumentException("is not a whole number of " + base);
+        }
+        if (v.compareTo(BigDecimal.valueOf(max)) > 0) {
+            throw new IllegalArgumentException("is too large (at most " + max + " " + base + ")");
+        }
+        return v.longValueExact();
+    }
+
+    /** A probability: a fraction (0.01) or a percentage (1%), 0 to 1. */
+    static double parseProbability(String text) {
+        String t = text.trim();
+        boolean percent = t.endsWith("%");
+        String number = percent ? t.substring(0, t.length() - 1).trim() : t;
+        if (!number.matches("[0-9]+(\\.[0-9]+)?")) {
+            throw new IllegalArgumentException("'" + text + "' is not a probability (a fraction like 0.01 or a percentage like 1%)");
+        }
+        BigDecimal p = new BigDecimal(number);
+        if (percent) {
+            p = p.movePointLeft(2);
+        }
+        if (p.compareTo(BigDecimal.ONE) > 0) {
+            throw new IllegalArgumentException("'" + text + "' is not between " + (percent ? "0% and 100%" : "0 and 1"));
+        }
+        return p.doubleValue();
+    }
+
+    /** {@code drop=P,duplicate=P,reorder=P[:DELAY],corrupt=P,rewrite=P} in any order, or {@code none}. */
+    static FaultInjector parseFaults(String text) {
+        if (text.isBlank()) {
+            throw new IllegalArgumentException("empty (e.g. drop=0.01,reorder=0.02:5ms)");
+        }
+        if (text.trim().equalsIgnoreCase("none")) {
+            return FaultInjector.NONE;
+        }
+        FaultInjector f = FaultInjector.NONE;
+        List<String> seen = new ArrayList<>();
+        for (String raw : text.split(",", -1)) {
+            String item = raw.trim();
+            if (item.isEmpty()) {
+                throw new IllegalArgumentException("empty item between commas");
+            }
+            int eq = item.indexOf('=');
+            if (eq < 0) {
+                throw new IllegalArgumentException("'" + item + "' is not NAME=PROBABILITY (e.g. drop=0.01)");
+            }
+            String key = item.substring(0, eq).trim().toLowerCase(Locale.ROOT);
+            String value = item.substring(eq + 1).trim();
+            if (seen.contains(key)) {
+                throw new IllegalArgumentException(key + " is given twice");
+            }
+            switch (key) {
+                case "drop" -> f = f.withDrop(probability(key, value));
+                case "duplicate" -> f = f.withDuplicate(probability(key, value));
+                case "corrupt" -> f = f.withCorrupt(probability(key, value));
+                case "rewrite" -> f = f.withRewritePayload(probability(key, value));
+                case "reorder" -> {
+                    int colon = value.indexOf(':');
+                    double p = probability(key, colon < 0 ? value : value.substring(0, colon));
+                    long delay = DEFAULT_REORDER_DELAY_NANOS;
+                    if (colon >= 0) {
+                        String d = value.substring(colon + 1).trim();
+                        try {
+                            delay = parseDuration(d);
+                        } catch (IllegalArgumentException e) {
+                            throw new IllegalArgumentException("reorder delay '" + d + "' " + e.getMessage(), e);
+                        }
+                    }
+                    f = f.withReorder(p, delay);
+                }
+                default -> throw new IllegalArgumentException("unknown fault '" + item.substring(0, eq).trim()
+                        + "' (use drop, duplicate, reorder, corrupt, rewrite)");
+            }
+            seen.add(key);
+        }
+        return f;
+    }
+
+    private static double probability(String key, String value) {
+        try {
+            return parseProbability(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + " probability " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code strip-all} or {@code strip-data}, optionally {@code :PATH}. */
+    static MiddleboxArg parseMiddlebox(String text, int pathCount) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        int colon = t.indexOf(':');
+        String kind = colon < 0 ? t : t.substring(0, colon).trim();
+        Middlebox m = switch (kind) {
+            case "strip-all" -> Middlebox.STRIP_MPTCP_ALL;
+            case "strip-data" -> Middlebox.STRIP_MPTCP_DATA;
+            case "none" -> Middlebox.NONE;
+            default -> throw new IllegalArgumentException("unknown middlebox '" + kind + "' (use strip-all or strip-data)");
+        };
+        int path = colon < 0 ? -1 : pathNumber(t.substring(colon + 1).trim(), pathCount);
+        return new MiddleboxArg(m, path);
+    }
+
+    /** {@code PATH@TIME}, the path numbered from 1. */
+    static PathChange parsePathChange(String text, boolean up, int pathCount) {
+        int at = text.indexOf('@');
+        if (at < 0) {
+            throw new IllegalArgumentException("not PATH@TIME (e.g. 1@2s: path 1 at 2 s virtual time)");
+        }
+        int path = pathNumber(text.substring(0, at).trim(), pathCount);
+        long nanos;
+        try {
+            nanos = parseDuration(text.substring(at + 1));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("time '" + text.substring(at + 1).trim() + "' " + e.getMessage(), e);
+        }
+        return new PathChange(text, path, nanos, up);
+    }
+
+    /** A path number from 1 to {@code pathCount}, returned as an index from 0. */
+    private static int pathNumber(String text, int pathCount) {
+        if (!text.matches("[0-9]{1,9}")) {
+            throw new IllegalArgumentException("path '" + text + "' is not a path number (1 to " + pathCount + ")");
+        }
+        int n = Integer.parseInt(text);
+        if (n < 1 || n > pathCount) {
+            throw new IllegalArgumentException("there is no path " + n + " (paths are numbered 1 to " + pathCount
+                    + ", one per --path)");
+        }
+        return n - 1;
+    }
+
+    // ------------------------------------------------------------------ report
+
+    /** How the run ended, for the exit status and both reports. */
+    record Outcome(boolean ok, String status, String reason) {
+        static Outcome of(SimulationResult r, long deadlineNanos) {
+            if (r.resetReason() != null) {
+                return new Outcome(false, "reset", "connection reset: " + r.resetReason());
+            }
+            if (!r.finished()) {
+                return new Outcome(false, "deadline", "not finished by the deadline (" + seconds(deadlineNanos)
+                        + " s virtual): " + r.bytesDelivered() + " of " + r.bytesRequested() + " bytes delivered");
+            }
+            if (!r.streamIntact()) {
+                return new Outcome(false, "corrupted", "the received stream differs from the sent one ("
+                        + r.bytesDelivered() + " of " + r.bytesRequested() + " bytes, SHA-256 "
+                        + (r.sha256Sent() != null && r.sha256Sent().equals(r.sha256Received()) ? "equal" : "different")
+                        + ")");
+            }
+            return new Outcome(true, "ok", null);
+        }
+    }
+
+    /** Both hosts' events in time order (client first at equal times), each with its host. */
+    record HostEvent(String host, ProtocolEvent event) {
+    }
+
+    static List<HostEvent> mergedEvents(SimulationResult r) {
+        List<HostEvent> all = new ArrayList<>(r.clientEvents().size() + r.serverEvents().size());
+        int i = 0;
+        int j = 0;
+        List<ProtocolEvent> c = r.clientEvents();
+        List<ProtocolEvent> s = r.serverEvents();
+        while (i < c.size() || j < s.size()) {
+            if (j >= s.size() || i < c.size() && c.get(i).timeNanos() <= s.get(j).timeNanos()) {
+                all.add(new HostEvent("client", c.get(i++)));
+            } else {
+                all.add(new HostEvent("server", s.get(j++)));
+            }
+        }
+        return all;
+    }
+
+    private String sendingHost() {
+        return download ? "server" : "client";
+    }
+
+    private static String endpoint(String address, int port) {
+        return (address.indexOf(':') >= 0 ? "[" + address + "]" : address) + ":" + port;
+    }
+
+    /** Nanoseconds as exact seconds, e.g. 1.5 or 0.000123. */
+    static String seconds(long nanos) {
+        return BigDecimal.valueOf(nanos, 9).stripTrailingZeros().toPlainString();
+    }
+
+    /** A double with at most {@code decimals} decimals, no exponent; "null" if not finite. */
+    static String decimal(double v, int decimals) {
+        if (!Double.isFinite(v)) {
+            return "null";
+        }
+        return BigDecimal.valueOf(v).setScale(decimals, RoundingMode.HALF_EVEN).stripTrailingZeros().toPlainString();
+    }
+
+    private static String fmt(long n) {
+        return String.format(Locale.ROOT, "%,d", n);
+    }
+
+    private String options(Settings s) {
+        List<String> o = new ArrayList<>();
+        if (ipv6) {
+            o.add("IPv6");
+        }
+        if (checksum) {
+            o.add("DSS checksums");
+        }
+        if (noMptcpServer) {
+            o.add("server without MPTCP");
+        }
+        if (s.middlebox().kind() != Middlebox.NONE) {
+            o.add("middlebox " + middleboxArg.trim());
+        }
+        if (!s.faults().isNone()) {
+            o.add("faults " + faultsArg.trim());
+        }
+        for (PathChange c : s.changes()) {
+            o.add("path " + (c.path() + 1) + (c.up() ? " up at " : " down at ") + seconds(c.atNanos()) + " s");
+        }
+        return String.join(", ", o);
+    }
+
+    private static String effective(PathSpec p) {
+        String up = Scenario.withDefaultQueue(p.up()).toSpec();
+        String down = Scenario.withDefaultQueue(p.down()).toSpec();
+        return up.equals(down) ? up : up + "/" + down;
+    }
+
+    String text(Settings s, SimulationResult r, Outcome o) {
+        StringBuilder sb = new StringBuilder(2048);
+        sb.append(download ? "download" : "upload").append(" of ").append(fmt(r.bytesRequested())).append(" bytes (")
+                .append(sendingHost()).append(" sends) over ").append(s.paths().size())
+                .append(s.paths().size() == 1 ? " path" : " paths").append(", seed ").append(seed).append('\n');
+        for (int i = 0; i < s.paths().size(); i++) {
+            PathArg p = s.paths().get(i);
+            String eff = effective(p.spec());
+            sb.append("  path ").append(i + 1).append(": ").append(p.text());
+            if (!eff.equals(p.text())) {
+                sb.append("  (as run: ").append(eff).append(')');
+            }
+            sb.append('\n');
+        }
+        String opts = options(s);
+        if (!opts.isEmpty()) {
+            sb.append("  with ").append(opts).append('\n');
+        }
+        sb.append("result: ").append(o.ok() ? "finished, stream intact" : o.reason()).append('\n');
+        sb.append("  delivered        ").append(fmt(r.bytesDelivered())).append(" of ").append(fmt(r.bytesRequested()))
+                .append(" bytes\n");
+        sb.append("  duration         ").append(decimal(r.durationSeconds(), 6))
+                .append(" s (connect to the last byte delivered)\n");
+        sb.append("  goodput          ").append(String.format(Locale.ROOT, "%.2f", r.goodputBps() / 1e6)).append(" Mbit/s\n");
+        sb.append("  stream intact    ").append(r.streamIntact() ? "yes" : "NO").append('\n');
+        sb.append("  sha256 sent      ").append(r.sha256Sent()).append('\n');
+        sb.append("  sha256 received  ").append(r.sha256Received()).append('\n');
+        sb.append("  fallback to TCP  ").append(r.fallback() ? "yes" : "no").append('\n');
+        sb.append("  reset            ").append(r.resetReason() == null ? "none" : r.resetReason()).append('\n');
+        sb.append("  max stall        ").append(decimal(r.maxStallNanos() / 1e6, 3)).append(" ms\n");
+        sb.append("subflows (").append(sendingHost()).append(", the sender):\n");
+        if (r.subflows().isEmpty()) {
+            sb.append("  none\n");
+        } else {
+            int w = 12;
+            for (SubflowSnapshot f : r.subflows()) {
+                w = Math.max(w, Math.max(endpoint(f.localAddress(), f.localPort()).length(),
+                        endpoint(f.remoteAddress(), f.remotePort()).length()));
+            }
+            String row = "  %-3s %-" + w + "s %-" + w + "s %14s %12s %5s %9s %9s %-11s %s%n";
+            sb.append(String.format(Locale.ROOT, row, "id", "local", "remote", "bytes sent", "retx bytes", "RTOs",
+                    "fast rtx", "srtt ms", "state", "close reason"));
+            for (SubflowSnapshot f : r.subflows()) {
+                sb.append(String.format(Locale.ROOT, row, f.id() + (f.backup() ? "b" : ""),
+                        endpoint(f.localAddress(), f.localPort()), endpoint(f.remoteAddress(), f.remotePort()),
+                        fmt(f.bytesSent()), fmt(f.bytesRetransmitted()), fmt(f.rtoCount()), fmt(f.fastRetransmits()),
+                        f.srttNanos() < 0 ? "-" : decimal(f.srttNanos() / 1e6, 3), f.state(),
+                        f.closeReason() == null ? "-" : f.closeReason()));
+            }
+        }
+        sb.append("counters (non-zero):\n");
+        counterLines(sb, "client", r.clientCounters());
+        counterLines(sb, "server", r.serverCounters());
+        List<HostEvent> evs = mergedEvents(r);
+        if (events) {
+            sb.append("events (").append(evs.size()).append("):\n");
+            for (HostEvent e : evs) {
+                ProtocolEvent p = e.event();
+                sb.append(String.format(Locale.ROOT, "  %12s s  %-6s %-19s %-5s %s%n", seconds(p.timeNanos()), e.host(),
+                        p.kind(), p.subflowId() < 0 ? "-" : "sf " + p.subflowId(), p.detail() == null ? "" : p.detail()));
+            }
+        } else {
+            sb.append("events: ").append(evs.size()).append(" (--events lists them)\n");
+        }
+        sb.append("run: ").append(seconds(r.virtualNanos())).append(" s virtual, ").append(decimal(r.wallNanos() / 1e9, 3))
+                .append(" s wall, ").append(fmt(r.networkEvents())).append(" network events");
+        if (pcap != null) {
+            sb.append(", capture in ").append(pcap);
+        }
+        sb.append('\n');
+        return sb.toString();
+    }
+
+    private static void counterLines(StringBuilder sb, String host, Map<Mib, Long> counters) {
+        StringBuilder line = new StringBuilder("  " + host + ":");
+        boolean any = false;
+        for (Mib m : Mib.values()) {
+            long v = counters.getOrDefault(m, 0L);
+            if (v == 0) {
+                continue;
+            }
+            String item = " " + m.name() + "=" + v;
+            if (any && line.length() + item.length() > 100) {
+                sb.append(line).append('\n');
+                line = new StringBuilder("         ");
+            }
+            line.append(item);
+            any = true;
+        }
+        if (!any) {
+            line.append(" none");
+        }
+        sb.append(line).append('\n');
+    }
+
+    String json(Settings s, SimulationResult r, Outcome o) {
+        JsonWriter j = new JsonWriter();
+        j.beginObject();
+        j.name("status").value(o.status());
+        j.name("reason").value(o.reason());
+        j.name("goodput_bps").raw(decimal(r.goodputBps(), 0));
+        j.name("duration_s").raw(decimal(r.durationSeconds(), 9));
+        j.name("bytes_delivered").value(r.bytesDelivered());
+        j.name("bytes_requested").value(r.bytesRequested());
+        j.name("stream_intact").value(r.streamIntact());
+        j.name("sha256_sent").value(r.sha256Sent());
+        j.name("sha256_received").value(r.sha256Received());
+        j.name("finished").value(r.finished());
+        j.name("fallback").value(r.fallback());
+        j.name("reset_reason").value(r.resetReason());
+        j.name("max_stall_ms").raw(decimal(r.maxStallNanos() / 1e6, 6));
+        j.name("direction").value(r.direction());
+        j.name("sender").value(sendingHost());
+        j.name("subflows").beginArray();
+        for (SubflowSnapshot f : r.subflows()) {
+            j.beginObject();
+            j.name("id").value(f.id());
+            j.name("local").value(endpoint(f.localAddress(), f.localPort()));
+            j.name("remote").value(endpoint(f.remoteAddress(), f.remotePort()));
+            j.name("path").value(f.iface() + 1);
+            j.name("bytes").value(f.bytesSent());
+            j.name("bytes_acked").value(f.bytesAcked());
+            j.name("retransmits").value(f.segmentsRetransmitted());
+            j.name("retransmitted_bytes").value(f.bytesRetransmitted());
+            j.name("rto_count").value(f.rtoCount());
+            j.name("fast_retransmits").value(f.fastRetransmits());
+            j.name("srtt_ms");
+            if (f.srttNanos() < 0) {
+                j.nullValue();
+            } else {
+                j.raw(decimal(f.srttNanos() / 1e6, 6));
+            }
+            j.name("cwnd").value(f.cwnd());
+            j.name("state").value(f.state().name());
+            j.name("backup").value(f.backup());
+            j.name("close_reason").value(f.closeReason());
+            j.endObject();
+        }
+        j.endArray();
+        j.name("events").beginArray();
+        for (HostEvent e : mergedEvents(r)) {
+            ProtocolEvent p = e.event();
+            j.beginObject();
+            j.name("time_s").raw(seconds(p.timeNanos()));
+            j.name("host").value(e.host());
+            j.name("kind").value(p.kind().name());
+            j.name("subflow");
+            if (p.subflowId() < 0) {
+                j.nullValue();
+            } else {
+                j.value(p.subflowId());
+            }
+            j.name("detail").value(p.detail());
+            j.endObject();
+        }
+        j.endArray();
+        j.name("counters").beginObject();
+        counters(j, "client", r.clientCounters());
+        counters(j, "server", r.serverCounters());
+        j.endObject();
+        j.name("virtual_s").raw(seconds(r.virtualNanos()));
+        j.name("wall_s").raw(decimal(r.wallNanos() / 1e9, 3));
+        j.name("network_events").value(r.networkEvents());
+        j.name("seed").value(seed);
+        j.name("paths").beginArray();
+        for (PathArg p : s.paths()) {
+            j.value(p.text());
+        }
+        j.endArray();
+        j.name("paths_as_run").beginArray();
+        for (PathArg p : s.paths()) {
+            j.value(effective(p.spec()));
+        }
+        j.endArray();
+        j.name("ipv6").value(ipv6);
+        j.name("checksum").value(checksum);
+        j.name("mptcp_server").value(!noMptcpServer);
+        j.name("middlebox").value(middleboxArg == null ? null : middleboxArg.trim());
+        j.name("faults").value(faultsArg == null ? null : faultsArg.trim());
+        j.name("path_changes").beginArray();
+        for (PathChange c : s.changes()) {
+            j.beginObject();
+            j.name("path").value(c.path() + 1);
+            j.name("time_s").raw(seconds(c.atNanos()));
+            j.name("up").value(c.up());
+            j.endObject();
+        }
+        j.endArray();
+        j.name("deadline_s").raw(seconds(s.deadlineNanos()));
+        j.name("pcap").value(pcap == null ? null : pcap.toString());
+        j.endObject();
+        return j.toString();
+    }
+
+    private static void counters(JsonWriter j, String host, Map<Mib, Long> counters) {
+        j.name(host).beginObject();
+        for (Mib m : Mib.values()) {
+            long v = counters.getOrDefault(m, 0L);
+            if (v != 0) {
+                j.name(m.name()).value(v);
+            }
+        }
+        j.endObject();
+    }
+
+    /**
+     * A minimal streaming JSON writer: commas and nesting are tracked, strings escaped per RFC 8259
+     * (plus U+2028/U+2029 and unpaired surrogates, so that the text is safe everywhere).
+     */
+    static final class JsonWriter {
+        private final StringBuilder sb = new StringBuilder(4096);
+        /** Per open container: whether it has a member yet. */
+        private final ArrayDeque<boolean[]> open = new ArrayDeque<>();
+        private boolean afterName;
+
+        private void separator() {
+            if (afterName) {
+                afterName = false;
+                return;
+            }
+            boolean[] has = open.peek();
+            if (has != null) {
+                if (has[0]) {
+                    sb.append(',');
+                }
+                has[0] = true;
+            }
+        }
+
+        JsonWriter beginObject() {
+            separator();
+            sb.append('{');
+            open.push(new boolean[1]);
+            return this;
+        }
+
+        JsonWriter endObject() {
+            open.pop();
+            sb.append('}');
+            return this;
+        }
+
+        JsonWriter beginArray() {
+            separator();
+            sb.append('[');
+            open.push(new boolean[1]);
+            return this;
+        }
+
+        JsonWriter endArray() {
+            open.pop();
+            sb.append(']');
+            return this;
+        }
+
+        JsonWriter name(String n) {
+            separator();
+            string(sb, n);
+            sb.append(':');
+            afterName = true;
+            return this;
+        }
+
+        JsonWriter value(String s) {
+            separator();
+            if (s == null) {
+                sb.append("null");
+            } else {
+                string(sb, s);
+            }
+            return this;
+        }
+
+        JsonWriter value(long v) {
+            separator();
+            sb.append(v);
+            return this;
+        }
+
+        JsonWriter value(boolean v) {
+            separator();
+            sb.append(v);
+            return this;
+        }
+
+        JsonWriter nullValue() {
+            separator();
+            sb.append("null");
+            return this;
+        }
+
+        /** A number already in JSON form (or {@code null}). */
+        JsonWriter raw(String number) {
+            separator();
+            sb.append(number);
+            return this;
+        }
+
+        static void string(StringBuilder sb, String s) {
+            sb.append('"');
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                switch (c) {
+                    case '"' -> sb.append("\\\"");
+                    case '\\' -> sb.append("\\\\");
+                    case '\n' -> sb.append("\\n");
+                    case '\r' -> sb.append("\\r");
+                    case '\t' -> sb.append("\\t");
+                    case '\b' -> sb.append("\\b");
+                    case '\f' -> sb.append("\\f");
+                    default -> {
+                        boolean pairedHigh = Character.isHighSurrogate(c) && i + 1 < s.length()
+                                && Character.isLowSurrogate(s.charAt(i + 1));
+                        if (pairedHigh) {
+                            sb.append(c).append(s.charAt(++i));
+                        } else if (c < 0x20 || c == '\u2028' || c == '\u2029' || Character.isSurrogate(c)) {
+                            sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                        } else {
+                            sb.append(c);
+                        }
+                    }
+                }
+            }
+            sb.append('"');
+        }
+
+        @Override
+        public String toString() {
+            if (!open.isEmpty()) {
+                throw new IllegalStateException(open.size() + " JSON containers left open");
+            }
+            return sb.toString();
+        }
+    }
+}

@@ -1,0 +1,365 @@
+package org.mptcplab.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mptcplab.stack.emu.FaultInjector;
+import org.mptcplab.stack.emu.LinkConfig;
+import org.mptcplab.stack.sim.Scenario.PathSpec;
+
+/** {@code simulate}: small headless runs end to end, the report's shape, argument errors, the parsers. */
+class SimulateCommandTest {
+    private static final String[] SMALL = {"simulate", "--path", "50mbit,5ms", "--path", "50mbit,5ms", "--bytes", "2M",
+        "--seed", "1"};
+    private static final String TSHARK = "/usr/bin/tshark";
+
+    private static String[] args(String[] base, String... more) {
+        List<String> all = new ArrayList<>(List.of(base));
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
+    }
+
+    private static Map<String, Object> json(Cli.Result r) {
+        assertThat(r.out()).as(r.toString()).endsWith("}\n");
+        assertThat(r.lines()).as("one JSON object on one line").hasSize(1);
+        return Json.object(r.out().strip());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> list(Map<String, Object> o, String key) {
+        return (List<Map<String, Object>>) o.get(key);
+    }
+
+    private static long num(Object o) {
+        return ((BigDecimal) o).longValueExact();
+    }
+
+    @Test
+    void smallTwoPathRunIsIntactAndUsesBothPaths() {
+        Cli.Result r = Cli.run(args(SMALL, "--json"));
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.err()).isEmpty();
+        Map<String, Object> o = json(r);
+        assertThat(o).containsKeys("goodput_bps", "duration_s", "bytes_delivered", "bytes_requested", "stream_intact",
+                "sha256_sent", "sha256_received", "finished", "fallback", "reset_reason", "max_stall_ms", "subflows",
+                "events", "counters", "virtual_s", "wall_s", "seed", "paths");
+        assertThat(o.get("status")).isEqualTo("ok");
+        assertThat(o.get("stream_intact")).isEqualTo(true);
+        assertThat(o.get("finished")).isEqualTo(true);
+        assertThat(o.get("fallback")).isEqualTo(false);
+        assertThat(o.get("reset_reason")).isNull();
+        assertThat(num(o.get("bytes_requested"))).isEqualTo(2_000_000);
+        assertThat(num(o.get("bytes_delivered"))).isEqualTo(2_000_000);
+        assertThat((String) o.get("sha256_sent")).matches("[0-9a-f]{64}").isEqualTo(o.get("sha256_received"));
+        assertThat(((BigDecimal) o.get("goodput_bps")).signum()).isPositive();
+        assertThat(((BigDecimal) o.get("duration_s")).signum()).isPositive();
+        assertThat((BigDecimal) o.get("virtual_s")).isGreaterThanOrEqualTo((BigDecimal) o.get("duration_s"));
+        assertThat(num(o.get("seed"))).isEqualTo(1);
+        assertThat(o.get("paths")).isEqualTo(List.of("50mbit,5ms", "50mbit,5ms"));
+
+        List<Map<String, Object>> subflows = list(o, "subflows");
+        assertThat(subflows).hasSize(2);
+        long sum = 0;
+        for (Map<String, Object> f : subflows) {
+            assertThat(f).containsKeys("id", "local", "remote", "bytes", "retransmits", "retransmitted_bytes",
+                    "rto_count", "fast_retransmits", "srtt_ms", "cwnd", "state", "backup", "close_reason");
+            assertThat(num(f.get("bytes"))).isPositive();
+            sum += num(f.get("bytes"));
+        }
+        assertThat(sum).isGreaterThanOrEqualTo(2_000_000);
+        assertThat(subflows.get(0).get("local")).asString().startsWith("10.1.0.1:");
+        assertThat(subflows.get(0).get("remote")).isEqualTo("10.1.0.2:5201");
+        assertThat(subflows.get(1).get("local")).asString().startsWith("10.2.0.1:");
+        assertThat(subflows.get(1).get("remote")).isEqualTo("10.2.0.2:5201");
+
+        Map<?, ?> counters = (Map<?, ?>) o.get("counters");
+        Map<?, ?> server = (Map<?, ?>) counters.get("server");
+        Map<?, ?> client = (Map<?, ?>) counters.get("client");
+        assertThat(num(server.get("MPJoinAckRx"))).isPositive();
+        assertThat(num(client.get("MPCapableSYNTX"))).isEqualTo(1);
+        assertThat(server.values()).allSatisfy(v -> assertThat(((BigDecimal) v).signum()).isPositive());
+
+        List<Map<String, Object>> events = list(o, "events");
+        assertThat(events).isNotEmpty();
+        assertThat(events).anySatisfy(e -> {
+            assertThat(e.get("host")).isEqualTo("client");
+            assertThat(e.get("kind")).isEqualTo("MP_CAPABLE");
+        });
+        assertThat(events).anySatisfy(e -> assertThat(e.get("kind")).isEqualTo("JOIN"));
+        BigDecimal last = BigDecimal.ZERO;
+        for (Map<String, Object> e : events) {
+            assertThat(e).containsOnlyKeys("time_s", "host", "kind", "subflow", "detail");
+            assertThat((BigDecimal) e.get("time_s")).as("events in time order").isGreaterThanOrEqualTo(last);
+            last = (BigDecimal) e.get("time_s");
+        }
+    }
+
+    @Test
+    void sameSeedGivesTheSameReportExceptWallTime() {
+        String a = Cli.run(args(SMALL, "--json")).out();
+        String b = Cli.run(args(SMALL, "--json")).out();
+        Map<String, Object> ja = Json.object(a.strip());
+        Map<String, Object> jb = Json.object(b.strip());
+        assertThat(ja.remove("wall_s")).isNotNull();
+        assertThat(jb.remove("wall_s")).isNotNull();
+        assertThat(ja).isEqualTo(jb);
+        assertThat(a.replaceAll("\"wall_s\":[0-9.]+", "")).isEqualTo(b.replaceAll("\"wall_s\":[0-9.]+", ""));
+
+        Map<String, Object> other = Json.object(Cli.run("simulate", "--path", "50mbit,5ms", "--path", "50mbit,5ms",
+                "--bytes", "2M", "--seed", "2", "--json").out().strip());
+        other.remove("wall_s");
+        assertThat(other).isNotEqualTo(ja);
+        assertThat(other.get("sha256_sent")).isNotEqualTo(ja.get("sha256_sent"));
+    }
+
+    @Test
+    void textReport() {
+        Cli.Result r = Cli.run(args(SMALL, "--events"));
+        assertThat(r.exit()).as(r.toString()).isZero();
+        String t = r.out();
+        assertThat(t).startsWith("upload of 2,000,000 bytes (client sends) over 2 paths, seed 1\n"
+                + "  path 1: 50mbit,5ms  (as run: 50mbit,5ms,queue=125kb)\n"
+                + "  path 2: 50mbit,5ms  (as run: 50mbit,5ms,queue=125kb)\n"
+                + "result: finished, stream intact\n"
+                + "  delivered        2,000,000 of 2,000,000 bytes\n");
+        assertThat(t).containsPattern("\n  goodput          [0-9]+\\.[0-9]{2} Mbit/s\n");
+        assertThat(t).containsPattern("\n  sha256 sent      ([0-9a-f]{64})\n  sha256 received  \\1\n");
+        assertThat(t).contains("\n  stream intact    yes\n", "\n  fallback to TCP  no\n", "\n  reset            none\n",
+                "\nsubflows (client, the sender):\n");
+        assertThat(t).containsPattern("\n  0   10\\.1\\.0\\.1:[0-9]+ +10\\.1\\.0\\.2:5201 +[0-9,]+ ");
+        assertThat(t).containsPattern("\n  1   10\\.2\\.0\\.1:[0-9]+ +10\\.2\\.0\\.2:5201 +[0-9,]+ ");
+        assertThat(t).containsPattern("\n  server: .*MPJoinAckRx=1");
+        assertThat(t).containsPattern("\n +0\\.0[0-9]+ s  client MP_CAPABLE +sf 0  MP_CAPABLE established as client");
+        assertThat(t).containsPattern("\nrun: [0-9.]+ s virtual, [0-9.]+ s wall, [0-9,]+ network events\n$");
+
+        Cli.Result quiet = Cli.run(SMALL);
+        assertThat(quiet.out()).containsPattern("\nevents: [0-9]+ \\(--events lists them\\)\n")
+                .doesNotContain("MP_CAPABLE established");
+    }
+
+    @Test
+    void plainTcpServerFallsBackWithAnIntactStream() {
+        Cli.Result r = Cli.run(args(SMALL, "--no-mptcp-server", "--json"));
+        assertThat(r.exit()).as(r.toString()).isZero();
+        Map<String, Object> o = json(r);
+        assertThat(o.get("fallback")).isEqualTo(true);
+        assertThat(o.get("stream_intact")).isEqualTo(true);
+        assertThat(o.get("mptcp_server")).isEqualTo(false);
+        assertThat(list(o, "subflows")).hasSize(1);
+        assertThat(list(o, "events")).anySatisfy(e -> assertThat(e.get("kind")).isEqualTo("FALLBACK"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> client = (Map<String, Object>) ((Map<?, ?>) o.get("counters")).get("client");
+        assertThat(client).containsKey("MPCapableFallbackSYNACK").doesNotContainKey("MPJoinSynTx");
+    }
+
+    @Test
+    void pathDownMidTransferStillDeliversTheStream() {
+        // 10 MB over two 50 Mbit/s paths lasts past 0.5 s, when path 2 goes dark.
+        Cli.Result r = Cli.run("simulate", "--path", "50mbit,5ms", "--path", "50mbit,5ms", "--bytes", "10M", "--seed", "1",
+                "--down", "2@0.5s", "--json");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        Map<String, Object> o = json(r);
+        assertThat(o.get("stream_intact")).isEqualTo(true);
+        assertThat(o.get("finished")).isEqualTo(true);
+        assertThat(list(o, "path_changes")).containsExactly(Map.of("path", BigDecimal.valueOf(2),
+                "time_s", new BigDecimal("0.5"), "up", false));
+        assertThat(list(o, "events")).anySatisfy(e -> {
+            assertThat(e.get("kind")).isIn("SUBFLOW_RESET", "SUBFLOW_CLOSED");
+            assertThat(e.get("subflow")).isEqualTo(BigDecimal.ONE);
+            assertThat((BigDecimal) e.get("time_s")).isGreaterThan(new BigDecimal("0.5"));
+        });
+        Map<String, Object> second = list(o, "subflows").get(1);
+        assertThat(second.get("path")).isEqualTo(BigDecimal.valueOf(2));
+        assertThat(num(second.get("rto_count"))).isPositive();
+    }
+
+    @Test
+    void deadlineBeforeTheEndExits1WithTheReason() {
+        Cli.Result r = Cli.run(args(SMALL, "--deadline", "50ms", "--json"));
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        Map<String, Object> o = json(r);
+        assertThat(o.get("finished")).isEqualTo(false);
+        assertThat(o.get("stream_intact")).isEqualTo(false);
+        assertThat(o.get("status")).isEqualTo("deadline");
+        assertThat((String) o.get("reason")).startsWith("not finished by the deadline (0.05 s virtual)");
+        assertThat(num(o.get("bytes_delivered"))).isLessThan(2_000_000);
+
+        Cli.Result text = Cli.run(args(SMALL, "--deadline", "50ms"));
+        assertThat(text.exit()).isEqualTo(1);
+        assertThat(text.out()).contains("\nresult: not finished by the deadline (0.05 s virtual): ",
+                "\n  stream intact    NO\n");
+    }
+
+    @Test
+    void pcapIsReadByTsharkWithoutMalformedPackets(@TempDir Path dir) throws Exception {
+        Path pcap = dir.resolve("sim.pcap");
+        Cli.Result r = Cli.run("simulate", "--path", "50mbit,5ms", "--path", "20mbit,10ms", "--bytes", "500K", "--pcap",
+                pcap.toString());
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).contains(", capture in " + pcap + "\n");
+        assertThat(Files.size(pcap)).isGreaterThan(500_000);
+        assumeThat(Files.isExecutable(Path.of(TSHARK))).as(TSHARK + " is not installed: the capture is not checked"
+                + " with tshark").isTrue();
+        Tshark read = tshark("-r", pcap.toString());
+        assertThat(read.exit()).as(read.output()).isZero();
+        assertThat(read.output()).contains("MPTCP").doesNotContain("Malformed");
+        Tshark expert = tshark("-r", pcap.toString(), "-z", "expert", "-q");
+        assertThat(expert.exit()).as(expert.output()).isZero();
+        assertThat(expert.output()).doesNotContain("Malformed");
+    }
+
+    @Test
+    void unwritableCaptureExits1(@TempDir Path dir) {
+        Path pcap = dir.resolve("missing-dir").resolve("x.pcap");
+        Cli.Result r = Cli.run("simulate", "--bytes", "1K", "--pcap", pcap.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("simulate: " + pcap + ": cannot be written: no such directory\n");
+        assertThat(r.out()).isEmpty();
+    }
+
+    record Tshark(int exit, String output) {
+    }
+
+    private static Tshark tshark(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(TSHARK));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Tshark(p.exitValue(), out);
+    }
+
+    @Test
+    void badValuesExit2NamingTheOptionAndTheProblem() {
+        Map<String[], String> cases = new LinkedHashMap<>();
+        cases.put(new String[] {"--path", "40mbitt,10ms"},
+                "simulate: --path: path spec '40mbitt,10ms': unknown rate unit 'mbitt' (use bit, kbit, mbit, gbit)\n");
+        cases.put(new String[] {"--bytes", "-5"}, "simulate: --bytes '-5' must be 0 or more\n");
+        cases.put(new String[] {"--faults", "drop=2"}, "simulate: --faults 'drop=2': drop probability '2' is not between"
+                + " 0 and 1\n");
+        cases.put(new String[] {"--path", "50mbit,5ms", "--path", "50mbit,5ms", "--down", "3@1s"},
+                "simulate: --down '3@1s': there is no path 3 (paths are numbered 1 to 2, one per --path)\n");
+        cases.put(new String[] {"--bytes", "5X"}, "simulate: --bytes '5X' has an unknown size unit 'X' (use K, M, G for"
+                + " powers of 1000 or KiB, MiB, GiB for powers of 1024)\n");
+        cases.put(new String[] {"--bytes", "1.5"}, "simulate: --bytes '1.5' is not a whole number of bytes\n");
+        cases.put(new String[] {"--faults", "drop=0.1,flip=0.1"}, "simulate: --faults 'drop=0.1,flip=0.1': unknown"
+                + " fault 'flip' (use drop, duplicate, reorder, corrupt, rewrite)\n");
+        cases.put(new String[] {"--faults", "reorder=0.1:5"}, "simulate: --faults 'reorder=0.1:5': reorder delay '5'"
+                + " has no unit (use ns, us, ms, s)\n");
+        cases.put(new String[] {"--faults", "drop=1%,drop=2%"}, "simulate: --faults 'drop=1%,drop=2%': drop is given"
+                + " twice\n");
+        cases.put(new String[] {"--up", "0@1s"}, "simulate: --up '0@1s': there is no path 0 (paths are numbered 1 to 1,"
+                + " one per --path)\n");
+        cases.put(new String[] {"--down", "1"}, "simulate: --down '1': not PATH@TIME (e.g. 1@2s: path 1 at 2 s virtual"
+                + " time)\n");
+        cases.put(new String[] {"--down", "1@-2s"}, "simulate: --down '1@-2s': time '-2s' must be 0 or more\n");
+        cases.put(new String[] {"--middlebox", "strip"}, "simulate: --middlebox 'strip': unknown middlebox 'strip' (use"
+                + " strip-all or strip-data)\n");
+        cases.put(new String[] {"--middlebox", "strip-data:2"}, "simulate: --middlebox 'strip-data:2': there is no"
+                + " path 2 (paths are numbered 1 to 1, one per --path)\n");
+        cases.put(new String[] {"--deadline", "0s"}, "simulate: --deadline '0s' must be more than 0\n");
+        cases.put(new String[] {"--deadline", "10"}, "simulate: --deadline '10' has no unit (use ns, us, ms, s)\n");
+        cases.put(new String[] {"--path", "1mbit/2mbitt"}, "simulate: --path '1mbit/2mbitt': down direction (server"
+                + " to client): path spec '2mbitt': unknown rate unit 'mbitt' (use bit, kbit, mbit, gbit)\n");
+        String[] nine = new String[18];
+        for (int i = 0; i < 9; i++) {
+            nine[2 * i] = "--path";
+            nine[2 * i + 1] = "1mbit";
+        }
+        cases.put(nine, "simulate: --path is given 9 times, at most 8 paths are supported\n");
+        for (Map.Entry<String[], String> c : cases.entrySet()) {
+            Cli.Result r = Cli.run(args(new String[] {"simulate"}, c.getKey()));
+            assertThat(r.exit()).as(String.join(" ", c.getKey()) + ": " + r).isEqualTo(2);
+            assertThat(r.err()).as(String.join(" ", c.getKey())).isEqualTo(c.getValue());
+            assertThat(r.out()).isEmpty();
+        }
+
+        Cli.Result several = Cli.run("simulate", "--bytes", "-5", "--faults", "drop=2");
+        assertThat(several.exit()).isEqualTo(2);
+        assertThat(several.err()).isEqualTo("simulate: --bytes '-5' must be 0 or more\n"
+                + "simulate: --faults 'drop=2': drop probability '2' is not between 0 and 1\n");
+
+        Cli.Result seed = Cli.run("simulate", "--seed", "abc");
+        assertThat(seed.exit()).isEqualTo(2);
+        assertThat(seed.err()).startsWith("Invalid value for option '--seed': 'abc' is not a long");
+    }
+
+    @Test
+    void helpDescribesTheOptionsCleanly() {
+        Cli.Result r = Cli.run("simulate", "--help");
+        assertThat(r.exit()).isZero();
+        assertThat(r.err()).as("picocli format warnings").isEmpty();
+        assertThat(r.out()).startsWith("Usage: mptcp-lab simulate").contains("--path=SPEC", "--bytes=SIZE", "--seed=N",
+                "--download", "--ipv6", "--checksum", "--no-mptcp-server", "--middlebox", "--faults", "--down=PATH@TIME",
+                "--up=PATH@TIME", "--deadline=TIME", "--pcap=FILE", "--json", "--events", "loss=1%", "Exit status");
+        for (String line : r.lines()) {
+            assertThat(line.length()).as(line).isLessThanOrEqualTo(80);
+        }
+    }
+
+    @Test
+    void sizesTimesFaultsAndPathsParse() {
+        assertThat(SimulateCommand.parseSize("0")).isZero();
+        assertThat(SimulateCommand.parseSize("2000000")).isEqualTo(2_000_000);
+        assertThat(SimulateCommand.parseSize("50M")).isEqualTo(50_000_000);
+        assertThat(SimulateCommand.parseSize("1.5k")).isEqualTo(1500);
+        assertThat(SimulateCommand.parseSize("2G")).isEqualTo(2_000_000_000L);
+        assertThat(SimulateCommand.parseSize("1KiB")).isEqualTo(1024);
+        assertThat(SimulateCommand.parseSize("3MiB")).isEqualTo(3L << 20);
+        assertThat(SimulateCommand.parseSize("1.5GiB")).isEqualTo(3L << 29);
+        assertThatThrownBy(() -> SimulateCommand.parseSize("99999999999G")).hasMessageStartingWith("is too large");
+        assertThatThrownBy(() -> SimulateCommand.parseSize("")).hasMessageStartingWith("is not a size");
+
+        assertThat(SimulateCommand.parseDuration("2s")).isEqualTo(2_000_000_000L);
+        assertThat(SimulateCommand.parseDuration("0.5s")).isEqualTo(500_000_000L);
+        assertThat(SimulateCommand.parseDuration("5ms")).isEqualTo(5_000_000L);
+        assertThat(SimulateCommand.parseDuration("7us")).isEqualTo(7_000L);
+        assertThat(SimulateCommand.parseDuration("0")).isZero();
+        assertThatThrownBy(() -> SimulateCommand.parseDuration("1.5ns")).hasMessage("is not a whole number of nanoseconds");
+
+        FaultInjector f = SimulateCommand.parseFaults("drop=0.01,duplicate=0.01,reorder=0.02:5ms,corrupt=0.001,rewrite=0.1%");
+        assertThat(f).isEqualTo(new FaultInjector(0.01, 0.01, 0.02, 5_000_000L, 0.001, 0.001));
+        assertThat(SimulateCommand.parseFaults("reorder=1%").reorderDelayNanos())
+                .isEqualTo(SimulateCommand.DEFAULT_REORDER_DELAY_NANOS);
+        assertThat(SimulateCommand.parseFaults("none")).isEqualTo(FaultInjector.NONE);
+
+        assertThat(SimulateCommand.parsePath("40mbit,10ms/10mbit,10ms")).isEqualTo(new PathSpec(
+                LinkConfig.of(40_000_000, 10_000_000), LinkConfig.of(10_000_000, 10_000_000)));
+        assertThat(SimulateCommand.parsePath("20mbit,40ms,loss=1%")).isEqualTo(PathSpec.symmetric(
+                LinkConfig.of(20_000_000, 40_000_000).withLoss(0.01)));
+
+        SimulateCommand.PathChange c = SimulateCommand.parsePathChange("2@1.5s", false, 3);
+        assertThat(c.path()).isEqualTo(1);
+        assertThat(c.atNanos()).isEqualTo(1_500_000_000L);
+        assertThat(c.up()).isFalse();
+    }
+
+    @Test
+    void jsonWriterEscapesStrings() {
+        String nasty = "quote \" backslash \\ slash / nl \n cr \r tab \t bs \b ff \f nul \u0000 us \u001f ls \u2028"
+                + " ps \u2029 e\u0301 \uD83D\uDE00 lone \uD800 end";
+        SimulateCommand.JsonWriter w = new SimulateCommand.JsonWriter();
+        w.beginObject().name(nasty).value(nasty).name("list").beginArray().value(1).value(true).nullValue()
+                .value((String) null).beginObject().endObject().beginArray().endArray().endArray()
+                .name("n").raw("1.5").endObject();
+        String text = w.toString();
+        assertThat(text).doesNotContain("\n", "\u2028", "\u0000").contains("\\u2028", "\\ud800", "\uD83D\uDE00");
+        Map<String, Object> o = Json.object(text);
+        assertThat(o.get(nasty)).isEqualTo(nasty);
+        assertThat(o.get("list")).isEqualTo(java.util.Arrays.asList(BigDecimal.ONE, true, null, null, Map.of(), List.of()));
+        assertThat(o.get("n")).isEqualTo(new BigDecimal("1.5"));
+    }
+}
