@@ -362,10 +362,24 @@ public final class MptcpConnection {
                 return;
             }
         }
-        // RFC 8684 3.7: a peer that ACKs our data with no MPTCP option at all before any DSS has
-        // been seen is behind a middlebox that strips options: fall back.
-        if (!anyMptcp && !fallback && !peerDssSeen && sf.initial && subflows.size() == 1 && remoteKeyKnown
+        // RFC 8684 3.7: the peer ACKs our data with no MPTCP option before anything was
+        // data-ACKed: a middlebox strips options (or the peer fell back). Fall back too, if all our
+        // data went on this subflow; otherwise no mapping can be trusted and the connection ends.
+        if (!anyMptcp && !fallback && sf == initialSubflow && remoteKeyKnown && dataUna == localIdsn + 1
                 && SeqNum.after(h.acknowledgmentNumber(), sf.iss + 1)) {
+            boolean dataElsewhere = false;
+            for (Subflow s : subflows) {
+                dataElsewhere |= s != sf && s.bytesSent > 0;
+            }
+            if (dataElsewhere) {
+                abortAll(now, "MPTCP options stripped from data after it went on several subflows (RFC 8684 3.7)", true);
+                return;
+            }
+            for (Subflow s : new ArrayList<>(subflows)) {
+                if (s != sf) {
+                    s.reset(now, "fallback to TCP on the first subflow", MptcpOption.MpTcpRst.MIDDLEBOX_INTERFERENCE);
+                }
+            }
             startFallback(now, sf, "the peer acknowledges data without any MPTCP option");
         }
         if (fallback && sf == fallbackSubflow()) {
@@ -445,17 +459,36 @@ public final class MptcpConnection {
     void releaseSendBuffer() {
         long upTo = dataUna;
         for (Subflow s : subflows) {
+            if (s.backoff > 0) {
+                continue; // a stalled subflow does not hold the buffer: its units get copies below
+            }
             // Units are in DSN order on a subflow except reinjected ones, which carry older data:
             // only then is the whole queue walked.
             boolean scanAll = s.reinjectedUnits > 0;
             for (Unit u : s.units) {
-                if (!u.fin) {
+                if (!u.fin && u.data == null) {
                     if (SeqNum.before64(u.dsn, upTo)) {
                         upTo = u.dsn;
                     }
                     if (!scanAll) {
                         break;
                     }
+                }
+            }
+        }
+        if (!SeqNum.before64(sendBuffer.start(), upTo)) {
+            return;
+        }
+        // A stalled subflow (a path that may be dead) must not stop the application: the bytes it
+        // may still have to retransmit (already data-ACKed elsewhere) are copied out first.
+        for (Subflow s : subflows) {
+            if (s.backoff == 0) {
+                continue;
+            }
+            for (Unit u : s.units) {
+                if (!u.fin && u.data == null && u.len > 0 && SeqNum.before64(u.dsn, upTo)) {
+                    u.data = new byte[u.len];
+                    sendBuffer.read(u.dsn, u.data, 0, u.len);
                 }
             }
         }
@@ -831,8 +864,10 @@ public final class MptcpConnection {
         int ck = -1;
         int ssn = sf.rel(u.seq);
         if (checksum) {
-            byte[] tmp = new byte[u.len];
-            sendBuffer.read(u.dsn, tmp, 0, u.len);
+            byte[] tmp = u.data != null ? u.data : new byte[u.len];
+            if (u.data == null) {
+                sendBuffer.read(u.dsn, tmp, 0, u.len);
+            }
             ck = Checksums.dss(u.dsn, ssn, u.len, 0, tmp, 0, u.len);
         }
         if (u.mpCapableData && !peerDssSeen) {
@@ -854,16 +889,18 @@ public final class MptcpConnection {
         }
         int flags = MptcpOption.MpCapable.FLAG_H | (checksum ? MptcpOption.MpCapable.FLAG_A : 0);
         MptcpOption main;
-        if (sf.initial && client && !peerDssSeen) {
+        if (dataFinSent && !dataFinAcked) {
+            // Until it is acknowledged, the DATA_FIN rides on every ACK of every subflow: one of
+            // the paths may be dead without its subflow knowing yet (Linux sends it on all of
+            // them); it goes before the MP_CAPABLE echo too, or a connection that closes before
+            // sending any data would never get it out.
+            int ck = checksum ? Checksums.dss(dataFinDsn, 0, 1, 0, new byte[0], 0, 0) : -1;
+            main = MptcpOption.Dss.mapping(dataAckValue(), dataFinDsn, 0, 1, ck, true);
+        } else if (sf.initial && client && !peerDssSeen) {
             // Until the peer's first DSS, our ACKs repeat the keys (RFC 8684 3.1).
             main = MptcpOption.MpCapable.ack(flags, localKey, remoteKey);
         } else if (!sf.initial && sf.activeOpen && !sf.joinAcked) {
             main = new MptcpOption.MpJoinAck(MptcpCrypto.joinAckHmac(localKey, remoteKey, sf.localNonce, sf.remoteNonce));
-        } else if (dataFinSent && !dataFinAcked) {
-            // Until it is acknowledged, the DATA_FIN rides on every ACK of every subflow: one of
-            // the paths may be dead without its subflow knowing yet (Linux sends it on all of them).
-            int ck = checksum ? Checksums.dss(dataFinDsn, 0, 1, 0, new byte[0], 0, 0) : -1;
-            main = MptcpOption.Dss.mapping(dataAckValue(), dataFinDsn, 0, 1, ck, true);
         } else if (sackPending) {
             // A 4-byte data ACK (RFC 8684 3.3.2) leaves room for two SACK blocks beside timestamps.
             main = new MptcpOption.Dss(MptcpOption.Dss.FLAG_DATA_ACK, dataAckValue() & 0xffffffffL, 0, 0, 0, -1);
@@ -1113,12 +1150,22 @@ public final class MptcpConnection {
     }
 
     void onSubflowTimeout(long now, Subflow sf) {
-        // A stalled subflow's data goes out on another one too (Linux reinjects on RTO).
+        // A stalled subflow's data goes out on another one too (Linux reinjects on RTO). Another
+        // subflow that is up counts even if its window is full right now: it sends when it can.
         boolean other = false;
         for (Subflow s : subflows) {
-            other |= s != sf && s.canSendData();
+            other |= s != sf && s.state == SubflowState.ESTABLISHED && (s.initial || !s.activeOpen || s.joinAcked)
+                    && s.backoff == 0;
         }
         if (other && !fallback) {
+            if (sf.backoff >= 3) {
+                // Still dead after several timeouts: what was reinjected may itself have been lost
+                // on a path that died too; send it all again (SubflowStale in Linux terms).
+                stack.observer().inc(Mib.SubflowStale);
+                for (Unit u : sf.units) {
+                    u.reinjectedElsewhere = false;
+                }
+            }
             reinjectFrom(now, sf);
             push(now);
         }

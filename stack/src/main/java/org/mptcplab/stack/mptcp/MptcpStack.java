@@ -482,6 +482,13 @@ public final class MptcpStack implements Endpoint {
     // =====================================================================================
     // Output
 
+    /** Like {@link #emit} with the payload from a unit's own copy. */
+    void emitBytes(Subflow sf, TcpHeader h, byte[] payload, int len, long now) {
+        SendBuffer one = new SendBuffer(len, 0);
+        one.write(payload, 0, len);
+        emit(sf, h, one, 0, len, now);
+    }
+
     void emit(Subflow sf, TcpHeader h, SendBuffer src, long dsn, int len, long now) {
         IpAddress s = sf.local;
         IpAddress d = sf.remote;

@@ -552,6 +552,9 @@ public final class Subflow implements CongestionControl.SubflowView {
             }
         }
         boolean sackNew = sackOk && applySack(h);
+        if (sackNew && sackRttFrom != Long.MIN_VALUE && !SeqNum.after(h.acknowledgmentNumber(), sndUna)) {
+            sampleRtt(now, sackRttFrom); // a SACK is as good as an ACK for timing (RFC 6675, Linux)
+        }
         if (SeqNum.after(ack, sndUna)) {
             onNewAck(now, ack);
         } else if (ack == sndUna && !units.isEmpty() && window == oldWnd && (!sackOk || sackNew) && !carriesSignal(h)) {
@@ -600,8 +603,12 @@ public final class Subflow implements CongestionControl.SubflowView {
         return false;
     }
 
+    /** Send time of the newest never-retransmitted unit SACKed by the current ACK, for an RTT sample. */
+    private long sackRttFrom;
+
     private boolean applySack(TcpHeader h) {
         boolean any = false;
+        sackRttFrom = Long.MIN_VALUE;
         for (TcpOption o : h.options()) {
             if (o instanceof TcpOption.Sack s) {
                 for (TcpOption.SackBlock b : s.blocks()) {
@@ -613,6 +620,9 @@ public final class Subflow implements CongestionControl.SubflowView {
                         if (!u.sacked && SeqNum.beforeOrEqual(b.left(), u.seq) && SeqNum.beforeOrEqual(u.end(), b.right())) {
                             markSacked(u);
                             rackSentAt = Math.max(rackSentAt, u.sentAt);
+                            if (u.transmissions == 1 && u.sentAt > sackRttFrom) {
+                                sackRttFrom = u.sentAt;
+                            }
                             any = true;
                         }
                     }
@@ -703,6 +713,7 @@ public final class Subflow implements CongestionControl.SubflowView {
         long payloadAcked = 0;
         while (!units.isEmpty() && SeqNum.beforeOrEqual(units.peekFirst().end(), ack)) {
             Unit u = units.pollFirst();
+            boolean wasSacked = u.sacked;
             unmarkLost(u);
             unmarkSacked(u);
             if (u.reinjected) {
@@ -710,7 +721,9 @@ public final class Subflow implements CongestionControl.SubflowView {
             }
             payloadAcked += u.len;
             rackSentAt = Math.max(rackSentAt, u.sentAt);
-            if (u.transmissions == 1) {
+            // Karn (RFC 6298 3): never a retransmitted unit; nor one SACKed earlier, whose
+            // cumulative ACK had to wait for a hole to fill (its sample came with the SACK).
+            if (u.transmissions == 1 && !wasSacked) {
                 // Karn's rule (RFC 6298 3): only segments sent once give RTT samples.
                 rttFromFresh = true;
                 freshSentAt = u.sentAt;
@@ -729,6 +742,9 @@ public final class Subflow implements CongestionControl.SubflowView {
                 head.seq += cut;
                 head.len -= cut;
                 head.dsn += cut;
+                if (head.data != null) {
+                    head.data = java.util.Arrays.copyOfRange(head.data, cut, head.data.length);
+                }
                 payloadAcked += cut;
                 if (wasLost) {
                     markLost(head);
@@ -751,13 +767,16 @@ public final class Subflow implements CongestionControl.SubflowView {
                 inRecovery = false;
                 cc.onRecoveryExit();
             } else {
-                // Partial ACK (RFC 6582 3.2): the next hole is lost too.
-                Unit u = units.peekFirst();
-                if (u != null && !u.sacked) {
-                    markLost(u);
-                }
                 if (sackOk) {
+                    // With SACK the scoreboard says what is lost; the NewReno rule below would
+                    // resend a hole whose retransmission is still in flight.
                     markSackLosses();
+                } else {
+                    // Partial ACK (RFC 6582 3.2): the next hole is lost too.
+                    Unit u = units.peekFirst();
+                    if (u != null && !u.sacked) {
+                        markLost(u);
+                    }
                 }
             }
         } else {
@@ -960,8 +979,12 @@ public final class Subflow implements CongestionControl.SubflowView {
         int flags = TcpHeader.ACK | (u.fin ? TcpHeader.FIN : 0) | (u.len > 0 ? TcpHeader.PSH : 0);
         List<TcpOption> opts = baseOptions(now);
         conn.addDataOptions(this, u, opts);
-        stack.emit(this, TcpHeader.of(localPort, remotePort, u.seq, rcvNxt, flags, advertisedWindow(), opts),
-                u.fin ? null : conn.sendBuffer(), u.dsn, u.len, now);
+        TcpHeader h = TcpHeader.of(localPort, remotePort, u.seq, rcvNxt, flags, advertisedWindow(), opts);
+        if (u.data != null) {
+            stack.emitBytes(this, h, u.data, u.len, now);
+        } else {
+            stack.emit(this, h, u.fin ? null : conn.sendBuffer(), u.dsn, u.len, now);
+        }
         ackSent();
     }
 

@@ -22,6 +22,11 @@ final class Unit {
     int transmissions;
     boolean sacked;
     boolean lost;
+    /**
+     * The unit's own copy of its bytes, once the connection's send buffer let them go (they were
+     * data-ACKed through another subflow while this one is stalled); null while the buffer has them.
+     */
+    byte[] data;
 
     int seqLength() {
         return len + (fin ? 1 : 0);

@@ -252,7 +252,7 @@ public final class Scenario {
                 && sender.sha256().equals(sink.sha256()), hash ? sender.sha256() : null, hash ? sink.sha256() : null,
                 finished, sink.maxStallNanos(), snap != null && snap.fallback(), reset, subflows, evs, sevs,
                 client.observer().counters(), server.observer().counters(), net.now(), wall, net.eventsProcessed(),
-                sendingStack == client ? "upload" : "download");
+                sendingStack == client ? "upload" : "download", net.snapshot());
     }
 
     /** Everything a run measured. */
@@ -262,6 +262,6 @@ public final class Scenario {
                                    List<SubflowSnapshot> subflows, List<ProtocolEvent> clientEvents,
                                    List<ProtocolEvent> serverEvents, Map<Mib, Long> clientCounters,
                                    Map<Mib, Long> serverCounters, long virtualNanos, long wallNanos, long networkEvents,
-                                   String direction) {
+                                   String direction, List<org.mptcplab.stack.emu.PathDirection.Snapshot> pathStates) {
     }
 }
