@@ -213,7 +213,7 @@ class EmittedPacketsTsharkTest {
                 "-o", "tcp.check_checksum:TRUE", "-q", "-z", "expert,warn"));
         assertThat(expert.exitCode()).isZero();
         assertThat(expert.stdout()).doesNotContain("Errors (").doesNotContain("Malformed");
-        assertThat(expertSummaries(expert.stdout(), "Warns")).containsOnly("Connection reset (RST)");
+        assertThat(Tshark.expertSummaries(expert.stdout(), "Warns")).containsOnly("Connection reset (RST)");
         // With mapping analysis on, tshark also flags pure ACKs past the last mapping ("No mapping
         // available"); it does the same on the Linux kernel's own captures. No segment carrying data
         // may lack a mapping.
@@ -222,20 +222,4 @@ class EmittedPacketsTsharkTest {
         assertThat(unmapped).as("data segments tshark finds no mapping for").isEmpty();
     }
 
-    /** The "Summary" column of one severity section of {@code -z expert}. */
-    static List<String> expertSummaries(String out, String section) {
-        List<String> res = new ArrayList<>();
-        boolean in = false;
-        for (String line : out.split("\n")) {
-            if (line.startsWith(section + " (")) {
-                in = true;
-            } else if (in && line.isBlank()) {
-                in = false;
-            } else if (in && line.matches("\\s+\\d+\\s+.*")) {
-                String[] cols = line.trim().split("\\s{2,}");
-                res.add(cols[cols.length - 1]);
-            }
-        }
-        return res;
-    }
 }

@@ -22,7 +22,8 @@ import org.mptcplab.stack.mptcp.StackConfig;
  * upload or download, IPv4 or IPv6, DSS checksums on or off. Every run must deliver the exact byte
  * stream (SHA-256 of sent and received equal) or end with a clear reset reason; none may hang
  * (a virtual deadline) or throw. A run that fails prints the seed and its scenario, so it can be
- * replayed alone: {@code -Dmptcplab.matrix.seed=N}.
+ * replayed alone: {@code -Dmptcplab.matrix.seed=N}. A longer soak: {@code -Dmptcplab.matrix.scale=N}
+ * (N times more scenarios).
  */
 class StreamIntegrityTest {
     static final AtomicInteger RUNS = new AtomicInteger();
@@ -113,8 +114,17 @@ class StreamIntegrityTest {
             throws Exception {
         Long only = Long.getLong("mptcplab.matrix.seed");
         if (only != null) {
-            seed = only;
+            check(only);
+            return;
         }
+        // A soak run (-Dmptcplab.matrix.scale=N) checks N scenarios per try.
+        int scale = Integer.getInteger("mptcplab.matrix.scale", 1);
+        for (int k = 0; k < scale; k++) {
+            check(k == 0 ? seed : new SplittableRandom(seed + k).nextLong() & Long.MAX_VALUE);
+        }
+    }
+
+    void check(long seed) throws Exception {
         Drawn dr = draw(seed);
         Scenario.SimulationResult r = dr.scenario().run();
         RUNS.incrementAndGet();

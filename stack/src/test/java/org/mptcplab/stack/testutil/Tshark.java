@@ -68,4 +68,21 @@ public final class Tshark {
         }
         return rows;
     }
+
+    /** The "Summary" column of one severity section of {@code -z expert}. */
+    public static List<String> expertSummaries(String out, String section) {
+        List<String> res = new ArrayList<>();
+        boolean in = false;
+        for (String line : out.split("\n")) {
+            if (line.startsWith(section + " (")) {
+                in = true;
+            } else if (in && line.isBlank()) {
+                in = false;
+            } else if (in && line.matches("\\s+\\d+\\s+.*")) {
+                String[] cols = line.trim().split("\\s{2,}");
+                res.add(cols[cols.length - 1]);
+            }
+        }
+        return res;
+    }
 }
