@@ -419,8 +419,20 @@ public final class MptcpConnection {
      * mapping that ties it to that DSN; with several subflows the peer resets the bad one instead.
      */
     private void onMpFail(long now, Subflow sf, long dsn) {
-        if (fallback || subflows.size() != 1 || SeqNum.before64(dsn, dataUna) || SeqNum.before64(sndNxt, dsn)) {
+        // Only established subflows count: a join still in its handshake carries no data.
+        int usable = 0;
+        for (Subflow s : subflows) {
+            if (s.state.synchronizedState() && (s.initial || !s.activeOpen || s.joinAcked)) {
+                usable++;
+            }
+        }
+        if (fallback || usable != 1 || SeqNum.before64(dsn, dataUna) || SeqNum.before64(sndNxt, dsn)) {
             return;
+        }
+        for (Subflow s : new ArrayList<>(subflows)) {
+            if (s != sf) {
+                s.reset(now, "fallback to TCP after MP_FAIL", MptcpOption.MpTcpRst.MIDDLEBOX_INTERFERENCE);
+            }
         }
         fallback = true;
         fallbackReason = "DSS checksum failure reported by the peer (MP_FAIL)";
@@ -637,6 +649,11 @@ public final class MptcpConnection {
             mCsum = mpc.checksum();
         }
         if (sf.awaitInfiniteMapping) {
+            if (now - sf.mpFailSentAt > 30_000_000_000L) {
+                // The peer never answered our MP_FAIL with the infinite mapping: give up clearly.
+                abortAll(now, "the peer did not answer MP_FAIL with an infinite mapping (RFC 8684 3.7)", true);
+                return -1;
+            }
             return Math.max(n, 0); // after our MP_FAIL, nothing counts until the infinite mapping
         }
         if (haveMap && mFin && mSsn == 0 && n <= 0) {
@@ -779,6 +796,7 @@ public final class MptcpConnection {
         // acknowledged by TCP but dropped here (RFC 8684 3.7).
         stack.observer().inc(Mib.DSSCorruptionFallback);
         sf.awaitInfiniteMapping = true;
+        sf.mpFailSentAt = now;
         sf.ackNow = true;
         return true;
     }
@@ -1293,6 +1311,60 @@ public final class MptcpConnection {
         }
         closed = false;
         closeConnection(now, reason);
+    }
+
+    /** Our address {@code id} is gone (RFC 8684 3.4.2): REMOVE_ADDR, and its subflows close. */
+    void onLocalAddressRemoved(long now, int id, IpAddress address) {
+        if (closed || fallback || !remoteKeyKnown) {
+            return;
+        }
+        pendingAnnounce.remove(id);
+        announceNow.remove((Integer) id);
+        Subflow carrier = null;
+        List<Subflow> going = new ArrayList<>();
+        for (Subflow s : subflows) {
+            if (s.local.equals(address)) {
+                going.add(s);
+            } else if (carrier == null && s.state == SubflowState.ESTABLISHED) {
+                carrier = s;
+            }
+        }
+        // The peer knows the address by the id it saw: 0 for the first subflow's address.
+        int wireId = address.equals(initialSubflow.local) ? 0 : id;
+        stack.observer().event(now, ProtocolEvent.Kind.REMOVE_ADDR, localToken, -1,
+                "local address id " + wireId + " " + address + " removed");
+        if (carrier != null) {
+            pendingRemove.add(wireId);
+        }
+        for (Subflow s : going) {
+            stack.observer().inc(Mib.RmSubflow);
+            reinjectFrom(now, s);
+            s.reset(now, "local address " + address + " removed", MptcpOption.MpTcpRst.ADMINISTRATIVELY_PROHIBITED);
+        }
+        if (carrier != null && carrier.state == SubflowState.ESTABLISHED) {
+            carrier.sendAck(now);
+        }
+        push(now);
+    }
+
+    /** Our address {@code id} is back: the path manager uses it again. */
+    void onLocalAddressAdded(long now, int id, IpAddress address) {
+        if (closed || fallback || !remoteKeyKnown || !stack.config().fullMesh()) {
+            return;
+        }
+        if (client) {
+            rejoinBackoff = 0;
+            pathManagerJoin(now);
+        } else if (!address.equals(initialSubflow.local) && address.byteLength() == initialSubflow.local.byteLength()) {
+            pendingAnnounce.put(id, 0);
+            announceNow.add(id);
+            for (Subflow s : subflows) {
+                if (s.state == SubflowState.ESTABLISHED) {
+                    s.sendAck(now);
+                    break;
+                }
+            }
+        }
     }
 
     // =====================================================================================

@@ -106,9 +106,53 @@ public final class MptcpStack implements Endpoint {
 
     /** Adds an address of interface {@code iface}; returns its address id. */
     public int addAddress(int iface, IpAddress address, int prefixLength) {
-        int id = addresses.size() + 1;
+        int id = nextAddressId++;
         addresses.put(id, new Address(iface, address, prefixLength));
         return id;
+    }
+
+    private int nextAddressId = 1;
+    /** Addresses taken away with {@link #removeAddress}, kept so {@link #restoreAddress} can give them back. */
+    private final Map<Integer, Address> removedAddresses = new LinkedHashMap<>();
+
+    /**
+     * Stops using address {@code id} (an interface went down, the user took a path away): every
+     * connection closes its subflows on it and tells the peer with REMOVE_ADDR (RFC 8684 3.4.2),
+     * on a subflow that stays.
+     */
+    public void removeAddress(long now, int id) {
+        Address a = addresses.remove(id);
+        if (a == null) {
+            throw new IllegalArgumentException(name + ": no address with id " + id);
+        }
+        removedAddresses.put(id, a);
+        for (MptcpConnection c : new ArrayList<>(connections)) {
+            c.onLocalAddressRemoved(now, id, a.address());
+        }
+        dispatch(now);
+    }
+
+    /** Brings back an address taken away: the path manager joins (client) or announces (server) it again. */
+    public void restoreAddress(long now, int id) {
+        Address a = removedAddresses.remove(id);
+        if (a == null) {
+            throw new IllegalArgumentException(name + ": address id " + id + " was not removed");
+        }
+        addresses.put(id, a);
+        for (MptcpConnection c : new ArrayList<>(connections)) {
+            c.onLocalAddressAdded(now, id, a.address());
+        }
+        dispatch(now);
+    }
+
+    /** The address id of {@code a}, or -1. */
+    public int addressId(IpAddress a) {
+        for (Map.Entry<Integer, Address> e : addresses.entrySet()) {
+            if (e.getValue().address().equals(a)) {
+                return e.getKey();
+            }
+        }
+        return -1;
     }
 
     public List<Address> addresses() {

@@ -106,6 +106,7 @@ public final class Subflow implements CongestionControl.SubflowView {
     boolean mapInfinite;
     /** We sent MP_FAIL on this (only) subflow and drop its data until the infinite mapping. */
     boolean awaitInfiniteMapping;
+    long mpFailSentAt;
     byte[] mapBuf;
     int mapFill;
 
