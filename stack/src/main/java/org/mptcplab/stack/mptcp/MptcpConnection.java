@@ -44,6 +44,12 @@ public final class MptcpConnection {
     boolean established;
     boolean closed;
     boolean peerForbidsInitialJoin;
+    /**
+     * Some data went on another subflow, or came back to the first one out of order
+     * (reinjection): the first subflow's bytes are then no longer the stream in order, so a
+     * fallback to plain TCP on it would corrupt the stream (RFC 8684 3.7 allows it only then).
+     */
+    boolean dataOffInitialPath;
     String resetReason;
 
     final List<Subflow> subflows = new ArrayList<>(4);
@@ -367,11 +373,7 @@ public final class MptcpConnection {
         // data went on this subflow; otherwise no mapping can be trusted and the connection ends.
         if (!anyMptcp && !fallback && sf == initialSubflow && remoteKeyKnown && dataUna == localIdsn + 1
                 && SeqNum.after(h.acknowledgmentNumber(), sf.iss + 1)) {
-            boolean dataElsewhere = false;
-            for (Subflow s : subflows) {
-                dataElsewhere |= s != sf && s.bytesSent > 0;
-            }
-            if (dataElsewhere) {
+            if (dataOffInitialPath) {
                 abortAll(now, "MPTCP options stripped from data after it went on several subflows (RFC 8684 3.7)", true);
                 return;
             }

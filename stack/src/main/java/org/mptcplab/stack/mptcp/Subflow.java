@@ -955,6 +955,9 @@ public final class Subflow implements CongestionControl.SubflowView {
         u.dsn = dsn;
         u.reinjected = reinjected;
         u.mpCapableData = mpCapableData;
+        if (!initial || reinjected) {
+            conn.dataOffInitialPath = true;
+        }
         units.addLast(u);
         if (reinjected) {
             reinjectedUnits++;
