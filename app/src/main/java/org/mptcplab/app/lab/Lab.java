@@ -1,0 +1,332 @@
+package org.mptcplab.app.lab;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The live lab: a client namespace for our stack and a server namespace for the Linux kernel's
+ * MPTCP, joined by one veth pair per path (INTEROP.md). Path N is 10.N.0.0/24 and fd00:N::/64; the
+ * kernel side is .2 / ::2; the client side gets no kernel address at all, so the kernel in the
+ * client namespace never answers for the addresses our stack uses there (.1 / ::1).
+ *
+ * <p>Everything the lab creates carries the tool's names ({@value #CLIENT_NS}, {@value #SERVER_NS},
+ * veths {@code mlcN}/{@code mlsN} inside them); {@link #down} removes exactly that, and {@link #up}
+ * starts with it, so a second {@code lab up} or one after a crash cleans the stale state first.
+ */
+public final class Lab {
+    public static final String CLIENT_NS = "mptcplab-c";
+    public static final String SERVER_NS = "mptcplab-s";
+    public static final Path STATE_DIR = Paths.get("/run/mptcplab");
+    public static final int SINK_PORT = 5201;
+    public static final int SOURCE_PORT = 5202;
+    public static final int ECHO_PORT = 5203;
+    /** The same services over plain TCP (fallback tests): port + 1000. */
+    public static final int PLAIN_TCP_OFFSET = 1000;
+    public static final int MAX_PATHS = 8;
+
+    private final PrintWriter out;
+
+    public Lab(PrintWriter out) {
+        this.out = out;
+    }
+
+    /** What a lab needs and is missing on this machine, each with what to run; empty when ready. */
+    public static List<String> missingRequirements() {
+        List<String> missing = new ArrayList<>();
+        if (!isRoot()) {
+            missing.add("root: the lab creates network namespaces and veth pairs (run it with sudo, or as root)");
+        }
+        if (!Files.isExecutable(Paths.get("/usr/sbin/ip")) && !Files.isExecutable(Paths.get("/usr/bin/ip"))
+                && !Files.isExecutable(Paths.get("/sbin/ip"))) {
+            missing.add("iproute2 (the `ip` command): apt-get install iproute2");
+        }
+        if (!Files.isExecutable(Paths.get("/usr/sbin/ethtool")) && !Files.isExecutable(Paths.get("/sbin/ethtool"))) {
+            missing.add("ethtool (to turn veth offloads off): apt-get install ethtool");
+        }
+        if (!Files.isExecutable(Paths.get("/usr/bin/python3"))) {
+            missing.add("python3 (runs the kernel MPTCP peer): apt-get install python3");
+        }
+        Path enabled = Paths.get("/proc/sys/net/mptcp/enabled");
+        try {
+            if (!Files.exists(enabled)) {
+                missing.add("a kernel with MPTCP (CONFIG_MPTCP=y): /proc/sys/net/mptcp is absent");
+            } else if (!Files.readString(enabled).trim().equals("1")) {
+                missing.add("MPTCP enabled in the kernel: sysctl -w net.mptcp.enabled=1");
+            }
+        } catch (IOException e) {
+            missing.add("a readable /proc/sys/net/mptcp/enabled: " + e.getMessage());
+        }
+        return missing;
+    }
+
+    static boolean isRoot() {
+        try {
+            Process p = new ProcessBuilder("id", "-u").redirectErrorStream(true).start();
+            String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            p.waitFor(5, TimeUnit.SECONDS);
+            return s.equals("0");
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** A command's result. */
+    public record Result(int exit, String output) {
+    }
+
+    /** Runs a command, waits at most 20 s, returns its exit code and combined output. */
+    public static Result run(String... cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            byte[] b;
+            try (InputStream in = p.getInputStream()) {
+                b = in.readAllBytes();
+            }
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return new Result(-1, String.join(" ", cmd) + ": timed out");
+            }
+            return new Result(p.exitValue(), new String(b, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            return new Result(-1, String.join(" ", cmd) + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Result(-1, "interrupted");
+        }
+    }
+
+    private void must(String... cmd) throws LabException {
+        Result r = run(cmd);
+        if (r.exit() != 0) {
+            throw new LabException("`" + String.join(" ", cmd) + "` failed (exit " + r.exit() + "): " + r.output().trim());
+        }
+    }
+
+    public static boolean exists() {
+        return run("ip", "netns", "list").output().lines().anyMatch(l -> l.startsWith(SERVER_NS + " ")
+                || l.equals(SERVER_NS) || l.startsWith(CLIENT_NS + " ") || l.equals(CLIENT_NS));
+    }
+
+    /** The lab's settings. */
+    public record Config(int paths, List<String> rates, boolean checksum) {
+        public Config {
+            if (paths < 1 || paths > MAX_PATHS) {
+                throw new IllegalArgumentException("--paths must be 1 to " + MAX_PATHS + ", got " + paths);
+            }
+            if (!rates.isEmpty() && rates.size() != 1 && rates.size() != paths) {
+                throw new IllegalArgumentException("--rate takes one rate for all paths or one per path (" + paths
+                        + "), got " + rates.size());
+            }
+            for (String r : rates) {
+                if (!r.matches("(?i)\\d+(\\.\\d+)?(bit|kbit|mbit|gbit)")) {
+                    throw new IllegalArgumentException("--rate '" + r + "': expected a number and bit, kbit, mbit or gbit"
+                            + " (as tc writes rates), e.g. 40mbit");
+                }
+            }
+            rates = List.copyOf(rates);
+        }
+
+        String rate(int path) {
+            return rates.isEmpty() ? null : rates.size() == 1 ? rates.get(0) : rates.get(path - 1);
+        }
+    }
+
+    /** Creates the lab (removing any stale one first) and starts the kernel peer. */
+    public void up(Config cfg) throws LabException {
+        List<String> missing = missingRequirements();
+        if (!missing.isEmpty()) {
+            throw new LabException("the lab needs: " + String.join("; ", missing));
+        }
+        if (exists()) {
+            out.println("removing a stale lab first");
+            down();
+        }
+        try {
+            must("ip", "netns", "add", CLIENT_NS);
+            must("ip", "netns", "add", SERVER_NS);
+            for (String ns : new String[] {CLIENT_NS, SERVER_NS}) {
+                must("ip", "-n", ns, "link", "set", "lo", "up");
+            }
+            must("ip", "netns", "exec", SERVER_NS, "sysctl", "-q", "-w", "net.mptcp.enabled=1");
+            must("ip", "netns", "exec", SERVER_NS, "sysctl", "-q", "-w",
+                    "net.mptcp.checksum_enabled=" + (cfg.checksum() ? 1 : 0));
+            for (int i = 1; i <= cfg.paths(); i++) {
+                String c = "mlc" + i;
+                String s = "mls" + i;
+                must("ip", "link", "add", c, "netns", CLIENT_NS, "type", "veth", "peer", "name", s, "netns", SERVER_NS);
+                must("ip", "-n", CLIENT_NS, "link", "set", c, "up");
+                must("ip", "-n", SERVER_NS, "link", "set", s, "up");
+                must("ip", "-n", SERVER_NS, "addr", "add", "10." + i + ".0.2/24", "dev", s);
+                must("ip", "-n", SERVER_NS, "addr", "add", "fd00:" + i + "::2/64", "dev", s, "nodad");
+                // The client side keeps no IPv6 address either: no link-local one the kernel would use.
+                must("ip", "netns", "exec", CLIENT_NS, "sysctl", "-q", "-w", "net.ipv6.conf." + c + ".disable_ipv6=1");
+                // Offloads off: with them, frames from the kernel carry partial checksums (RECIPES.md).
+                must("ip", "netns", "exec", CLIENT_NS, "ethtool", "-K", c, "tx", "off", "rx", "off", "tso", "off", "gso", "off", "gro", "off");
+                must("ip", "netns", "exec", SERVER_NS, "ethtool", "-K", s, "tx", "off", "rx", "off", "tso", "off", "gso", "off", "gro", "off");
+                String rate = cfg.rate(i);
+                if (rate != null) {
+                    for (String[] nsDev : new String[][] {{CLIENT_NS, c}, {SERVER_NS, s}}) {
+                        must("ip", "netns", "exec", nsDev[0], "tc", "qdisc", "add", "dev", nsDev[1], "root", "tbf", "rate",
+                                rate, "burst", "32kb", "latency", "50ms");
+                    }
+                }
+            }
+            must("ip", "-n", SERVER_NS, "mptcp", "limits", "set", "subflows", "8", "add_addr_accepted", "8");
+            for (int i = 2; i <= cfg.paths(); i++) {
+                // Announce the other paths' addresses (ADD_ADDR), as INTEROP.md's `signal` endpoint.
+                must("ip", "-n", SERVER_NS, "mptcp", "endpoint", "add", "10." + i + ".0.2", "dev", "mls" + i, "signal");
+            }
+            startPeer();
+            Files.writeString(STATE_DIR.resolve("lab.conf"), "paths=" + cfg.paths() + "\nrates=" + String.join(",", cfg.rates())
+                    + "\nchecksum=" + cfg.checksum() + "\n");
+        } catch (LabException | IOException e) {
+            down();
+            throw e instanceof LabException l ? l : new LabException("cannot write the lab's state: " + e.getMessage());
+        }
+    }
+
+    private void startPeer() throws LabException, IOException {
+        Files.createDirectories(STATE_DIR);
+        Path script = STATE_DIR.resolve("kernel_peer.py");
+        try (InputStream in = Lab.class.getResourceAsStream("/lab/kernel_peer.py")) {
+            if (in == null) {
+                throw new LabException("the kernel peer script is missing from the jar (lab/kernel_peer.py)");
+            }
+            Files.write(script, in.readAllBytes());
+        }
+        Path log = STATE_DIR.resolve("peer.log");
+        Files.deleteIfExists(log);
+        ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", SERVER_NS, "python3", "-u", script.toString());
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(log.toFile());
+        Process p = pb.start();
+        Files.writeString(STATE_DIR.resolve("peer.pid"), Long.toString(p.pid()));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            String text = Files.exists(log) ? Files.readString(log) : "";
+            if (text.contains("ready")) {
+                return;
+            }
+            if (!p.isAlive()) {
+                throw new LabException("the kernel peer exited at start: " + text.trim());
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LabException("interrupted while starting the kernel peer");
+            }
+        }
+        throw new LabException("the kernel peer did not start within 10 s (see " + log + ")");
+    }
+
+    /** Removes the lab: the peer, both namespaces (and with them their veths), the state folder. */
+    public void down() {
+        Path pid = STATE_DIR.resolve("peer.pid");
+        try {
+            if (Files.exists(pid)) {
+                long p = Long.parseLong(Files.readString(pid).trim());
+                ProcessHandle.of(p).ifPresent(h -> {
+                    h.descendants().forEach(ProcessHandle::destroyForcibly);
+                    h.destroyForcibly();
+                });
+            }
+        } catch (IOException | NumberFormatException e) {
+            out.println("note: could not read the peer's pid file: " + e.getMessage());
+        }
+        // Whatever still runs inside the server namespace (a peer from a crashed run) goes too.
+        Result pids = run("ip", "netns", "pids", SERVER_NS);
+        if (pids.exit() == 0) {
+            pids.output().lines().map(String::trim).filter(l -> l.matches("\\d+"))
+                    .forEach(l -> ProcessHandle.of(Long.parseLong(l)).ifPresent(ProcessHandle::destroyForcibly));
+        }
+        for (String ns : new String[] {CLIENT_NS, SERVER_NS}) {
+            run("ip", "netns", "del", ns);
+        }
+        try {
+            if (Files.isDirectory(STATE_DIR)) {
+                try (var files = Files.list(STATE_DIR)) {
+                    for (Path f : files.toList()) {
+                        Files.deleteIfExists(f);
+                    }
+                }
+                Files.deleteIfExists(STATE_DIR);
+            }
+        } catch (IOException e) {
+            out.println("note: could not remove " + STATE_DIR + ": " + e.getMessage());
+        }
+    }
+
+    /** Human description of the lab as it stands. */
+    public String status() {
+        if (!exists()) {
+            return "no lab (run: mptcp-lab lab up)\n";
+        }
+        StringBuilder sb = new StringBuilder();
+        try {
+            Path conf = STATE_DIR.resolve("lab.conf");
+            if (Files.exists(conf)) {
+                sb.append("config: ").append(Files.readString(conf).trim().replace('\n', ' ')).append('\n');
+            }
+        } catch (IOException e) {
+            sb.append("config: unreadable (").append(e.getMessage()).append(")\n");
+        }
+        sb.append("client namespace ").append(CLIENT_NS).append(" (our stack; no kernel addresses):\n");
+        sb.append(indent(run("ip", "-n", CLIENT_NS, "-br", "link").output()));
+        sb.append("server namespace ").append(SERVER_NS).append(" (the kernel's MPTCP):\n");
+        sb.append(indent(run("ip", "-n", SERVER_NS, "-br", "addr").output()));
+        sb.append("kernel MPTCP limits: ").append(run("ip", "-n", SERVER_NS, "mptcp", "limits").output().trim()).append('\n');
+        sb.append("kernel MPTCP endpoints:\n").append(indent(run("ip", "-n", SERVER_NS, "mptcp", "endpoint").output()));
+        sb.append("kernel peer listening (MPTCP sink ").append(SINK_PORT).append(", source ").append(SOURCE_PORT)
+                .append(", echo ").append(ECHO_PORT).append("; plain TCP on the same + ").append(PLAIN_TCP_OFFSET).append("):\n");
+        sb.append(indent(run("ip", "netns", "exec", SERVER_NS, "ss", "-ltnH").output()));
+        return sb.toString();
+    }
+
+    /** The server namespace's MPTcpExt counters (nstat), name to value, for evidence. */
+    public static java.util.Map<String, Long> kernelCounters() {
+        java.util.Map<String, Long> m = new java.util.TreeMap<>();
+        Result r = run("ip", "netns", "exec", SERVER_NS, "nstat", "-az");
+        for (String line : r.output().lines().toList()) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length >= 2 && f[0].startsWith("MPTcpExt")) {
+                try {
+                    m.put(f[0].substring("MPTcpExt".length()), Long.parseLong(f[1]));
+                } catch (NumberFormatException ignored) {
+                    // a header line
+                }
+            }
+        }
+        return m;
+    }
+
+    private static String indent(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (String l : s.split("\n")) {
+            if (!l.isBlank()) {
+                sb.append("  ").append(l).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    /** A lab step that failed, with the command and what it printed. */
+    public static final class LabException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public LabException(String message) {
+            super(message);
+        }
+    }
+}
