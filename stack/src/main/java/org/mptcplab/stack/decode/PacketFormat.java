@@ -151,7 +151,10 @@ public final class PacketFormat {
         sb.append('}');
     }
 
-    /** Appends a JSON string literal (RFC 8259 escaping). */
+    /**
+     * Appends a JSON string literal (RFC 8259 escaping). Control characters, U+2028/U+2029 (which
+     * break JavaScript consumers) and lone surrogates are escaped; paired surrogates pass through.
+     */
     public static void string(StringBuilder sb, String s) {
         sb.append('"');
         for (int i = 0; i < s.length(); i++) {
@@ -162,9 +165,15 @@ public final class PacketFormat {
                 case '\n' -> sb.append("\\n");
                 case '\r' -> sb.append("\\r");
                 case '\t' -> sb.append("\\t");
+                case '\b' -> sb.append("\\b");
+                case '\f' -> sb.append("\\f");
                 default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
+                    boolean pairedHigh = Character.isHighSurrogate(c) && i + 1 < s.length()
+                            && Character.isLowSurrogate(s.charAt(i + 1));
+                    if (pairedHigh) {
+                        sb.append(c).append(s.charAt(++i));
+                    } else if (c < 0x20 || c == '\u2028' || c == '\u2029' || Character.isSurrogate(c)) {
+                        sb.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
                     } else {
                         sb.append(c);
                     }
