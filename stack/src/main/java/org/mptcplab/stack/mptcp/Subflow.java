@@ -929,6 +929,8 @@ public final class Subflow implements CongestionControl.SubflowView {
         if (!conn.isFallback() && stack.config().mptcp()) {
             opts += conn.checksum ? 28 : 26;
         }
+        // The option area is padded to a 4-byte boundary (the data offset counts 32-bit words).
+        opts = (opts + 3) & ~3;
         return Math.max(64, mss - opts);
     }
 

@@ -100,6 +100,21 @@ class BulkTransferTest {
         assertThat(perSubflow[0] + perSubflow[1]).isEqualTo(data.length);
     }
 
+    /** No datagram exceeds the MTU the MSS was taken from (1500): options count (RFC 9293 3.7.1). */
+    @Test
+    void noDatagramExceedsTheMtu() {
+        for (boolean v6 : new boolean[] {false, true}) {
+            for (boolean csum : new boolean[] {false, true}) {
+                Pair p = new Pair(2, StackConfig.defaults().withChecksum(csum), StackConfig.defaults(), 6, v6);
+                p.keepLog = true;
+                byte[] data = random(300_000, 6);
+                assertThat(transfer(p, data, 80)).isEqualTo(data);
+                int max = p.log.stream().mapToInt(b -> b.length).max().orElse(0);
+                assertThat(max).as("largest datagram, v6=%b checksum=%b", v6, csum).isBetween(1400, 1500);
+            }
+        }
+    }
+
     @Test
     void lossyTwoSubflows() {
         Pair p = new Pair(2, StackConfig.defaults(), StackConfig.defaults(), 3);
