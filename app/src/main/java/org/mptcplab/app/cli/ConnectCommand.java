@@ -1,0 +1,442 @@
+package org.mptcplab.app.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.mptcplab.app.lab.Lab;
+import org.mptcplab.app.live.LinkLayer;
+import org.mptcplab.app.live.LiveDeviceException;
+import org.mptcplab.app.live.LiveRunner;
+import org.mptcplab.app.live.PcapDevice;
+import org.mptcplab.stack.apps.BulkSender;
+import org.mptcplab.stack.mptcp.ConnectionSnapshot;
+import org.mptcplab.stack.mptcp.MptcpSocket;
+import org.mptcplab.stack.mptcp.MptcpStack;
+import org.mptcplab.stack.mptcp.StackConfig;
+import org.mptcplab.stack.mptcp.SubflowSnapshot;
+import org.mptcplab.stack.observe.Mib;
+import org.mptcplab.stack.observe.ProtocolEvent;
+import org.mptcplab.stack.wire.Bytes;
+import org.mptcplab.stack.wire.IpAddress;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code connect}: our stack as an MPTCP client on real interfaces (pcap), against any MPTCP peer,
+ * typically the Linux kernel in the lab. Run it in the namespace that holds the interfaces:
+ * {@code ip netns exec mptcplab-c java -jar mptcp-lab.jar connect --lab --bytes 10M}.
+ */
+@Command(name = "connect", mixinStandardHelpOptions = true,
+        description = {"Our MPTCP stack as a client on real interfaces, through pcap: sends bytes to a sink, or",
+            "echoes them through an echo server, and reports like simulate. Needs root (or CAP_NET_RAW)."},
+        footer = {"", "With --lab: the lab's interfaces mlc1..N (10.N.0.1/24, fd00:N::1/64) and the kernel peer",
+            "10.1.0.2 (sink 5201, echo 5203; + 1000 for its plain-TCP variants). Run inside the lab's client",
+            "namespace: ip netns exec " + Lab.CLIENT_NS + " java -jar mptcp-lab.jar connect --lab --bytes 10M",
+            "Exit status: 0 done with the stream intact, 1 failed (reset, timeout, device error), 2 bad arguments."})
+public final class ConnectCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--iface", paramLabel = "IF=ADDR/PREFIX[,gw=GW]",
+            description = "an interface to use, with the address our stack takes on it (repeat, one per path)")
+    List<String> ifaces = new ArrayList<>();
+
+    @Option(names = "--to", paramLabel = "ADDR:PORT", description = "the peer ([v6]:port for IPv6)")
+    String to;
+
+    @Option(names = "--lab", description = "use the lab made by `lab up` (interfaces, addresses and peer)")
+    boolean lab;
+
+    @Option(names = "--ipv6", description = "with --lab: IPv6 addresses")
+    boolean ipv6;
+
+    @Option(names = "--plain-tcp-server", description = "with --lab: the peer's plain TCP service (fallback)")
+    boolean plainTcpServer;
+
+    @Option(names = "--bytes", paramLabel = "SIZE", description = "send SIZE bytes to a sink (K, M, G or KiB, MiB, GiB)")
+    String bytes;
+
+    @Option(names = "--echo", paramLabel = "SIZE", description = "send SIZE bytes to an echo server and check them back")
+    String echo;
+
+    @Option(names = "--checksum", description = "require DSS checksums")
+    boolean checksum;
+
+    @Option(names = "--timeout", paramLabel = "TIME", description = "give up after this much real time (default 60s)")
+    String timeout = "60s";
+
+    @Option(names = "--pcap", paramLabel = "FILE", description = "record every frame sent and received")
+    Path pcap;
+
+    @Option(names = "--json", description = "one JSON object instead of text")
+    boolean json;
+
+    @Option(names = "--seed", description = "seed of keys, nonces and ports (default: from the clock)")
+    Long seed;
+
+    record Iface(String name, IpAddress address, int prefix, IpAddress gateway) {
+    }
+
+    static Iface parseIface(String text) {
+        int eq = text.indexOf('=');
+        if (eq <= 0) {
+            throw new IllegalArgumentException("--iface '" + text + "': give IF=ADDR/PREFIX (e.g. veth1=10.1.0.1/24);"
+                    + " choosing a free address by itself is not supported yet");
+        }
+        String name = text.substring(0, eq);
+        String rest = text.substring(eq + 1);
+        IpAddress gw = null;
+        int comma = rest.indexOf(",gw=");
+        if (comma >= 0) {
+            gw = IpAddress.parse(rest.substring(comma + 4));
+            rest = rest.substring(0, comma);
+        }
+        int slash = rest.indexOf('/');
+        if (slash < 0) {
+            throw new IllegalArgumentException("--iface '" + text + "': the address needs a prefix length, e.g. /24");
+        }
+        IpAddress a = IpAddress.parse(rest.substring(0, slash));
+        int prefix;
+        try {
+            prefix = Integer.parseInt(rest.substring(slash + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--iface '" + text + "': prefix length '" + rest.substring(slash + 1)
+                    + "' is not a number");
+        }
+        if (prefix < 1 || prefix > a.byteLength() * 8) {
+            throw new IllegalArgumentException("--iface '" + text + "': prefix length " + prefix + " is outside 1 to "
+                    + a.byteLength() * 8);
+        }
+        return new Iface(name, a, prefix, gw);
+    }
+
+    static String[] splitHostPort(String text) {
+        if (text.startsWith("[")) {
+            int close = text.indexOf("]:");
+            if (close < 0) {
+                throw new IllegalArgumentException("--to '" + text + "': expected [IPv6]:PORT");
+            }
+            return new String[] {text.substring(1, close), text.substring(close + 2)};
+        }
+        int colon = text.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("--to '" + text + "': expected ADDR:PORT");
+        }
+        return new String[] {text.substring(0, colon), text.substring(colon + 1)};
+    }
+
+    /** Interfaces mlc1..N in this namespace, as `lab up` made them. */
+    static int labPaths() {
+        int n = 0;
+        while (Files.exists(Paths.get("/sys/class/net/mlc" + (n + 1)))) {
+            n++;
+        }
+        return n;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        List<Iface> list = new ArrayList<>();
+        IpAddress peer;
+        int port;
+        long total;
+        long deadlineNanos;
+        try {
+            if ((bytes == null) == (echo == null)) {
+                throw new IllegalArgumentException("give one of --bytes SIZE (to a sink) or --echo SIZE (to an echo server)");
+            }
+            total = SimulateCommand.parseSize(bytes != null ? bytes : echo);
+            deadlineNanos = SimulateCommand.parseDuration(timeout);
+            if (lab) {
+                int paths = labPaths();
+                if (paths == 0) {
+                    throw new IllegalArgumentException("--lab: no lab interfaces (mlc1...) here; run `lab up` as root, then this"
+                            + " command inside the lab's client namespace: ip netns exec " + Lab.CLIENT_NS + " java -jar ...");
+                }
+                for (int i = 1; i <= paths; i++) {
+                    list.add(new Iface("mlc" + i, IpAddress.parse(ipv6 ? "fd00:" + i + "::1" : "10." + i + ".0.1"),
+                            ipv6 ? 64 : 24, null));
+                }
+                peer = IpAddress.parse(ipv6 ? "fd00:1::2" : "10.1.0.2");
+                port = (echo != null ? Lab.ECHO_PORT : Lab.SINK_PORT) + (plainTcpServer ? Lab.PLAIN_TCP_OFFSET : 0);
+            } else {
+                if (ifaces.isEmpty() || to == null) {
+                    throw new IllegalArgumentException("give --iface IF=ADDR/PREFIX (one per path) and --to ADDR:PORT, or --lab");
+                }
+                for (String s : ifaces) {
+                    list.add(parseIface(s));
+                }
+                String[] hp = splitHostPort(to);
+                peer = IpAddress.parse(hp[0]);
+                port = Integer.parseInt(hp[1]);
+                if (port < 1 || port > 65535) {
+                    throw new IllegalArgumentException("--to '" + to + "': port " + port + " is outside 1 to 65535");
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            err.println("connect: " + e.getMessage());
+            return 2;
+        }
+        long s = seed != null ? seed : System.nanoTime();
+        MptcpStack stack = new MptcpStack("client", StackConfig.defaults().withChecksum(checksum), s);
+        LinkLayer link = new LinkLayer(stack);
+        Map<Integer, PcapDevice> devices = new LinkedHashMap<>();
+        try {
+            for (int i = 0; i < list.size(); i++) {
+                Iface f = list.get(i);
+                stack.addAddress(i, f.address(), f.prefix());
+                link.addInterface(i, LinkLayer.derivedMac(s, i)).addAddress(i, f.address(), f.prefix());
+                if (f.gateway() != null) {
+                    link.setGateway(i, f.gateway());
+                }
+                devices.put(i, PcapDevice.open(f.name()));
+            }
+        } catch (LiveDeviceException e) {
+            devices.values().forEach(PcapDevice::close);
+            err.println("connect: " + e.getMessage());
+            return 1;
+        }
+        LiveRunner runner = new LiveRunner(link, devices);
+        if (pcap != null) {
+            runner.recordTo(pcap);
+        }
+        Client client = new Client(total, echo != null, s);
+        runner.start();
+        long t0 = System.nanoTime();
+        runner.submit(() -> stack.run(runner.now(), () -> stack.connect(runner.now(), peer, port, client)));
+        String failure = null;
+        try {
+            client.done.get(deadlineNanos, TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            failure = "not finished within " + timeout;
+        }
+        long elapsed = System.nanoTime() - t0;
+        CompletableFuture<Object[]> snap = new CompletableFuture<>();
+        runner.submit(() -> snap.complete(new Object[] {client.socket == null ? null : client.socket.snapshot(),
+            stack.observer().events(), stack.observer().counters()}));
+        Object[] st = snap.get(5, TimeUnit.SECONDS);
+        runner.stop();
+        if (runner.failure() != null) {
+            failure = "the stack thread failed: " + runner.failure();
+        }
+        if (failure == null && client.resetReason != null) {
+            failure = "reset: " + client.resetReason;
+        }
+        boolean intact = failure == null && client.intact();
+        report(out, (ConnectionSnapshot) st[0], castEvents(st[1]), castCounters(st[2]), client, elapsed, failure, intact,
+                peer, port);
+        out.flush();
+        return intact ? 0 : 1;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<ProtocolEvent> castEvents(Object o) {
+        return (List<ProtocolEvent>) o;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<Mib, Long> castCounters(Object o) {
+        return (Map<Mib, Long>) o;
+    }
+
+    private void report(PrintWriter out, ConnectionSnapshot c, List<ProtocolEvent> events, Map<Mib, Long> counters,
+                        Client client, long elapsed, String failure, boolean intact, IpAddress peer, int port) {
+        double seconds = (client.finishedAt > 0 ? client.finishedAt - client.startedAt : elapsed) / 1e9;
+        double goodput = seconds > 0 ? client.total * 8 / seconds : 0;
+        Map<String, Long> kernel = lab ? Lab.kernelCounters() : Map.of();
+        if (json) {
+            SimulateCommand.JsonWriter j = new SimulateCommand.JsonWriter();
+            j.beginObject();
+            j.name("status").value(intact ? "ok" : "failed");
+            j.name("reason");
+            if (failure == null) {
+                j.nullValue();
+            } else {
+                j.value(failure);
+            }
+            j.name("peer").value(peer + ":" + port);
+            j.name("mode").value(client.echo ? "echo" : "sink");
+            j.name("bytes").value(client.total);
+            j.name("goodput_bps").value((long) goodput);
+            j.name("duration_s").raw(SimulateCommand.decimal(seconds, 6));
+            j.name("stream_intact").value(intact);
+            j.name("sha256_sent").value(client.sentHash());
+            j.name("sha256_received");
+            if (client.echo) {
+                j.value(client.receivedHash());
+            } else {
+                j.nullValue();
+            }
+            j.name("fallback").value(c != null && c.fallback());
+            j.name("max_stall_ms").raw(SimulateCommand.decimal(client.maxStallNanos / 1e6, 3));
+            j.name("subflows").beginArray();
+            if (c != null) {
+                for (SubflowSnapshot f : c.subflows()) {
+                    j.beginObject();
+                    j.name("id").value(f.id());
+                    j.name("local").value(f.localAddress() + ":" + f.localPort());
+                    j.name("remote").value(f.remoteAddress() + ":" + f.remotePort());
+                    j.name("bytes").value(f.bytesSent());
+                    j.name("bytes_received").value(f.bytesReceived());
+                    j.name("retransmits").value(f.segmentsRetransmitted());
+                    j.name("srtt_ms").raw(f.srttNanos() < 0 ? "null" : SimulateCommand.decimal(f.srttNanos() / 1e6, 3));
+                    j.name("state").value(f.state().name());
+                    j.name("backup").value(f.backup());
+                    j.endObject();
+                }
+            }
+            j.endArray();
+            j.name("events").beginArray();
+            for (ProtocolEvent e : events) {
+                j.beginObject();
+                j.name("time_s").raw(SimulateCommand.decimal(e.timeNanos() / 1e9, 6));
+                j.name("kind").value(e.kind().name());
+                j.name("subflow").value(e.subflowId());
+                j.name("detail").value(e.detail());
+                j.endObject();
+            }
+            j.endArray();
+            j.name("counters").beginObject();
+            counters.forEach((k, v) -> {
+                if (v != 0) {
+                    j.name(k.name()).value(v);
+                }
+            });
+            j.endObject();
+            j.name("kernel_counters").beginObject();
+            kernel.forEach((k, v) -> {
+                if (v != 0) {
+                    j.name(k).value(v);
+                }
+            });
+            j.endObject();
+            j.endObject();
+            out.println(j);
+            return;
+        }
+        out.printf("%s of %,d bytes with %s:%d: %s%n", client.echo ? "echo" : "upload", client.total, peer, port,
+                intact ? "done, stream intact" : "FAILED: " + failure);
+        out.printf("  goodput %.2f Mbit/s over %.3f s, longest stall %.1f ms, fallback %s%n", goodput / 1e6, seconds,
+                client.maxStallNanos / 1e6, c != null && c.fallback() ? "yes" : "no");
+        out.println("  sha256 sent     " + client.sentHash());
+        if (client.echo) {
+            out.println("  sha256 echoed   " + client.receivedHash());
+        }
+        if (c != null) {
+            for (SubflowSnapshot f : c.subflows()) {
+                out.printf("  subflow %d %s:%d -> %s:%d  sent %,d  retx %d  srtt %s  %s%n", f.id(), f.localAddress(),
+                        f.localPort(), f.remoteAddress(), f.remotePort(), f.bytesSent(), f.segmentsRetransmitted(),
+                        f.srttNanos() < 0 ? "-" : String.format("%.2f ms", f.srttNanos() / 1e6), f.state());
+            }
+        }
+        StringBuilder sb = new StringBuilder("  our counters:");
+        counters.forEach((k, v) -> {
+            if (v != 0) {
+                sb.append(' ').append(k).append('=').append(v);
+            }
+        });
+        out.println(sb);
+        if (!kernel.isEmpty()) {
+            StringBuilder kb = new StringBuilder("  kernel MPTcpExt:");
+            kernel.forEach((k, v) -> {
+                if (v != 0) {
+                    kb.append(' ').append(k).append('=').append(v);
+                }
+            });
+            out.println(kb);
+        }
+    }
+
+    /** Writes the bytes (and, for echo, reads them back); all on the stack thread. */
+    static final class Client implements MptcpSocket.Handler {
+        final long total;
+        final boolean echo;
+        final BulkSender sender;
+        final MessageDigest received = digest();
+        final byte[] buf = new byte[65536];
+        long receivedBytes;
+        long startedAt;
+        long finishedAt;
+        long lastDelivery = -1;
+        long maxStallNanos;
+        String resetReason;
+        MptcpSocket socket;
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+
+        Client(long total, boolean echo, long seed) {
+            this.total = total;
+            this.echo = echo;
+            this.sender = new BulkSender(total, seed);
+        }
+
+        static MessageDigest digest() {
+            try {
+                return MessageDigest.getInstance("SHA-256");
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public void onConnected(long now, MptcpSocket s) {
+            socket = s;
+            startedAt = System.nanoTime();
+            sender.onConnected(now, s);
+        }
+
+        @Override
+        public void onWritable(long now, MptcpSocket s) {
+            sender.onWritable(now, s);
+        }
+
+        @Override
+        public void onReadable(long now, MptcpSocket s) {
+            int n;
+            while ((n = s.read(now, buf, 0, buf.length)) > 0) {
+                received.update(buf, 0, n);
+                receivedBytes += n;
+                long t = System.nanoTime();
+                if (lastDelivery > 0) {
+                    maxStallNanos = Math.max(maxStallNanos, t - lastDelivery);
+                }
+                lastDelivery = t;
+            }
+        }
+
+        @Override
+        public void onClosed(long now, MptcpSocket s, String reason) {
+            resetReason = reason;
+            finishedAt = System.nanoTime();
+            done.complete(null);
+        }
+
+        boolean intact() {
+            return sender.written() == total && (!echo || receivedBytes == total && receivedHash().equals(sentHash()));
+        }
+
+        String sentHash() {
+            return sender.sha256();
+        }
+
+        String receivedHash() {
+            try {
+                return Bytes.hex(((MessageDigest) received.clone()).digest());
+            } catch (CloneNotSupportedException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+}
