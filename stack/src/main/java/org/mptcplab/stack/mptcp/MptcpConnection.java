@@ -471,38 +471,27 @@ public final class MptcpConnection {
 
     /** Frees send-buffer bytes no subflow can still need (data-ACKed and TCP-ACKed everywhere). */
     void releaseSendBuffer() {
+        // The buffer frees at the data ACK (RFC 8684 3.3.2), whatever the subflows' TCP ACKs say: a
+        // subflow whose TCP ACK is late (a delayed ACK, or a path that died) must not hold up the
+        // application. The few units below the data ACK that TCP may still retransmit keep a copy
+        // of their bytes (Linux keeps its subflow skbs the same way).
         long upTo = dataUna;
+        if (!SeqNum.before64(sendBuffer.start(), upTo)) {
+            return;
+        }
         for (Subflow s : subflows) {
-            if (s.backoff > 0) {
-                continue; // a stalled subflow does not hold the buffer: its units get copies below
-            }
             // Units are in DSN order on a subflow except reinjected ones, which carry older data:
             // only then is the whole queue walked.
             boolean scanAll = s.reinjectedUnits > 0;
             for (Unit u : s.units) {
-                if (!u.fin && u.data == null) {
-                    if (SeqNum.before64(u.dsn, upTo)) {
-                        upTo = u.dsn;
-                    }
-                    if (!scanAll) {
-                        break;
-                    }
+                if (u.fin || u.data != null || u.len == 0) {
+                    continue;
                 }
-            }
-        }
-        if (!SeqNum.before64(sendBuffer.start(), upTo)) {
-            return;
-        }
-        // A stalled subflow (a path that may be dead) must not stop the application: the bytes it
-        // may still have to retransmit (already data-ACKed elsewhere) are copied out first.
-        for (Subflow s : subflows) {
-            if (s.backoff == 0) {
-                continue;
-            }
-            for (Unit u : s.units) {
-                if (!u.fin && u.data == null && u.len > 0 && SeqNum.before64(u.dsn, upTo)) {
+                if (SeqNum.before64(u.dsn, upTo)) {
                     u.data = new byte[u.len];
                     sendBuffer.read(u.dsn, u.data, 0, u.len);
+                } else if (!scanAll) {
+                    break;
                 }
             }
         }
