@@ -114,4 +114,40 @@ class KernelInteropScenariosTest {
         assertThat(k.getOrDefault("DataCsumErr", 0L)).isZero();
         assertThat(k.get("MPCapableACKRX")).isEqualTo(1L);
     }
+
+    @Test
+    @Order(5)
+    void scenarios2And7TheKernelConnectsToUsAndJoins() throws Exception {
+        Map<String, Long> before = Lab.kernelCounters();
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", Lab.CLIENT_NS,
+                System.getProperty("java.home") + "/bin/java", "-cp", System.getProperty("java.class.path"),
+                "org.mptcplab.app.Launcher", "listen", "--lab", "--port", "7000", "--json", "--timeout", "30s",
+                "--seed", "8684"));
+        Process server = new ProcessBuilder(cmd).start();
+        // The kernel client: an MPTCP socket in the server namespace sends 2 MB and closes.
+        String py = "import socket,hashlib,random,time\n"
+                + "d=random.Random(1).randbytes(2000000)\n"
+                + "for i in range(100):\n"
+                + "    try:\n"
+                + "        s=socket.socket(socket.AF_INET,socket.SOCK_STREAM,262); s.connect(('10.1.0.1',7000)); break\n"
+                + "    except OSError:\n"
+                + "        s.close(); time.sleep(0.1)\n"
+                + "s.sendall(d); s.shutdown(socket.SHUT_WR)\n"
+                + "while s.recv(65536): pass\n"
+                + "s.close(); print(hashlib.sha256(d).hexdigest())\n";
+        Lab.Result client = Lab.run("ip", "netns", "exec", Lab.SERVER_NS, "python3", "-c", py);
+        String out = new String(server.getInputStream().readAllBytes());
+        int exit = server.waitFor();
+        Map<String, Long> k = delta(before, Lab.kernelCounters());
+        assertThat(client.exit()).as(client.output()).isZero();
+        assertThat(exit).as(out).isZero();
+        String sha = client.output().trim();
+        assertThat(out).contains("\"bytes\":2000000", "\"sha256_received\":\"" + sha + "\"", "\"fallback\":false");
+        assertThat(k.get("MPCapableSYNTX")).isEqualTo(1L);
+        assertThat(k.get("MPCapableSYNACKRX")).isEqualTo(1L);
+        // We announce our second address; the kernel client accepts it and joins (the role of
+        // scenario 7: the kernel opens the join, we accept it).
+        assertThat(k.get("MPJoinSynTx")).isEqualTo(1L);
+        assertThat(k.get("MPJoinSynAckRx")).isEqualTo(1L);
+    }
 }

@@ -420,8 +420,8 @@ public final class MptcpStack implements Endpoint {
             conn.fallbackReason = o == null ? "the peer did not offer MPTCP" : "the peer offered an MPTCP version other than 1";
             tokens.remove(conn.localToken);
         }
-        Subflow sf = new Subflow(conn, conn.nextSubflowId++, iface, p.destination(), port, p.source(), h.sourcePort(),
-                true, false, now);
+        Subflow sf = new Subflow(conn, conn.nextSubflowId++, replyIface(p.source(), iface), p.destination(), port,
+                p.source(), h.sourcePort(), true, false, now);
         conn.initialSubflow = sf;
         conn.subflows.add(sf);
         conn.remoteAddresses.put(0, p.source());
@@ -461,8 +461,8 @@ public final class MptcpStack implements Endpoint {
                     true, MptcpOption.MpTcpRst.ADMINISTRATIVELY_PROHIBITED, now);
             return;
         }
-        Subflow sf = new Subflow(conn, conn.nextSubflowId++, iface, p.destination(), h.destinationPort(), p.source(),
-                h.sourcePort(), false, false, now);
+        Subflow sf = new Subflow(conn, conn.nextSubflowId++, replyIface(p.source(), iface), p.destination(),
+                h.destinationPort(), p.source(), h.sourcePort(), false, false, now);
         sf.remoteAddressId = join.addressId();
         sf.remoteBackup = join.backup();
         sf.remoteNonce = join.senderNonce();
@@ -471,6 +471,20 @@ public final class MptcpStack implements Endpoint {
         conn.subflows.add(sf);
         register(sf);
         sf.acceptSyn(now, h);
+    }
+
+    /**
+     * The interface to answer {@code remote} through: the one whose subnet holds it, else the one
+     * the packet came in on. A Linux host replies through the interface whose subnet holds the
+     * peer (INTEROP.md), which is where a join from the peer's second address must be answered.
+     */
+    private int replyIface(IpAddress remote, int arrival) {
+        for (Address a : addresses.values()) {
+            if (a.contains(remote)) {
+                return a.iface();
+            }
+        }
+        return arrival;
     }
 
     private int idOf(IpAddress a) {
