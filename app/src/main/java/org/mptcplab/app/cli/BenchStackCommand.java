@@ -55,10 +55,10 @@ import picocli.CommandLine.Spec;
             "                 ratio to 60 Mbit/s and to the payload ceiling of these links",
             "  --memory       a bulk transfer of --minutes of virtual time over 2 x",
             "                 40mbit,10ms; the used heap after System.gc() every --interval",
-            "With --kernel, the Linux kernel's MPTCP does the same transfer between two network",
-            "namespaces (scripts/kernel-mptcp-bench.sh, needs root) in the same run and the",
-            "ratio is shown. Progress goes to stderr; the report (or, with --json, one JSON",
-            "object) to stdout."},
+            "With --kernel, the Linux kernel's MPTCP does the same transfer between two",
+            "network namespaces (scripts/kernel-mptcp-bench.sh, needs root) in the same run",
+            "and the ratio is shown. Progress goes to stderr; the report (or, with --json,",
+            "one JSON object) to stdout."},
         footer = {"", "SIZE: bytes, or with K, M, G (powers of 1000) or KiB, MiB, GiB, e.g. 200M.",
             "TIME: a number and ns, us, ms or s, e.g. 30s.",
             "",
@@ -400,8 +400,10 @@ public final class BenchStackCommand implements Callable<Integer> {
                         i++, gbpsText(g.gbps()), secs(g.wallNanos()), secs(g.virtualNanos()), fmt(g.networkEvents()),
                         g.problem() == null ? "" : ", FAILED: " + g.problem()));
                 sb.append(String.format(Locale.ROOT,
-                        "         %s data + %s ACK packets; allocated %s (%s B per data packet), %d GCs (%d ms)%n",
-                        fmt(g.dataPackets()), fmt(g.ackPackets()), g.allocatedBytes() < 0 ? "n/a" : mib(g.allocatedBytes()),
+                        "         %s data + %s ACK packets (%s payload bytes per data packet, at most %d); allocated %s "
+                        + "(%s B per data packet), %d GCs (%d ms)%n",
+                        fmt(g.dataPackets()), fmt(g.ackPackets()), perPacket(g.delivered(), g.dataPackets()), FULL_PAYLOAD,
+                        g.allocatedBytes() < 0 ? "n/a" : mib(g.allocatedBytes()),
                         g.allocatedBytes() < 0 ? "n/a" : perPacket(g.allocatedBytes(), g.dataPackets()), g.gcCount(),
                         g.gcMillis()));
                 sb.append(String.format(Locale.ROOT,
@@ -456,6 +458,8 @@ public final class BenchStackCommand implements Callable<Integer> {
                 j.name("network_events").value(g.networkEvents());
                 j.name("data_packets").value(g.dataPackets());
                 j.name("ack_packets").value(g.ackPackets());
+                j.name("payload_bytes_per_data_packet").raw(g.dataPackets() == 0 ? "null"
+                        : dec((double) g.delivered() / g.dataPackets(), 1));
                 j.name("allocated_bytes").value(g.allocatedBytes());
                 j.name("allocated_bytes_per_data_packet").raw(g.allocatedBytes() < 0 || g.dataPackets() == 0 ? "null"
                         : dec((double) g.allocatedBytes() / g.dataPackets(), 1));
@@ -556,6 +560,16 @@ public final class BenchStackCommand implements Callable<Integer> {
             return paths.stream().mapToLong(PathUse::packets).sum();
         }
 
+        /** Measured: the share of the IP bytes sent client to server that is payload. */
+        double payloadShare() {
+            long ip = paths.stream().mapToLong(PathUse::ipBytes).sum();
+            return ip == 0 ? 0 : (double) dataPayload() / ip;
+        }
+
+        double measuredCeilingRatio() {
+            return payloadShare() <= 0 ? 0 : ratio() / payloadShare();
+        }
+
         String text() {
             StringBuilder sb = new StringBuilder(2048);
             sb.append("aggregation: 1 connection, client to server, ").append(fmt(bytes)).append(" bytes, seed ")
@@ -578,6 +592,8 @@ public final class BenchStackCommand implements Callable<Integer> {
             sb.append(String.format(Locale.ROOT, "  ceiling: every data packet carries at most %d payload bytes in %d IP "
                     + "bytes (MSS 1460 less timestamps 12 B and DSS 26 B), so %.3f of the link rate is the most any goodput "
                     + "can be%n", FULL_PAYLOAD, MTU, PAYLOAD_CEILING));
+            sb.append(String.format(Locale.ROOT, "  / %s Mbit/s (measured ceiling: payload is %s of the IP bytes sent): %s%n",
+                    mbps(AGGREGATE_BPS * payloadShare()), dec(payloadShare(), 4), dec(measuredCeilingRatio(), 4)));
             sb.append(String.format(Locale.ROOT, "  measured: %s payload bytes on the wire (%s first transmissions, %s "
                     + "retransmitted) in %s IP packets client to server = %s per packet%n", fmt(dataPayload()),
                     fmt(dataPayload() - traffic.retxBytes()), fmt(traffic.retxBytes()), fmt(dataPackets()),
@@ -635,6 +651,8 @@ public final class BenchStackCommand implements Callable<Integer> {
             j.name("ratio_to_60mbit").raw(dec(ratio(), 4));
             j.name("payload_ceiling").raw(dec(PAYLOAD_CEILING, 4));
             j.name("ratio_to_ceiling").raw(dec(ceilingRatio(), 4));
+            j.name("payload_share_measured").raw(dec(payloadShare(), 4));
+            j.name("ratio_to_measured_ceiling").raw(dec(measuredCeilingRatio(), 4));
             j.name("target_ratio").raw(dec(AGGREGATION_TARGET, 2));
             j.name("target_met").value(ratio() >= AGGREGATION_TARGET);
             j.name("payload_per_data_packet").raw(dataPackets() == 0 ? "null" : dec((double) dataPayload() / dataPackets(), 1));

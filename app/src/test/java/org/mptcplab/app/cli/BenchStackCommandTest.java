@@ -26,8 +26,8 @@ class BenchStackCommandTest {
         assertThat(t).startsWith("stack goodput (in-process): 1 connection, client to server, 2 paths unlimited,50us each way,"
                 + " 2,000,000 bytes, no hashing, no mapping log\n");
         assertThat(t).containsPattern("\n  run 1: [0-9.]+ Gbit/s, [0-9.]+ s wall, [0-9.]+ s virtual, [0-9,]+ network events\n");
-        assertThat(t).containsPattern("\n +[0-9,]+ data \\+ [0-9,]+ ACK packets; allocated [0-9.]+ MiB \\([0-9]+ B per data "
-                + "packet\\), [0-9]+ GCs \\([0-9]+ ms\\)\n");
+        assertThat(t).containsPattern("\n +[0-9,]+ data \\+ [0-9,]+ ACK packets \\([0-9]+ payload bytes per data packet, "
+                + "at most 1422\\); allocated [0-9.]+ MiB \\([0-9]+ B per data packet\\), [0-9]+ GCs \\([0-9]+ ms\\)\n");
         assertThat(t).containsPattern("\n +retransmitted [0-9,]+ bytes, [0-9]+ RTOs, [0-9]+ fast retransmits, [0-9,]+ reinjected, "
                 + "[0-9,]+ packets dropped\n");
         assertThat(t).containsPattern("\nours: best [0-9.]+ Gbit/s, median [0-9.]+ Gbit/s over 1 run\\(s\\)");
@@ -56,7 +56,7 @@ class BenchStackCommandTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> run = (Map<String, Object>) runs.get(0);
         assertThat(run).containsKeys("ok", "gbps", "wall_s", "virtual_s", "bytes_delivered", "data_packets",
-                "ack_packets", "allocated_bytes", "allocated_bytes_per_data_packet", "gc_count", "retransmitted_bytes",
+                "ack_packets", "payload_bytes_per_data_packet", "allocated_bytes", "allocated_bytes_per_data_packet", "gc_count", "retransmitted_bytes",
                 "rto_count", "dropped_packets");
         assertThat(run.get("ok")).isEqualTo(true);
         assertThat(run.get("bytes_delivered")).isEqualTo(new BigDecimal(1_000_000));
@@ -84,6 +84,8 @@ class BenchStackCommandTest {
         assertThat(t).containsPattern("\n  / 60 Mbit/s \\(the sum of the rates\\): +[0-9.]+ +\\(target 0.95: (met|NOT met)\\)\n");
         assertThat(t).containsPattern("\n  / 56.88 Mbit/s \\(payload ceiling, 1422/1500\\): +[0-9.]+\n");
         assertThat(t).contains("  ceiling: every data packet carries at most 1422 payload bytes in 1500 IP bytes");
+        assertThat(t).containsPattern("\n  / [0-9.]+ Mbit/s \\(measured ceiling: payload is 0\\.9[0-9]+ of the IP bytes sent\\): "
+                + "[0-9.]+\n");
         assertThat(t).containsPattern("\n    id 0 path 1: [0-9,]+ bytes \\([0-9.]+%\\), retransmitted [0-9,]+ bytes");
 
         Cli.Result j = Cli.run("bench-stack", "--aggregation", "--bytes", "1M", "--seed", "3", "--json");
@@ -91,7 +93,7 @@ class BenchStackCommandTest {
         Map<String, Object> o = Json.object(j.out().strip());
         assertThat(o).containsKeys("mode", "ok", "problem", "bytes", "seed", "bytes_delivered", "stream_intact", "paths",
                 "paths_as_run", "goodput_bps", "duration_s", "wall_s", "ratio_to_60mbit", "payload_ceiling",
-                "ratio_to_ceiling", "target_ratio", "target_met", "payload_per_data_packet", "max_stall_ms", "reinjected",
+                "ratio_to_ceiling", "payload_share_measured", "ratio_to_measured_ceiling", "target_ratio", "target_met", "payload_per_data_packet", "max_stall_ms", "reinjected",
                 "path_use", "subflows", "kernel", "kernel_ratio_to_60mbit", "ratio_to_kernel");
         assertThat(o.get("mode")).isEqualTo("aggregation");
         assertThat(o.get("ok")).isEqualTo(true);
