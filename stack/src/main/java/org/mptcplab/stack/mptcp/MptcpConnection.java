@@ -1033,6 +1033,15 @@ public final class MptcpConnection {
                 }
                 dsn = sndNxt;
                 len = (int) Math.min(limit - sndNxt, Integer.MAX_VALUE);
+                boolean windowLimited = SeqNum.before64(limit, sendBuffer.end());
+                boolean bufferFull = sendBuffer.free() < 1420 && !appClosed;
+                if (len < 1420 && (windowLimited || bufferFull) && SeqNum.before64(dataUna, sndNxt)) {
+                    // Sender-side silly window avoidance (RFC 9293 3.8.6.2.1): with data in flight, a
+                    // short segment waits while the peer's window edge (scaled, so coarse) or our
+                    // full buffer is what cuts it; the next ACK lets a full segment go. Interactive
+                    // traffic, neither window- nor buffer-limited, is not delayed.
+                    break;
+                }
             }
             Subflow sf = stack.scheduler().pick(this, Math.min(len, 1460));
             if (sf == null) {
@@ -1483,7 +1492,10 @@ public final class MptcpConnection {
         }
         int n = sendBuffer.write(b, off, len);
         if (n > 0) {
-            push(now);
+            // Sent at the end of the current input, not now: an application that writes in
+            // pieces (64 KiB chunks meeting a nearly full buffer) would otherwise cut a segment at
+            // every write boundary (the silly-window problem Nagle's rule addresses, RFC 9293 3.7.4).
+            stack.pushLater(this, now);
         }
         return n;
     }

@@ -344,6 +344,7 @@ public final class MptcpStack implements Endpoint {
                     }
                 }
             }
+            flushPushes();
         } finally {
             dispatching = false;
         }
@@ -498,7 +499,28 @@ public final class MptcpStack implements Endpoint {
 
     @Override
     public Transmit pollTransmit(long now) {
+        flushPushes();
         return output.pollFirst();
+    }
+
+    /** Connections whose application wrote during the current input; they send once it ends. */
+    private final Set<MptcpConnection> pushes = new LinkedHashSet<>();
+    private long pushTime;
+
+    void pushLater(MptcpConnection c, long now) {
+        pushes.add(c);
+        pushTime = now;
+    }
+
+    private void flushPushes() {
+        if (pushes.isEmpty()) {
+            return;
+        }
+        List<MptcpConnection> list = new ArrayList<>(pushes);
+        pushes.clear();
+        for (MptcpConnection c : list) {
+            c.push(pushTime);
+        }
     }
 
     @Override
