@@ -884,6 +884,12 @@ public final class MptcpConnection {
             opts.add(MptcpOption.MpCapable.ackWithData(flags, localKey, remoteKey, u.len, ck));
             return;
         }
+        if (!u.withDataAck) {
+            opts.add(new MptcpOption.Dss(MptcpOption.Dss.FLAG_MAPPING | MptcpOption.Dss.FLAG_DSN_8, 0, u.dsn, ssn, u.len, ck));
+            return;
+        }
+        sf.lastDataAckSent = dack;
+        sf.dataAckSentOnce = true;
         opts.add(MptcpOption.Dss.mapping(dack, u.dsn, ssn, u.len, ck, false));
     }
 
@@ -915,6 +921,10 @@ public final class MptcpConnection {
             main = new MptcpOption.Dss(MptcpOption.Dss.FLAG_DATA_ACK, dataAckValue() & 0xffffffffL, 0, 0, 0, -1);
         } else {
             main = MptcpOption.Dss.ack(dataAckValue());
+        }
+        if (main instanceof MptcpOption.Dss d && d.hasDataAck() && d.dataAckIs64()) {
+            sf.lastDataAckSent = d.dataAck();
+            sf.dataAckSentOnce = true;
         }
         List<MptcpOption> signals = new ArrayList<>(2);
         if (mpFailPending) {
@@ -1047,12 +1057,14 @@ public final class MptcpConnection {
             if (sf == null) {
                 break;
             }
-            int n = (int) Math.min(len, Math.min(sf.payloadLimit(), Math.max(1, Math.min(sf.cwndLeft(), sf.sendWindowLeft()))));
+            boolean mpcData = sf.initial && client && !peerDssSeen && sf.rel(sf.sndNxt) == 1;
+            boolean withAck = mpcData || !sf.dataAckSentOnce || sf.lastDataAckSent != dataAckValue();
+            int n = (int) Math.min(len, Math.min(sf.payloadLimit(withAck),
+                    Math.max(1, Math.min(sf.cwndLeft(), sf.sendWindowLeft()))));
             if (n <= 0) {
                 break;
             }
-            boolean mpcData = sf.initial && client && !peerDssSeen && sf.rel(sf.sndNxt) == 1;
-            sf.sendNew(now, dsn, n, reinj, mpcData);
+            sf.sendNew(now, dsn, n, reinj, mpcData, withAck);
             if (reinj) {
                 long[] r = reinjectQueue.peekFirst();
                 r[0] = dsn + n;

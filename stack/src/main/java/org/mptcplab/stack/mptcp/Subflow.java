@@ -123,6 +123,9 @@ public final class Subflow implements CongestionControl.SubflowView {
     boolean joinAcked;
     /** MP_PRIO to send on this subflow at the next chance. */
     boolean sendMpPrio;
+    /** The data ACK this subflow last carried to the peer, and whether it ever did. */
+    long lastDataAckSent;
+    boolean dataAckSentOnce;
     /** Counted in MPCurrEstab. */
     boolean counted;
     /** MP_TCPRST reason to put on our RST, or -1. */
@@ -925,9 +928,18 @@ public final class Subflow implements CongestionControl.SubflowView {
      * 64-bit mapping 26, 28 with a checksum (RFC 8684 3.3).
      */
     int payloadLimit() {
+        return payloadLimit(true);
+    }
+
+    /**
+     * The same for a data segment whose DSS carries no data ACK (RFC 8684 3.3.2 makes it
+     * optional): when the data ACK has not moved since this subflow last sent it (a one-way
+     * transfer), repeating it on every segment only takes 8 bytes from the payload.
+     */
+    int payloadLimit(boolean withDataAck) {
         int opts = timestamps ? 12 : 0;
         if (!conn.isFallback() && stack.config().mptcp()) {
-            opts += conn.checksum ? 28 : 26;
+            opts += (conn.checksum ? 28 : 26) - (withDataAck ? 0 : 8);
         }
         // The option area is padded to a 4-byte boundary (the data offset counts 32-bit words).
         opts = (opts + 3) & ~3;
@@ -951,7 +963,12 @@ public final class Subflow implements CongestionControl.SubflowView {
 
     /** Sends {@code len} bytes of connection data starting at {@code dsn} as a new unit. */
     void sendNew(long now, long dsn, int len, boolean reinjected, boolean mpCapableData) {
+        sendNew(now, dsn, len, reinjected, mpCapableData, true);
+    }
+
+    void sendNew(long now, long dsn, int len, boolean reinjected, boolean mpCapableData, boolean withDataAck) {
         Unit u = new Unit();
+        u.withDataAck = withDataAck;
         u.seq = sndNxt;
         u.len = len;
         u.dsn = dsn;

@@ -16,6 +16,8 @@ final class Unit {
     /** First data of the MP_CAPABLE subflow before the peer's first DSS: sent with MP_CAPABLE (RFC 8684 3.1). */
     boolean mpCapableData;
     boolean reinjected;
+    /** Its DSS carries a data ACK; without one the payload was sized 8 bytes larger (so it stays so). */
+    boolean withDataAck = true;
     /** Its data was queued again on another subflow (once is enough). */
     boolean reinjectedElsewhere;
     long sentAt;
