@@ -86,10 +86,19 @@ def echo(conn, addr, name):
     conn.close()
 
 
+def guarded(handler, conn, addr, name):
+    # A peer may end with a reset (MP_FASTCLOSE, a test's abort): log it, do not die noisily.
+    try:
+        handler(conn, addr, name)
+    except OSError as e:
+        log("%s with %s ended: %s" % (name, addr[0], e))
+        conn.close()
+
+
 def serve(lsock, handler, name):
     while True:
         conn, addr = lsock.accept()
-        threading.Thread(target=handler, args=(conn, addr, name), daemon=True).start()
+        threading.Thread(target=guarded, args=(handler, conn, addr, name), daemon=True).start()
 
 
 def main():

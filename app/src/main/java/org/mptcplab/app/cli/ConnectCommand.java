@@ -73,6 +73,9 @@ public final class ConnectCommand implements Callable<Integer> {
     @Option(names = "--checksum", description = "require DSS checksums")
     boolean checksum;
 
+    @Option(names = "--fastclose", description = "end with MP_FASTCLOSE (an abortive close, RFC 8684 3.5) once the echo is back")
+    boolean fastclose;
+
     @Option(names = "--timeout", paramLabel = "TIME", description = "give up after this much real time (default 60s)")
     String timeout = "60s";
 
@@ -213,7 +216,15 @@ public final class ConnectCommand implements Callable<Integer> {
         if (pcap != null) {
             runner.recordTo(pcap);
         }
+        if (fastclose && echo == null) {
+            err.println("connect: --fastclose goes with --echo (the abort comes once every byte is back)");
+            return 2;
+        }
         Client client = new Client(total, echo != null, s);
+        client.fastclose = fastclose;
+        if (fastclose) {
+            client.sender.withoutClose(); // the connection ends with MP_FASTCLOSE, not DATA_FIN
+        }
         runner.start();
         long t0 = System.nanoTime();
         runner.submit(() -> stack.run(runner.now(), () -> stack.connect(runner.now(), peer, port, client)));
@@ -232,7 +243,7 @@ public final class ConnectCommand implements Callable<Integer> {
         if (runner.failure() != null) {
             failure = "the stack thread failed: " + runner.failure();
         }
-        if (failure == null && client.resetReason != null) {
+        if (failure == null && client.resetReason != null && !(fastclose && client.resetReason.startsWith("fast close"))) {
             failure = "reset: " + client.resetReason;
         }
         boolean intact = failure == null && client.intact();
@@ -374,6 +385,7 @@ public final class ConnectCommand implements Callable<Integer> {
         long maxStallNanos;
         String resetReason;
         MptcpSocket socket;
+        boolean fastclose;
         final CompletableFuture<Void> done = new CompletableFuture<>();
 
         Client(long total, boolean echo, long seed) {
@@ -413,6 +425,9 @@ public final class ConnectCommand implements Callable<Integer> {
                     maxStallNanos = Math.max(maxStallNanos, t - lastDelivery);
                 }
                 lastDelivery = t;
+            }
+            if (fastclose && receivedBytes == total) {
+                s.abort(now); // MP_FASTCLOSE with the peer's key, RST on the subflows
             }
         }
 

@@ -150,4 +150,15 @@ class KernelInteropScenariosTest {
         assertThat(k.get("MPJoinSynTx")).isEqualTo(1L);
         assertThat(k.get("MPJoinSynAckRx")).isEqualTo(1L);
     }
+
+    @Test
+    @Order(6)
+    void scenario10FastcloseWithTheRightKey() throws Exception {
+        Map<String, Long> before = Lab.kernelCounters();
+        String out = connect("--echo", "200K", "--fastclose");
+        Map<String, Long> k = delta(before, Lab.kernelCounters());
+        assertThat(out).contains("\"stream_intact\":true");
+        assertThat(k.get("MPFastcloseRx")).isEqualTo(1L);
+        assertThat(java.nio.file.Files.readString(Lab.STATE_DIR.resolve("peer.log"))).contains("echo-mptcp with 10.1.0.1 ended");
+    }
 }

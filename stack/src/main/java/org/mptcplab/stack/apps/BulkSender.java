@@ -27,6 +27,14 @@ public final class BulkSender implements MptcpSocket.Handler {
         this.rnd = new SplittableRandom(seed);
     }
 
+    private boolean closeWhenDone = true;
+
+    /** Keeps the connection open after the last byte (the application ends it some other way, e.g. abort). */
+    public BulkSender withoutClose() {
+        closeWhenDone = false;
+        return this;
+    }
+
     /**
      * For benchmarks of the stack alone: no SHA-256, and the bytes are a fixed random block sent
      * over and over instead of fresh random bytes (generating them would cost as much as a
@@ -69,7 +77,9 @@ public final class BulkSender implements MptcpSocket.Handler {
             chunkOff += n;
             written += n;
         }
-        s.close(now);
+        if (closeWhenDone) {
+            s.close(now);
+        }
     }
 
     @Override
