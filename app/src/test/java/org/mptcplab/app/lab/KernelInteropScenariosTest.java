@@ -161,4 +161,37 @@ class KernelInteropScenariosTest {
         assertThat(k.get("MPFastcloseRx")).isEqualTo(1L);
         assertThat(java.nio.file.Files.readString(Lab.STATE_DIR.resolve("peer.log"))).contains("echo-mptcp with 10.1.0.1 ended");
     }
+
+    @Test
+    @Order(7)
+    void scenario5NoSubflowsAllowedTheFirstSubflowKeepsWorking() throws Exception {
+        Lab.run("ip", "-n", Lab.SERVER_NS, "mptcp", "limits", "set", "subflows", "0", "add_addr_accepted", "8");
+        try {
+            Map<String, Long> before = Lab.kernelCounters();
+            String out = connect("--bytes", "2M");
+            Map<String, Long> k = delta(before, Lab.kernelCounters());
+            assertThat(out).contains("\"stream_intact\":true", "\"fallback\":false");
+            // No join is accepted (RFC 8684 3.2 lets the server refuse; the kernel may not even announce).
+            assertThat(k.getOrDefault("MPJoinAckRx", 0L)).isZero();
+            assertThat(k.get("MPCapableACKRX")).isEqualTo(1L);
+        } finally {
+            Lab.run("ip", "-n", Lab.SERVER_NS, "mptcp", "limits", "set", "subflows", "8", "add_addr_accepted", "8");
+        }
+    }
+
+    @Test
+    @Order(8)
+    void scenario12TheKernelRequiresChecksums() throws Exception {
+        Lab.run("ip", "netns", "exec", Lab.SERVER_NS, "sysctl", "-q", "-w", "net.mptcp.checksum_enabled=1");
+        try {
+            Map<String, Long> before = Lab.kernelCounters();
+            String out = connect("--echo", "1M");
+            Map<String, Long> k = delta(before, Lab.kernelCounters());
+            assertThat(out).contains("\"stream_intact\":true", "\"fallback\":false");
+            assertThat(k.getOrDefault("DataCsumErr", 0L)).isZero();
+            assertThat(k.get("MPCapableACKRX")).isEqualTo(1L);
+        } finally {
+            Lab.run("ip", "netns", "exec", Lab.SERVER_NS, "sysctl", "-q", "-w", "net.mptcp.checksum_enabled=0");
+        }
+    }
 }
