@@ -148,6 +148,30 @@ public final class ConnectCommand implements Callable<Integer> {
         return n;
     }
 
+    /**
+     * Gives the stack its addresses, puts the link layer (our MACs, ARP/ND) in front of it and
+     * opens a pcap handle per interface; on a failure the handles already open are closed.
+     */
+    static LiveRunner openRunner(MptcpStack stack, List<Iface> list, long seed) throws LiveDeviceException {
+        LinkLayer link = new LinkLayer(stack);
+        Map<Integer, PcapDevice> devices = new LinkedHashMap<>();
+        try {
+            for (int i = 0; i < list.size(); i++) {
+                Iface f = list.get(i);
+                stack.addAddress(i, f.address(), f.prefix());
+                link.addInterface(i, LinkLayer.derivedMac(seed, i)).addAddress(i, f.address(), f.prefix());
+                if (f.gateway() != null) {
+                    link.setGateway(i, f.gateway());
+                }
+                devices.put(i, PcapDevice.open(f.name()));
+            }
+        } catch (LiveDeviceException e) {
+            devices.values().forEach(PcapDevice::close);
+            throw e;
+        }
+        return new LiveRunner(link, devices);
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -160,6 +184,9 @@ public final class ConnectCommand implements Callable<Integer> {
         try {
             if ((bytes == null) == (echo == null)) {
                 throw new IllegalArgumentException("give one of --bytes SIZE (to a sink) or --echo SIZE (to an echo server)");
+            }
+            if (fastclose && echo == null) {
+                throw new IllegalArgumentException("--fastclose goes with --echo (the abort comes once every byte is back)");
             }
             total = SimulateCommand.parseSize(bytes != null ? bytes : echo);
             deadlineNanos = SimulateCommand.parseDuration(timeout);
@@ -195,30 +222,15 @@ public final class ConnectCommand implements Callable<Integer> {
         }
         long s = seed != null ? seed : System.nanoTime();
         MptcpStack stack = new MptcpStack("client", StackConfig.defaults().withChecksum(checksum), s);
-        LinkLayer link = new LinkLayer(stack);
-        Map<Integer, PcapDevice> devices = new LinkedHashMap<>();
+        LiveRunner runner;
         try {
-            for (int i = 0; i < list.size(); i++) {
-                Iface f = list.get(i);
-                stack.addAddress(i, f.address(), f.prefix());
-                link.addInterface(i, LinkLayer.derivedMac(s, i)).addAddress(i, f.address(), f.prefix());
-                if (f.gateway() != null) {
-                    link.setGateway(i, f.gateway());
-                }
-                devices.put(i, PcapDevice.open(f.name()));
-            }
+            runner = openRunner(stack, list, s);
         } catch (LiveDeviceException e) {
-            devices.values().forEach(PcapDevice::close);
             err.println("connect: " + e.getMessage());
             return 1;
         }
-        LiveRunner runner = new LiveRunner(link, devices);
         if (pcap != null) {
             runner.recordTo(pcap);
-        }
-        if (fastclose && echo == null) {
-            err.println("connect: --fastclose goes with --echo (the abort comes once every byte is back)");
-            return 2;
         }
         Client client = new Client(total, echo != null, s);
         client.fastclose = fastclose;

@@ -99,24 +99,13 @@ public final class ListenCommand implements Callable<Integer> {
         }
         long s = seed != null ? seed : System.nanoTime();
         MptcpStack stack = new MptcpStack("server", StackConfig.defaults().withFullMesh(!noAnnounce), s);
-        LinkLayer link = new LinkLayer(stack);
-        Map<Integer, PcapDevice> devices = new LinkedHashMap<>();
+        LiveRunner runner;
         try {
-            for (int i = 0; i < list.size(); i++) {
-                ConnectCommand.Iface f = list.get(i);
-                stack.addAddress(i, f.address(), f.prefix());
-                link.addInterface(i, LinkLayer.derivedMac(s, i)).addAddress(i, f.address(), f.prefix());
-                if (f.gateway() != null) {
-                    link.setGateway(i, f.gateway());
-                }
-                devices.put(i, PcapDevice.open(f.name()));
-            }
+            runner = ConnectCommand.openRunner(stack, list, s);
         } catch (LiveDeviceException e) {
-            devices.values().forEach(PcapDevice::close);
             err.println("listen: " + e.getMessage());
             return 1;
         }
-        LiveRunner runner = new LiveRunner(link, devices);
         CompletableFuture<String> closed = new CompletableFuture<>();
         BulkSink sink = new BulkSink();
         Echo echoApp = new Echo();
