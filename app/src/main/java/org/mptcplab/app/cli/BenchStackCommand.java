@@ -67,7 +67,7 @@ import picocli.CommandLine.Spec;
             "reference failed, or the heap grew by more than --max-growth; 2 bad arguments."})
 public final class BenchStackCommand implements Callable<Integer> {
     static final long DEFAULT_GOODPUT_BYTES = 2_000_000_000L;
-    static final long DEFAULT_AGGREGATION_BYTES = 200_000_000L;
+    static final long DEFAULT_AGGREGATION_BYTES = 1_000_000_000L;
     static final long MAX_BYTES = 1_000_000_000_000L;
     /** One-way delay of the unlimited goodput paths. */
     static final long GOODPUT_DELAY_NANOS = 50_000L;
@@ -76,8 +76,11 @@ public final class BenchStackCommand implements Callable<Integer> {
     static final double GOAL_GBPS = 4.0;
     static final long AGGREGATE_BPS = 60_000_000L;
     static final double AGGREGATION_TARGET = 0.95;
-    /** Payload of a full segment: MSS 1460 less timestamps (12 B) and a DSS with mapping (26 B). */
-    static final int FULL_PAYLOAD = 1422;
+    /**
+     * Payload of a full segment: MSS 1460 less timestamps (12 B with their two NOPs) and a DSS with a
+     * mapping but no data ACK (18 B, padded to 20: an unchanged data ACK is left out, RFC 8684 3.3.2).
+     */
+    static final int FULL_PAYLOAD = 1428;
     static final int MTU = 1500;
     static final double PAYLOAD_CEILING = (double) FULL_PAYLOAD / MTU;
     static final String DEFAULT_MINUTES = "10";
@@ -103,7 +106,7 @@ public final class BenchStackCommand implements Callable<Integer> {
     boolean memory;
 
     @Option(names = "--bytes", paramLabel = "SIZE",
-            description = "bytes per transfer (default: 2G for --goodput, 200M for --aggregation)")
+            description = "bytes per transfer (default: 2G for --goodput, 1G for --aggregation)")
     String bytesArg;
 
     @Option(names = "--runs", paramLabel = "N", description = "--goodput: timed runs (default: 5)")
@@ -590,7 +593,7 @@ public final class BenchStackCommand implements Callable<Integer> {
             sb.append(String.format(Locale.ROOT, "  / %s Mbit/s (payload ceiling, %d/%d):      %s%n",
                     mbps(AGGREGATE_BPS * PAYLOAD_CEILING), FULL_PAYLOAD, MTU, dec(ceilingRatio(), 4)));
             sb.append(String.format(Locale.ROOT, "  ceiling: every data packet carries at most %d payload bytes in %d IP "
-                    + "bytes (MSS 1460 less timestamps 12 B and DSS 26 B), so %.3f of the link rate is the most any goodput "
+                    + "bytes (MSS 1460 less timestamps 12 B and a DSS with a mapping, 20 B), so %.3f of the link rate is the most any goodput "
                     + "can be%n", FULL_PAYLOAD, MTU, PAYLOAD_CEILING));
             sb.append(String.format(Locale.ROOT, "  / %s Mbit/s (measured ceiling: payload is %s of the IP bytes sent): %s%n",
                     mbps(AGGREGATE_BPS * payloadShare()), dec(payloadShare(), 4), dec(measuredCeilingRatio(), 4)));

@@ -16,6 +16,14 @@ public interface CongestionControl {
     /** New data acknowledged outside recovery. */
     void onAck(long nowNanos, long bytesAcked, long srttNanos, long bytesInFlight);
 
+    /**
+     * An RTT sample (RFC 6298 Karn-safe: from a segment sent once) for the segment sent at
+     * {@code sentAtNanos}; delay-based slow-start exits (HyStart) read it. Called before
+     * {@link #onAck} for the same acknowledgment.
+     */
+    default void onRttSample(long nowNanos, long rttNanos, long sentAtNanos) {
+    }
+
     /** Entering fast recovery (three duplicate ACKs or SACK loss detection, RFC 5681 3.2 / RFC 6675). */
     void onFastRetransmit(long bytesInFlight);
 

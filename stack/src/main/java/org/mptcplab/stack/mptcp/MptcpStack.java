@@ -211,9 +211,11 @@ public final class MptcpStack implements Endpoint {
 
     CongestionControl newCongestionControl(Subflow sf) {
         return switch (config.congestionControl()) {
-            case "newreno", "reno" -> new NewReno(sf.mss);
+            case "newreno" -> new NewReno(sf.mss, true);
+            // Without HyStart: slow start runs until the first loss (RFC 5681 alone).
+            case "reno" -> new NewReno(sf.mss, false);
             default -> throw new IllegalArgumentException("unknown congestion control '" + config.congestionControl()
-                    + "' (known: newreno)");
+                    + "' (known: newreno, reno)");
         };
     }
 

@@ -61,4 +61,10 @@ public record StackConfig(boolean mptcp, boolean checksum, int mss, int sendBuff
         return new StackConfig(mptcp, checksum, mss, sendBufferBytes, receiveBufferBytes, timeWaitNanos, delayedAckNanos,
                 minRtoNanos, initialRtoNanos, on, sack, fullMesh, maxSubflows, congestionControl);
     }
+
+    /** The congestion control of new subflows: "newreno" (with HyStart) or "reno" (without). */
+    public StackConfig withCongestionControl(String name) {
+        return new StackConfig(mptcp, checksum, mss, sendBufferBytes, receiveBufferBytes, timeWaitNanos, delayedAckNanos,
+                minRtoNanos, initialRtoNanos, timestamps, sack, fullMesh, maxSubflows, name);
+    }
 }

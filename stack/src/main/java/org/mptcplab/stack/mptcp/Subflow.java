@@ -806,7 +806,14 @@ public final class Subflow implements CongestionControl.SubflowView {
             srtt = srtt - (srtt >> 3) + (r >> 3);
         }
         long granularity = 1_000_000L; // 1 ms clock granularity (RFC 6298 2.2)
-        rto = Math.max(stack.config().minRtoNanos(), srtt + Math.max(granularity, 4 * rttvar));
+        // RFC 6298 2.3 adds max(G, 4 * RTTVAR) to SRTT and 2.4 rounds the result up to a floor.
+        // The floor (200 ms, not the RFC's 1 s, as Linux) is applied to the variance term instead,
+        // as Linux does: when a drop-tail queue fills slowly the RTT creeps up, RTTVAR shrinks to
+        // nearly nothing and an RTO floored as a whole ends up equal to the RTT through the full
+        // queue, so a retransmission queued behind it times out spuriously (RFC 6298 5 warns of
+        // such timeouts; each one resends a whole window and reinjects it at the data level).
+        rto = srtt + Math.max(stack.config().minRtoNanos(), Math.max(granularity, 4 * rttvar));
+        cc.onRttSample(now, r, sentAt);
         rto = Math.min(rto, 120_000_000_000L);
     }
 
