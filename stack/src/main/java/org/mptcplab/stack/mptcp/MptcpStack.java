@@ -70,6 +70,9 @@ public final class MptcpStack implements Endpoint {
     private final Set<MptcpConnection> wakeups = new LinkedHashSet<>();
     private Scheduler scheduler = Scheduler.MIN_RTT;
     private int nextPort = 40000;
+    /** Local ports of the subflows we open (Linux's default ephemeral range, RFC 6056). */
+    private int portLow = 32768;
+    private int portHigh = 60999;
     private int ipId;
     private boolean dispatching;
 
@@ -203,10 +206,24 @@ public final class MptcpStack implements Endpoint {
 
     int ephemeralPort() {
         int p = nextPort++;
-        if (nextPort > 60999) {
-            nextPort = 32768;
+        if (nextPort > portHigh) {
+            nextPort = portLow;
         }
         return p;
+    }
+
+    /**
+     * Restricts the local ports of the subflows this host opens to {@code low..high}: when the stack
+     * shares an address with the host kernel, our ports must stay out of the kernel's own ephemeral
+     * range so that the rule keeping the kernel off them never hits a kernel connection.
+     */
+    public void setLocalPortRange(int low, int high) {
+        if (low < 1 || high > 65535 || high - low < 63) {
+            throw new IllegalArgumentException("local port range " + low + "-" + high + ": need 1 <= low, high <= 65535, and 64 ports at least");
+        }
+        portLow = low;
+        portHigh = high;
+        nextPort = low + random.nextInt(high - low + 1);
     }
 
     CongestionControl newCongestionControl(Subflow sf) {

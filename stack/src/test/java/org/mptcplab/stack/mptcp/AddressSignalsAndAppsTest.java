@@ -15,6 +15,24 @@ class AddressSignalsAndAppsTest {
     static final long S = 1_000_000_000L;
 
     @Test
+    void subflowsWeOpenTakeTheirPortsFromTheConfiguredRange() {
+        Pair p = new Pair(2, StackConfig.defaults(), StackConfig.defaults(), 10);
+        p.client.setLocalPortRange(61000, 61063);
+        BulkSink sink = new BulkSink();
+        BulkSender sender = new BulkSender(1_000_000, 10);
+        p.server.listen(80, s -> s.setHandler(sink));
+        MptcpSocket[] cs = new MptcpSocket[1];
+        p.act(() -> cs[0] = p.client.connect(p.now, p.serverAddr(0), 80, sender));
+        p.runUntil(() -> sender.done() && sink.done(), 60 * S);
+        assertThat(sink.sha256()).isEqualTo(sender.sha256());
+        var subflows = cs[0].snapshot().subflows();
+        assertThat(subflows).hasSize(2);
+        assertThat(subflows).allSatisfy(sf -> assertThat(sf.localPort()).isBetween(61000, 61063));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> p.client.setLocalPortRange(65500, 65535))
+                .hasMessageContaining("64 ports at least");
+    }
+
+    @Test
     void removeAddrMidTransferClosesThatSubflowAndTheStreamGoesOn() {
         Pair p = new Pair(2, StackConfig.defaults(), StackConfig.defaults(), 11);
         BulkSink sink = new BulkSink();

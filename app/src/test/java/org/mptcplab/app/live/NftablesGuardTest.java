@@ -1,0 +1,140 @@
+package org.mptcplab.app.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mptcplab.app.lab.Lab;
+import org.mptcplab.stack.wire.IpAddress;
+
+class NftablesGuardTest {
+
+    @Test
+    void theScriptDropsOurAddressAndPortsOnlyBeforeConntrack() {
+        String s = NftablesGuard.script("mptcplab_guard_42", List.of(
+                new NftablesGuard.Hole(IpAddress.parse("10.1.0.1"), 61000, 65535),
+                new NftablesGuard.Hole(IpAddress.parse("fd00:1::1"), 7000, 7000)));
+        assertThat(s).isEqualTo("""
+                table inet mptcplab_guard_42 {
+                    chain input {
+                        type filter hook input priority -300; policy accept;
+                        ip daddr 10.1.0.1 tcp dport 61000-65535 counter drop
+                        ip6 daddr fd00:1::1 tcp dport 7000 counter drop
+                    }
+                }
+                """);
+    }
+
+    @Test
+    void badPortRangesAreRefusedWithTheReason() {
+        assertThatThrownBy(() -> new NftablesGuard.Hole(IpAddress.parse("10.1.0.1"), 0, 10))
+                .hasMessageContaining("bad port range 0-10");
+        assertThatThrownBy(() -> new NftablesGuard.Hole(IpAddress.parse("10.1.0.1"), 9, 8))
+                .hasMessageContaining("bad port range 9-8");
+    }
+
+    @Test
+    void staleTablesOfDeadProcessesAreRemovedAndLiveOnesKept() throws IOException {
+        List<String> calls = new ArrayList<>();
+        NftablesGuard.Nft fake = (stdin, args) -> {
+            calls.add(String.join(" ", args));
+            if (args[0].equals("list")) {
+                return new NftablesGuard.Nft.Result(0, "table inet filter\ntable inet mptcplab_guard_111\n"
+                        + "table ip nat\ntable inet mptcplab_guard_222\ntable inet mptcplab_guard_x\n");
+            }
+            return new NftablesGuard.Nft.Result(0, "");
+        };
+        List<String> removed = NftablesGuard.removeStale(fake, pid -> pid == 222);
+        assertThat(removed).containsExactly("mptcplab_guard_111");
+        assertThat(calls).containsExactly("list tables", "delete table inet mptcplab_guard_111");
+    }
+
+    @Test
+    void withoutNftTheErrorSaysWhatToInstall() {
+        NftablesGuard.Nft missing = (stdin, args) -> new NftablesGuard.Nft.Result(127, "nft: command not found");
+        assertThatThrownBy(() -> NftablesGuard.install(missing,
+                List.of(new NftablesGuard.Hole(IpAddress.parse("10.1.0.1"), 61000, 65535))))
+                .isInstanceOf(IOException.class).hasMessageContaining("apt-get install nftables");
+    }
+
+    @Test
+    void ourPortsLieOutsideTheKernelsEphemeralRange(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("ip_local_port_range");
+        Files.writeString(f, "32768\t60999\n");
+        assertThat(NftablesGuard.portsOutsideKernelRange(f)).containsExactly(61000, 65535);
+        Files.writeString(f, "40000\t65000\n");
+        assertThat(NftablesGuard.portsOutsideKernelRange(f)).containsExactly(1024, 39999);
+        Files.writeString(f, "1500\t65000\n");
+        assertThatThrownBy(() -> NftablesGuard.portsOutsideKernelRange(f))
+                .hasMessageContaining("leaves no 1000 ports").hasMessageContaining("ip_local_port_range");
+    }
+
+    /**
+     * For real, in a namespace of its own: the kernel owns 10.77.0.1 and answers a SYN to a closed
+     * port with a RST; with the guard that SYN is dropped before the kernel's TCP (no answer), the
+     * kernel's own listener on another port still answers, and closing the guard restores the RST.
+     */
+    @Test
+    void theKernelStopsAnsweringOurPortsAndOnlyThose() throws Exception {
+        List<String> missing = Lab.missingRequirements();
+        assumeTrue(missing.isEmpty(), "skipped: needs " + String.join("; ", missing));
+        assumeTrue(Files.isExecutable(Path.of("/usr/sbin/nft")), "skipped: nft missing (apt-get install nftables)");
+        String a = "mptcplab-t-nfta";
+        String b = "mptcplab-t-nftb";
+        try {
+            for (String ns : List.of(a, b)) {
+                Lab.run("ip", "netns", "del", ns);
+                assertThat(Lab.run("ip", "netns", "add", ns).exit()).isZero();
+            }
+            sh(a, "ip link add mltn0 type veth peer name mltn1 netns " + b);
+            sh(a, "ip addr add 10.77.0.1/24 dev mltn0; ip link set mltn0 up; ip link set lo up");
+            sh(b, "ip addr add 10.77.0.2/24 dev mltn1; ip link set mltn1 up");
+            // a kernel listener on 7100 in a, outside the guarded range
+            Process listener = new ProcessBuilder("ip", "netns", "exec", a, "python3", "-c",
+                    "import socket,time\ns=socket.socket(); s.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)\n"
+                            + "s.bind(('0.0.0.0',7100)); s.listen(); print('up',flush=True); time.sleep(30)").start();
+            assertThat(new String(listener.getInputStream().readNBytes(3))).isEqualTo("up\n");
+            try {
+                assertThat(probe(b, 61001)).isEqualTo("refused"); // the kernel's RST
+                NftablesGuard g = NftablesGuard.install(NftablesGuard.Nft.command(List.of("ip", "netns", "exec", a)),
+                        List.of(new NftablesGuard.Hole(IpAddress.parse("10.77.0.1"), 61000, 65535)));
+                try {
+                    assertThat(probe(b, 61001)).isEqualTo("timeout"); // dropped: no RST
+                    assertThat(probe(b, 7100)).isEqualTo("connected"); // the kernel's own port works
+                    assertThat(g.droppedPackets()).isPositive();
+                    assertThat(Lab.run("ip", "netns", "exec", a, "nft", "list", "tables").output()).contains(g.table());
+                } finally {
+                    g.close();
+                }
+                assertThat(Lab.run("ip", "netns", "exec", a, "nft", "list", "tables").output())
+                        .doesNotContain(NftablesGuard.TABLE_PREFIX);
+                assertThat(probe(b, 61001)).isEqualTo("refused");
+            } finally {
+                listener.destroyForcibly();
+            }
+        } finally {
+            Lab.run("ip", "netns", "del", a);
+            Lab.run("ip", "netns", "del", b);
+        }
+    }
+
+    static void sh(String ns, String script) {
+        Lab.Result r = Lab.run("ip", "netns", "exec", ns, "sh", "-ec", script);
+        assertThat(r.exit()).as(r.output()).isZero();
+    }
+
+    /** A kernel TCP connect from namespace {@code ns} to 10.77.0.1:port: connected, refused or timeout. */
+    static String probe(String ns, int port) {
+        Lab.Result r = Lab.run("ip", "netns", "exec", ns, "python3", "-c",
+                "import socket\ntry:\n    socket.create_connection(('10.77.0.1'," + port + "),timeout=0.7); print('connected')\n"
+                        + "except ConnectionRefusedError: print('refused')\nexcept socket.timeout: print('timeout')\n");
+        return r.output().trim();
+    }
+}
