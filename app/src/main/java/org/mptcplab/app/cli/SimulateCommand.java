@@ -26,6 +26,7 @@ import org.mptcplab.stack.sim.Scenario;
 import org.mptcplab.stack.sim.Scenario.PathSpec;
 import org.mptcplab.stack.sim.Scenario.SimulationResult;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -112,6 +113,9 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--pcap", paramLabel = "FILE", description = "record every packet of every path to this pcap file")
     Path pcap;
 
+    @Mixin
+    PolicyOptions policies = new PolicyOptions();
+
     @Option(names = "--json", description = "print the report as one JSON object")
     boolean json;
 
@@ -141,6 +145,7 @@ public final class SimulateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         List<String> problems = new ArrayList<>();
         Settings settings = settings(problems);
+        policies.validate(problems);
         if (!problems.isEmpty()) {
             for (String p : problems) {
                 err.println(NAME + ": " + p);
@@ -228,8 +233,9 @@ public final class SimulateCommand implements Callable<Integer> {
     }
 
     private Scenario scenario(Settings s) {
-        StackConfig client = StackConfig.defaults().withChecksum(checksum);
-        StackConfig server = StackConfig.defaults().withChecksum(checksum).withMptcp(!noMptcpServer);
+        // Both hosts run the chosen policies (either can be the sender: --download).
+        StackConfig client = policies.apply(StackConfig.defaults().withChecksum(checksum));
+        StackConfig server = policies.apply(StackConfig.defaults().withChecksum(checksum).withMptcp(!noMptcpServer));
         Scenario sc = new Scenario().bytes(s.bytes()).seed(seed).download(download).ipv6(ipv6).clientConfig(client)
                 .serverConfig(server).faults(s.faults()).deadline(s.deadlineNanos()).pcap(pcap);
         for (PathArg p : s.paths()) {

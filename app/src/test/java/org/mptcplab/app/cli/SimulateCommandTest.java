@@ -278,6 +278,9 @@ class SimulateCommandTest {
         cases.put(new String[] {"--deadline", "10"}, "simulate: --deadline '10' has no unit (use ns, us, ms, s)\n");
         cases.put(new String[] {"--path", "1mbit/2mbitt"}, "simulate: --path '1mbit/2mbitt': down direction (server"
                 + " to client): path spec '2mbitt': unknown rate unit 'mbitt' (use bit, kbit, mbit, gbit)\n");
+        cases.put(new String[] {"--cc", "cubic"}, "simulate: --cc 'cubic': unknown (known: newreno, reno)\n");
+        cases.put(new String[] {"--scheduler", "blest"}, "simulate: --scheduler 'blest': unknown (known: minrtt)\n");
+        cases.put(new String[] {"--pm", "ndiffports"}, "simulate: --pm 'ndiffports': unknown (known: fullmesh, none)\n");
         String[] nine = new String[18];
         for (int i = 0; i < 9; i++) {
             nine[2 * i] = "--path";
@@ -299,6 +302,35 @@ class SimulateCommandTest {
         Cli.Result seed = Cli.run("simulate", "--seed", "abc");
         assertThat(seed.exit()).isEqualTo(2);
         assertThat(seed.err()).startsWith("Invalid value for option '--seed': 'abc' is not a long");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void policyOptionsChangeWhatRuns() throws Exception {
+        // --pm none: the first subflow only, although two paths exist.
+        Map<String, Object> none = (Map<String, Object>) Json.parse(Cli.run("simulate", "--path", "20mbit,5ms", "--path", "20mbit,5ms",
+                "--bytes", "2M", "--pm", "none", "--json").out());
+        Map<String, Object> mesh = (Map<String, Object>) Json.parse(Cli.run("simulate", "--path", "20mbit,5ms", "--path", "20mbit,5ms",
+                "--bytes", "2M", "--json").out());
+        assertThat((List<?>) none.get("subflows")).hasSize(1);
+        assertThat((List<?>) mesh.get("subflows")).hasSize(2);
+        assertThat(none.get("stream_intact")).isEqualTo(true);
+        // --cc reno: slow start runs into the queue (retransmissions); newreno's HyStart does not.
+        Map<String, Object> reno = (Map<String, Object>) Json.parse(Cli.run("simulate", "--path", "20mbit,40ms", "--bytes", "10M",
+                "--cc", "reno", "--json").out());
+        Map<String, Object> newreno = (Map<String, Object>) Json.parse(Cli.run("simulate", "--path", "20mbit,40ms", "--bytes", "10M",
+                "--cc", "newreno", "--json").out());
+        assertThat(retransmits(reno)).isPositive();
+        assertThat(retransmits(newreno)).isZero();
+    }
+
+    @SuppressWarnings("unchecked")
+    static long retransmits(Map<String, Object> report) {
+        long n = 0;
+        for (Object sf : (List<?>) report.get("subflows")) {
+            n += ((Number) ((Map<String, Object>) sf).get("retransmits")).longValue();
+        }
+        return n;
     }
 
     @Test

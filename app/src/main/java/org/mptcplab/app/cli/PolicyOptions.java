@@ -1,0 +1,46 @@
+package org.mptcplab.app.cli;
+
+import java.util.List;
+import org.mptcplab.stack.mptcp.StackConfig;
+import picocli.CommandLine.Option;
+
+/**
+ * The policy options shared by {@code simulate}, {@code connect} and {@code listen}: congestion
+ * control, packet scheduler and path manager, each checked against what the stack has, so a typo
+ * says which values exist instead of running something else.
+ */
+public final class PolicyOptions {
+    static final List<String> CONGESTION_CONTROLS = List.of("newreno", "reno");
+    static final List<String> SCHEDULERS = List.of("minrtt");
+    static final List<String> PATH_MANAGERS = List.of("fullmesh", "none");
+
+    @Option(names = "--cc", paramLabel = "NAME", description = "congestion control of every subflow: newreno (RFC 5681/6582 "
+            + "with HyStart's slow-start exit, the default) or reno (the same without HyStart)")
+    String cc = "newreno";
+
+    @Option(names = "--scheduler", paramLabel = "NAME", description = "packet scheduler: minrtt (lowest smoothed RTT "
+            + "with room in its window; backup subflows only when no other is usable; the default)")
+    String scheduler = "minrtt";
+
+    @Option(names = "--pm", paramLabel = "NAME", description = "path manager: fullmesh (announce extra addresses, join "
+            + "from every local address to every known peer address; the default) or none (the first subflow only)")
+    String pm = "fullmesh";
+
+    /** Adds a message per unknown value. */
+    void validate(List<String> problems) {
+        check("--cc", cc, CONGESTION_CONTROLS, problems);
+        check("--scheduler", scheduler, SCHEDULERS, problems);
+        check("--pm", pm, PATH_MANAGERS, problems);
+    }
+
+    private static void check(String option, String value, List<String> known, List<String> problems) {
+        if (!known.contains(value)) {
+            problems.add(option + " '" + value + "': unknown (known: " + String.join(", ", known) + ")");
+        }
+    }
+
+    /** The configuration with these policies. */
+    StackConfig apply(StackConfig c) {
+        return c.withCongestionControl(cc).withFullMesh(pm.equals("fullmesh"));
+    }
+}
