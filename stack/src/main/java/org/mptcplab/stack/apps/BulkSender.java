@@ -1,5 +1,8 @@
 package org.mptcplab.stack.apps;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.security.MessageDigest;
 import java.util.SplittableRandom;
 import org.mptcplab.stack.mptcp.MptcpSocket;
@@ -63,7 +66,7 @@ public final class BulkSender implements MptcpSocket.Handler {
             if (chunkOff == chunkLen) {
                 chunkLen = (int) Math.min(chunk.length, total - written);
                 if (hashing) {
-                    rnd.nextBytes(chunk);
+                    fill(rnd, chunk);
                 }
                 chunkOff = 0;
                 if (hashing) {
@@ -79,6 +82,24 @@ public final class BulkSender implements MptcpSocket.Handler {
         }
         if (closeWhenDone) {
             s.close(now);
+        }
+    }
+
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /**
+     * The same bytes as {@code rnd.nextBytes(b)} (each {@code nextLong()} laid out low byte first),
+     * eight at a time: byte by byte, generating the data took 40 % of the live stack thread.
+     */
+    static void fill(SplittableRandom rnd, byte[] b) {
+        int i = 0;
+        for (int end = b.length & ~7; i < end; i += 8) {
+            LONG_LE.set(b, i, rnd.nextLong());
+        }
+        if (i < b.length) {
+            for (long r = rnd.nextLong(); i < b.length; r >>>= 8) {
+                b[i++] = (byte) r;
+            }
         }
     }
 
