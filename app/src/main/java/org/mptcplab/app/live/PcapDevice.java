@@ -1,8 +1,13 @@
 package org.mptcplab.app.live;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.pcap4j.core.NotOpenException;
 import org.pcap4j.core.PcapHandle;
 import org.pcap4j.core.PcapNativeException;
@@ -16,7 +21,11 @@ import org.pcap4j.packet.namednumber.DataLinkType;
  * (snaplen {@value #SNAPLEN}, read timeout {@value #TIMEOUT_MILLIS} ms), capturing incoming frames
  * only (our own transmissions are not handed back). Frames are received by {@code loop(-1, ...)}
  * on a thread of their own (RECIPES.md: {@code getNextRawPacket} can block forever) and sent with
- * {@code sendPacket}. {@link #close} breaks the loop, waits for the thread, then closes the handle.
+ * {@code sendPacket} by another thread of their own, fed by {@link #send} through a bounded queue:
+ * on veth each send is a system call that also runs the receiving kernel's IP and TCP input, so the
+ * stack thread would otherwise spend two thirds of its time there instead of building the next
+ * segments (when the queue is full, {@link #send} waits: back-pressure, no frame is dropped).
+ * {@link #close} sends what is queued, breaks the loop, waits for the threads, then closes the handle.
  *
  * <p>With {@link LiveRunner}, the only class besides it that touches real interfaces.
  */
@@ -26,8 +35,17 @@ public final class PcapDevice implements FrameDevice {
     /** How long {@link #close} waits for the receive thread before it leaks the handle rather than free it under it. */
     private static final long JOIN_MILLIS = 3000;
 
+    /** Frames queued for the sending thread at most (about 6 MB of full frames). */
+    static final int TX_QUEUE = 4096;
+
     private final String name;
     private final PcapHandle handle;
+    private final ArrayBlockingQueue<byte[]> txQueue = new ArrayBlockingQueue<>(TX_QUEUE);
+    private Thread txThread;
+    private volatile boolean txStop;
+    private final AtomicLong txErrors = new AtomicLong();
+    private volatile String txLastError;
+    private long txErrorsReported;
     private volatile Thread thread;
     private volatile boolean closing;
     private volatile Throwable failure;
@@ -142,12 +160,67 @@ public final class PcapDevice implements FrameDevice {
         t.start();
     }
 
+    /**
+     * Queues {@code frame} for the sending thread (waiting while the queue is full). A send that
+     * failed on that thread since the last call is reported here, once, as an IOException; the
+     * frame given is queued all the same.
+     */
     @Override
     public void send(byte[] frame) throws IOException {
+        if (closed) {
+            throw new IOException(name + ": closed");
+        }
+        startSender();
         try {
-            handle.sendPacket(frame);
-        } catch (PcapNativeException | NotOpenException e) {
-            throw new IOException(name + ": sending a frame of " + frame.length + " bytes failed: " + e.getMessage(), e);
+            txQueue.put(frame);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(name + ": interrupted while waiting to send", e);
+        }
+        long errors = txErrors.get();
+        if (errors > txErrorsReported) {
+            long n = errors - txErrorsReported;
+            txErrorsReported = errors;
+            throw new IOException(txLastError + (n > 1 ? " (and " + (n - 1) + " more)" : ""));
+        }
+    }
+
+    private synchronized void startSender() {
+        if (txThread != null) {
+            return;
+        }
+        Thread t = new Thread(this::sendLoop, "pcap-tx-" + name);
+        t.setDaemon(true);
+        txThread = t;
+        t.start();
+    }
+
+    private void sendLoop() {
+        List<byte[]> batch = new ArrayList<>(256);
+        while (true) {
+            byte[] first;
+            try {
+                first = txQueue.poll(20, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                first = null;
+            }
+            if (first == null) {
+                if (txStop && txQueue.isEmpty()) {
+                    return;
+                }
+                continue;
+            }
+            batch.add(first);
+            txQueue.drainTo(batch, 255);
+            for (byte[] f : batch) {
+                try {
+                    handle.sendPacket(f);
+                } catch (PcapNativeException | NotOpenException | RuntimeException e) {
+                    txLastError = name + ": sending a frame of " + f.length + " bytes failed: " + e.getMessage();
+                    txErrors.incrementAndGet();
+                }
+            }
+            batch.clear();
         }
     }
 
@@ -167,14 +240,20 @@ public final class PcapDevice implements FrameDevice {
             closing = true;
             t = thread;
         }
-        boolean joined = true;
+        // What is queued still goes out, then the sending thread ends.
+        txStop = true;
+        Thread tx;
+        synchronized (this) {
+            tx = txThread;
+        }
+        boolean joined = tx == null || join(tx);
         if (t != null) {
             try {
                 handle.breakLoop();
             } catch (NotOpenException e) {
                 // closed under us: nothing to break
             }
-            joined = join(t);
+            joined = join(t) && joined;
         }
         if (joined) {
             handle.close();
