@@ -1437,6 +1437,7 @@ public final class MptcpConnection {
         sf.localAddressId = la.equals(initialSubflow.local) ? 0 : localId;
         sf.remoteAddressId = remoteId;
         sf.localNonce = stack.random().nextInt();
+        sf.localBackup = stack.isBackupAddress(localId); // the B flag of the MP_JOIN SYN (RFC 8684 3.2)
         subflows.add(sf);
         stack.register(sf);
         sf.connect(now);
