@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.mptcplab.app.lab.Lab;
 import org.mptcplab.app.live.LinkLayer;
+import org.mptcplab.app.live.LinkWatcher;
 import org.mptcplab.app.live.LiveDeviceException;
 import org.mptcplab.app.live.LiveRunner;
 import org.mptcplab.app.live.PcapDevice;
@@ -78,6 +79,20 @@ public final class ConnectCommand implements Callable<Integer> {
 
     @Option(names = "--timeout", paramLabel = "TIME", description = "give up after this much real time (default 60s)")
     String timeout = "60s";
+
+    @Option(names = "--path-down", paramLabel = "IF@TIME", description = {"stop using interface IF at TIME after the",
+        "connection is established: REMOVE_ADDR, its subflows close, the data goes on elsewhere (repeatable)"})
+    List<String> pathDown = new ArrayList<>();
+
+    @Option(names = "--path-up", paramLabel = "IF@TIME", description = "use IF again at TIME (after a --path-down): a new join (repeatable)")
+    List<String> pathUp = new ArrayList<>();
+
+    @Option(names = "--backup", paramLabel = "IF[@TIME]", description = {"IF is a backup path: joins from it carry the",
+        "MP_JOIN B flag; with @TIME its subflows become backups then, with MP_PRIO (repeatable)"})
+    List<String> backup = new ArrayList<>();
+
+    @Option(names = "--no-link-watch", description = "do not react to interfaces going down and up (REMOVE_ADDR / re-join)")
+    boolean noLinkWatch;
 
     @Option(names = "--pcap", paramLabel = "FILE", description = "record every frame sent and received")
     Path pcap;
@@ -177,6 +192,7 @@ public final class ConnectCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<Iface> list = new ArrayList<>();
+        List<PathControl.Action> scripted;
         IpAddress peer;
         int port;
         long total;
@@ -216,6 +232,7 @@ public final class ConnectCommand implements Callable<Integer> {
                     throw new IllegalArgumentException("--to '" + to + "': port " + port + " is outside 1 to 65535");
                 }
             }
+            scripted = PathControl.parseAll(pathDown, pathUp, backup, list.stream().map(Iface::name).toList());
         } catch (IllegalArgumentException e) {
             err.println("connect: " + e.getMessage());
             return 2;
@@ -232,7 +249,16 @@ public final class ConnectCommand implements Callable<Integer> {
         if (pcap != null) {
             runner.recordTo(pcap);
         }
+        ifaceNames = list.stream().map(Iface::name).toList();
+        PathControl paths = new PathControl(stack, runner, list.stream().map(Iface::name).toList(), scripted,
+                PathControl::openPcap);
+        if (!noLinkWatch) {
+            runner.watchLinks(LINK_WATCH_MILLIS, new LinkWatcher(paths.names(), LinkWatcher.sysfs(), paths));
+        }
         Client client = new Client(total, echo != null, s);
+        client.paths = paths;
+        // Upload stalls: the longest gap between advances of the data-level acknowledgement.
+        runner.onSample(STALL_SAMPLE_MILLIS, r -> client.sampleProgress());
         client.fastclose = fastclose;
         if (fastclose) {
             client.sender.withoutClose(); // the connection ends with MP_FASTCLOSE, not DATA_FIN
@@ -249,8 +275,9 @@ public final class ConnectCommand implements Callable<Integer> {
         long elapsed = System.nanoTime() - t0;
         CompletableFuture<Object[]> snap = new CompletableFuture<>();
         runner.submit(() -> snap.complete(new Object[] {client.socket == null ? null : client.socket.snapshot(),
-            stack.observer().events(), stack.observer().counters()}));
+            stack.observer().events(), stack.observer().counters(), paths.log()}));
         Object[] st = snap.get(5, TimeUnit.SECONDS);
+        pathLog = castLog(st[3]);
         runner.stop();
         if (runner.failure() != null) {
             failure = "the stack thread failed: " + runner.failure();
@@ -263,6 +290,18 @@ public final class ConnectCommand implements Callable<Integer> {
                 peer, port);
         out.flush();
         return intact ? 0 : 1;
+    }
+
+    /** How often the link watcher looks at the interfaces (RFC-free: a live-mode choice, cheap sysfs reads). */
+    static final long LINK_WATCH_MILLIS = 50;
+    static final long STALL_SAMPLE_MILLIS = 5;
+
+    private List<PathControl.Entry> pathLog = List.of();
+    private List<String> ifaceNames = List.of();
+
+    @SuppressWarnings("unchecked")
+    private static List<PathControl.Entry> castLog(Object o) {
+        return (List<PathControl.Entry>) o;
     }
 
     @SuppressWarnings("unchecked")
@@ -314,12 +353,24 @@ public final class ConnectCommand implements Callable<Integer> {
                     j.name("remote").value(f.remoteAddress() + ":" + f.remotePort());
                     j.name("bytes").value(f.bytesSent());
                     j.name("bytes_received").value(f.bytesReceived());
+                    j.name("interface").value(f.iface() >= 0 && f.iface() < ifaceNames.size() ? ifaceNames.get(f.iface()) : "?");
                     j.name("retransmits").value(f.segmentsRetransmitted());
                     j.name("srtt_ms").raw(f.srttNanos() < 0 ? "null" : SimulateCommand.decimal(f.srttNanos() / 1e6, 3));
                     j.name("state").value(f.state().name());
                     j.name("backup").value(f.backup());
                     j.endObject();
                 }
+            }
+            j.endArray();
+            j.name("path_events").beginArray();
+            for (PathControl.Entry e : pathLog) {
+                j.beginObject();
+                j.name("time_s").raw(SimulateCommand.decimal(e.timeNanos() / 1e9, 6));
+                j.name("interface").value(e.iface());
+                j.name("action").value(e.action());
+                j.name("cause").value(e.cause());
+                j.name("detail").value(e.detail());
+                j.endObject();
             }
             j.endArray();
             j.name("events").beginArray();
@@ -365,6 +416,9 @@ public final class ConnectCommand implements Callable<Integer> {
                         f.srttNanos() < 0 ? "-" : String.format("%.2f ms", f.srttNanos() / 1e6), f.state());
             }
         }
+        for (PathControl.Entry e : pathLog) {
+            out.printf("  %9.3f s  %s %s (%s): %s%n", e.timeNanos() / 1e9, e.iface(), e.action(), e.cause(), e.detail());
+        }
         StringBuilder sb = new StringBuilder("  our counters:");
         counters.forEach((k, v) -> {
             if (v != 0) {
@@ -398,6 +452,9 @@ public final class ConnectCommand implements Callable<Integer> {
         String resetReason;
         MptcpSocket socket;
         boolean fastclose;
+        PathControl paths;
+        long lastAcked;
+        long lastProgress = -1;
         final CompletableFuture<Void> done = new CompletableFuture<>();
 
         Client(long total, boolean echo, long seed) {
@@ -418,6 +475,9 @@ public final class ConnectCommand implements Callable<Integer> {
         public void onConnected(long now, MptcpSocket s) {
             socket = s;
             startedAt = System.nanoTime();
+            if (paths != null) {
+                paths.connected(now, s);
+            }
             sender.onConnected(now, s);
         }
 
@@ -448,6 +508,28 @@ public final class ConnectCommand implements Callable<Integer> {
             resetReason = reason;
             finishedAt = System.nanoTime();
             done.complete(null);
+        }
+
+        /**
+         * Upload (sink) mode: the receiver's progress is the data-level acknowledgement (RFC 8684
+         * 3.3.2); a stall is the longest time it did not move while bytes were outstanding.
+         * Called on the runner's thread every few milliseconds.
+         */
+        void sampleProgress() {
+            if (echo || socket == null) {
+                return;
+            }
+            long acked = sender.written() - socket.unacknowledged();
+            long t = System.nanoTime();
+            if (acked > lastAcked) {
+                if (lastProgress > 0) {
+                    maxStallNanos = Math.max(maxStallNanos, t - lastProgress);
+                }
+                lastAcked = acked;
+                lastProgress = t;
+            } else if (lastProgress < 0) {
+                lastProgress = t;
+            }
         }
 
         boolean intact() {
