@@ -207,8 +207,9 @@ final class PathControl implements LinkWatcher.Listener {
         String detail = "";
         if (reopen != null && cause.equals("link")) {
             try {
+                long t0 = System.nanoTime();
                 runner.replaceDevice(iface, reopen.apply(ifaceName.get(iface)));
-                detail = "device reopened; ";
+                detail = "device reopened in " + (System.nanoTime() - t0) / 1_000_000 + " ms; ";
             } catch (RuntimeException e) {
                 log.add(new Entry(now, ifaceName.get(iface), "up", cause, "cannot reopen the device: " + e.getMessage()));
                 return;

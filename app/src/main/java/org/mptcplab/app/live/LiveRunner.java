@@ -236,7 +236,11 @@ public final class LiveRunner implements AutoCloseable {
     public void replaceDevice(int iface, FrameDevice device) {
         FrameDevice old = devices.put(iface, Objects.requireNonNull(device, "device"));
         if (old != null) {
-            old.close();
+            // Not on this thread: a pcap handle whose link went away can take seconds to leave its
+            // receive loop, and the stack must not stop meanwhile (the peer's ARP and SYN/ACK wait).
+            Thread closer = new Thread(old::close, "close-" + old.name());
+            closer.setDaemon(true);
+            closer.start();
         }
         device.start(frame -> deliver(iface, frame));
     }
