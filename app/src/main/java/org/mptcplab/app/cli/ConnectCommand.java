@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.mptcplab.app.lab.Lab;
+import org.mptcplab.app.live.FreeAddress;
 import org.mptcplab.app.live.LinkLayer;
 import org.mptcplab.app.live.LinkWatcher;
 import org.mptcplab.app.live.LiveDeviceException;
@@ -49,8 +50,9 @@ public final class ConnectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--iface", paramLabel = "IF=ADDR/PREFIX[,gw=GW]",
-            description = "an interface to use, with the address our stack takes on it (repeat, one per path)")
+    @Option(names = "--iface", paramLabel = "IF[=ADDR/PREFIX[,gw=GW]]",
+            description = {"an interface to use, with the address our stack takes on it (repeat, one per path);",
+                "IF alone: a free address of the kernel's subnet on IF, probed first (RFC 5227)"})
     List<String> ifaces = new ArrayList<>();
 
     @Option(names = "--to", paramLabel = "ADDR:PORT", description = "the peer ([v6]:port for IPv6)")
@@ -109,8 +111,8 @@ public final class ConnectCommand implements Callable<Integer> {
     static Iface parseIface(String text) {
         int eq = text.indexOf('=');
         if (eq <= 0) {
-            throw new IllegalArgumentException("--iface '" + text + "': give IF=ADDR/PREFIX (e.g. veth1=10.1.0.1/24);"
-                    + " choosing a free address by itself is not supported yet");
+            throw new IllegalArgumentException("--iface '" + text + "': give IF=ADDR/PREFIX (e.g. veth1=10.1.0.1/24),"
+                    + " or IF alone to have a free address chosen");
         }
         String name = text.substring(0, eq);
         String rest = text.substring(eq + 1);
@@ -138,6 +140,52 @@ public final class ConnectCommand implements Callable<Integer> {
         }
         return new Iface(name, a, prefix, gw);
     }
+
+    /**
+     * {@code IF=ADDR/PREFIX[,gw=GW]} as given, or {@code IF} alone: then a free address of the
+     * kernel's subnet on IF ({@link FreeAddress}: not the kernel's, not a neighbour, unclaimed
+     * when probed with the MAC our stack will use there), reported on {@code err}.
+     */
+    static Iface resolveIface(String text, boolean v6, long seed, int index, PrintWriter err) {
+        if (text.indexOf('=') >= 0 || text.isEmpty()) {
+            return parseIface(text);
+        }
+        String name = text;
+        String addrs = Lab.run("ip", "-j", "addr", "show", "dev", name).output();
+        if (!addrs.trim().startsWith("[")) {
+            throw new IllegalArgumentException("--iface " + name + ": no such interface here (" + addrs.trim() + ")");
+        }
+        String neigh = Lab.run("ip", "-j", "neigh", "show", "dev", name).output();
+        List<FreeAddress.KernelAddress> kernel = FreeAddress.parseAddresses(addrs);
+        java.util.Set<IpAddress> neighbours = FreeAddress.parseNeighbours(neigh.trim().startsWith("[") ? neigh : "[]");
+        // Fail before opening anything when there is no subnet to take.
+        FreeAddress.Choice choice;
+        PcapDevice dev = null;
+        try {
+            FreeAddress.Prober prober = c -> {
+                throw new IllegalStateException("unreachable");
+            };
+            if (kernel.stream().anyMatch(k -> (k.address() instanceof org.mptcplab.stack.wire.Ipv6Address) == v6)) {
+                dev = PcapDevice.open(name);
+                prober = FreeAddress.pcapProber(dev, LinkLayer.derivedMac(seed, index), PROBE_WAIT_MILLIS);
+            }
+            choice = FreeAddress.choose(name, v6, kernel, neighbours, prober);
+        } catch (LiveDeviceException e) {
+            throw new IllegalArgumentException("--iface " + name + ": cannot probe for a free address: " + e.getMessage(), e);
+        } finally {
+            if (dev != null) {
+                dev.close();
+            }
+        }
+        err.println("--iface " + name + ": using " + choice.address() + "/" + choice.prefixLength()
+                + " (not the kernel's, not a neighbour, no answer to a probe"
+                + (choice.skipped().isEmpty() ? "" : "; passed over " + String.join(", ", choice.skipped())) + ")");
+        err.flush();
+        return new Iface(name, choice.address(), choice.prefixLength(), null);
+    }
+
+    /** How long a probe for a candidate address waits for an answer (RFC 5227 suggests 1-2 s per probe; a lab link answers in microseconds). */
+    static final long PROBE_WAIT_MILLIS = 300;
 
     static String[] splitHostPort(String text) {
         if (text.startsWith("[")) {
@@ -192,6 +240,7 @@ public final class ConnectCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<Iface> list = new ArrayList<>();
+        long seedValue = seed != null ? seed : System.nanoTime();
         List<PathControl.Action> scripted;
         IpAddress peer;
         int port;
@@ -222,11 +271,11 @@ public final class ConnectCommand implements Callable<Integer> {
                 if (ifaces.isEmpty() || to == null) {
                     throw new IllegalArgumentException("give --iface IF=ADDR/PREFIX (one per path) and --to ADDR:PORT, or --lab");
                 }
-                for (String s : ifaces) {
-                    list.add(parseIface(s));
-                }
                 String[] hp = splitHostPort(to);
                 peer = IpAddress.parse(hp[0]);
+                for (String t : ifaces) {
+                    list.add(resolveIface(t, peer.byteLength() == 16, seedValue, list.size(), err));
+                }
                 port = Integer.parseInt(hp[1]);
                 if (port < 1 || port > 65535) {
                     throw new IllegalArgumentException("--to '" + to + "': port " + port + " is outside 1 to 65535");
@@ -237,7 +286,7 @@ public final class ConnectCommand implements Callable<Integer> {
             err.println("connect: " + e.getMessage());
             return 2;
         }
-        long s = seed != null ? seed : System.nanoTime();
+        long s = seedValue;
         MptcpStack stack = new MptcpStack("client", StackConfig.defaults().withChecksum(checksum), s);
         LiveRunner runner;
         try {

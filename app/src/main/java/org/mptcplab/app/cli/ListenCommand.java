@@ -41,7 +41,7 @@ public final class ListenCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--iface", paramLabel = "IF=ADDR/PREFIX[,gw=GW]", description = "an interface to use (repeat)")
+    @Option(names = "--iface", paramLabel = "IF[=ADDR/PREFIX[,gw=GW]]", description = "an interface to use (repeat); IF alone: a free address of the kernel's subnet there")
     List<String> ifaces = new ArrayList<>();
 
     @Option(names = "--lab", description = "use the lab's interfaces and addresses")
@@ -70,6 +70,7 @@ public final class ListenCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<ConnectCommand.Iface> list = new ArrayList<>();
+        long seedValue = seed != null ? seed : System.nanoTime();
         long deadline;
         try {
             deadline = SimulateCommand.parseDuration(timeout);
@@ -89,15 +90,16 @@ public final class ListenCommand implements Callable<Integer> {
                 if (ifaces.isEmpty()) {
                     throw new IllegalArgumentException("give --iface IF=ADDR/PREFIX (one per path), or --lab");
                 }
-                for (String s : ifaces) {
-                    list.add(ConnectCommand.parseIface(s));
+                for (String t : ifaces) {
+                    // IF alone: a free IPv4 address of the kernel's subnet there (FreeAddress).
+                    list.add(ConnectCommand.resolveIface(t, false, seedValue, list.size(), err));
                 }
             }
         } catch (IllegalArgumentException e) {
             err.println("listen: " + e.getMessage());
             return 2;
         }
-        long s = seed != null ? seed : System.nanoTime();
+        long s = seedValue;
         MptcpStack stack = new MptcpStack("server", StackConfig.defaults().withFullMesh(!noAnnounce), s);
         LiveRunner runner;
         try {
