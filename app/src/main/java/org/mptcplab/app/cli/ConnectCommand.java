@@ -232,6 +232,7 @@ public final class ConnectCommand implements Callable<Integer> {
             devices.values().forEach(PcapDevice::close);
             throw e;
         }
+        link.announce(); // neighbours may still cache another MAC for our addresses (an earlier run's)
         return new LiveRunner(link, devices);
     }
 

@@ -210,6 +210,7 @@ final class PathControl implements LinkWatcher.Listener {
                 long t0 = System.nanoTime();
                 runner.replaceDevice(iface, reopen.apply(ifaceName.get(iface)));
                 detail = "device reopened in " + (System.nanoTime() - t0) / 1_000_000 + " ms; ";
+                runner.link().announce();
             } catch (RuntimeException e) {
                 log.add(new Entry(now, ifaceName.get(iface), "up", cause, "cannot reopen the device: " + e.getMessage()));
                 return;
