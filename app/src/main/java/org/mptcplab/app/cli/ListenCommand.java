@@ -47,6 +47,9 @@ public final class ListenCommand implements Callable<Integer> {
     @Option(names = "--lab", description = "use the lab's interfaces and addresses")
     boolean lab;
 
+    @Option(names = "--ipv6", description = "with --lab: IPv6 addresses (fd00:N::1/64)")
+    boolean ipv6;
+
     @Option(names = "--port", paramLabel = "P", description = "port to listen on (default 5201)")
     int port = 5201;
 
@@ -84,7 +87,8 @@ public final class ListenCommand implements Callable<Integer> {
                             + " this command inside " + Lab.CLIENT_NS);
                 }
                 for (int i = 1; i <= paths; i++) {
-                    list.add(new ConnectCommand.Iface("mlc" + i, IpAddress.parse("10." + i + ".0.1"), 24, null));
+                    list.add(new ConnectCommand.Iface("mlc" + i, IpAddress.parse(ipv6 ? "fd00:" + i + "::1" : "10." + i + ".0.1"),
+                            ipv6 ? 64 : 24, null));
                 }
             } else {
                 if (ifaces.isEmpty()) {

@@ -128,21 +128,26 @@ class KernelInteropScenariosTest {
         assertThat(k.get("MPCapableACKRX")).isEqualTo(1L);
     }
 
-    @Test
+    @ParameterizedTest(name = "ipv6={0}")
+    @ValueSource(booleans = {false, true})
     @Order(5)
-    void scenarios2And7TheKernelConnectsToUsAndJoins() throws Exception {
+    void scenarios2And7TheKernelConnectsToUsAndJoins(boolean v6) throws Exception {
         Map<String, Long> before = Lab.kernelCounters();
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", Lab.CLIENT_NS,
                 System.getProperty("java.home") + "/bin/java", "-cp", System.getProperty("java.class.path"),
                 "org.mptcplab.app.Launcher", "listen", "--lab", "--port", "7000", "--json", "--timeout", "30s",
-                "--seed", "8684"));
+                "--seed", Long.toString(SEED.incrementAndGet())));
+        if (v6) {
+            cmd.add("--ipv6");
+        }
         Process server = new ProcessBuilder(cmd).start();
         // The kernel client: an MPTCP socket in the server namespace sends 2 MB and closes.
         String py = "import socket,hashlib,random,time\n"
                 + "d=random.Random(1).randbytes(2000000)\n"
                 + "for i in range(100):\n"
                 + "    try:\n"
-                + "        s=socket.socket(socket.AF_INET,socket.SOCK_STREAM,262); s.connect(('10.1.0.1',7000)); break\n"
+                + "        s=socket.socket(socket.AF_INET" + (v6 ? "6" : "") + ",socket.SOCK_STREAM,262); s.connect(('"
+                + (v6 ? "fd00:1::1" : "10.1.0.1") + "',7000)); break\n"
                 + "    except OSError:\n"
                 + "        s.close(); time.sleep(0.1)\n"
                 + "s.sendall(d); s.shutdown(socket.SHUT_WR)\n"
