@@ -13,7 +13,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.mptcplab.app.lab.Lab;
+import org.mptcplab.app.live.FreeAddress;
 import org.mptcplab.app.live.LinkLayer;
+import org.mptcplab.app.live.LinkWatcher;
 import org.mptcplab.app.live.LiveDeviceException;
 import org.mptcplab.app.live.LiveRunner;
 import org.mptcplab.app.live.PcapDevice;
@@ -48,8 +50,9 @@ public final class ConnectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--iface", paramLabel = "IF=ADDR/PREFIX[,gw=GW]",
-            description = "an interface to use, with the address our stack takes on it (repeat, one per path)")
+    @Option(names = "--iface", paramLabel = "IF[=ADDR/PREFIX[,gw=GW]]",
+            description = {"an interface to use, with the address our stack takes on it (repeat, one per path);",
+                "IF alone: a free address of the kernel's subnet on IF, probed first (RFC 5227)"})
     List<String> ifaces = new ArrayList<>();
 
     @Option(names = "--to", paramLabel = "ADDR:PORT", description = "the peer ([v6]:port for IPv6)")
@@ -79,6 +82,20 @@ public final class ConnectCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "TIME", description = "give up after this much real time (default 60s)")
     String timeout = "60s";
 
+    @Option(names = "--path-down", paramLabel = "IF@TIME", description = {"stop using interface IF at TIME after the",
+        "connection is established: REMOVE_ADDR, its subflows close, the data goes on elsewhere (repeatable)"})
+    List<String> pathDown = new ArrayList<>();
+
+    @Option(names = "--path-up", paramLabel = "IF@TIME", description = "use IF again at TIME (after a --path-down): a new join (repeatable)")
+    List<String> pathUp = new ArrayList<>();
+
+    @Option(names = "--backup", paramLabel = "IF[@TIME]", description = {"IF is a backup path: joins from it carry the",
+        "MP_JOIN B flag; with @TIME its subflows become backups then, with MP_PRIO (repeatable)"})
+    List<String> backup = new ArrayList<>();
+
+    @Option(names = "--no-link-watch", description = "do not react to interfaces going down and up (REMOVE_ADDR / re-join)")
+    boolean noLinkWatch;
+
     @Option(names = "--pcap", paramLabel = "FILE", description = "record every frame sent and received")
     Path pcap;
 
@@ -94,8 +111,8 @@ public final class ConnectCommand implements Callable<Integer> {
     static Iface parseIface(String text) {
         int eq = text.indexOf('=');
         if (eq <= 0) {
-            throw new IllegalArgumentException("--iface '" + text + "': give IF=ADDR/PREFIX (e.g. veth1=10.1.0.1/24);"
-                    + " choosing a free address by itself is not supported yet");
+            throw new IllegalArgumentException("--iface '" + text + "': give IF=ADDR/PREFIX (e.g. veth1=10.1.0.1/24),"
+                    + " or IF alone to have a free address chosen");
         }
         String name = text.substring(0, eq);
         String rest = text.substring(eq + 1);
@@ -123,6 +140,52 @@ public final class ConnectCommand implements Callable<Integer> {
         }
         return new Iface(name, a, prefix, gw);
     }
+
+    /**
+     * {@code IF=ADDR/PREFIX[,gw=GW]} as given, or {@code IF} alone: then a free address of the
+     * kernel's subnet on IF ({@link FreeAddress}: not the kernel's, not a neighbour, unclaimed
+     * when probed with the MAC our stack will use there), reported on {@code err}.
+     */
+    static Iface resolveIface(String text, boolean v6, long seed, int index, PrintWriter err) {
+        if (text.indexOf('=') >= 0 || text.isEmpty()) {
+            return parseIface(text);
+        }
+        String name = text;
+        String addrs = Lab.run("ip", "-j", "addr", "show", "dev", name).output();
+        if (!addrs.trim().startsWith("[")) {
+            throw new IllegalArgumentException("--iface " + name + ": no such interface here (" + addrs.trim() + ")");
+        }
+        String neigh = Lab.run("ip", "-j", "neigh", "show", "dev", name).output();
+        List<FreeAddress.KernelAddress> kernel = FreeAddress.parseAddresses(addrs);
+        java.util.Set<IpAddress> neighbours = FreeAddress.parseNeighbours(neigh.trim().startsWith("[") ? neigh : "[]");
+        // Fail before opening anything when there is no subnet to take.
+        FreeAddress.Choice choice;
+        PcapDevice dev = null;
+        try {
+            FreeAddress.Prober prober = c -> {
+                throw new IllegalStateException("unreachable");
+            };
+            if (kernel.stream().anyMatch(k -> (k.address() instanceof org.mptcplab.stack.wire.Ipv6Address) == v6)) {
+                dev = PcapDevice.open(name);
+                prober = FreeAddress.pcapProber(dev, LinkLayer.derivedMac(seed, index), PROBE_WAIT_MILLIS);
+            }
+            choice = FreeAddress.choose(name, v6, kernel, neighbours, prober);
+        } catch (LiveDeviceException e) {
+            throw new IllegalArgumentException("--iface " + name + ": cannot probe for a free address: " + e.getMessage(), e);
+        } finally {
+            if (dev != null) {
+                dev.close();
+            }
+        }
+        err.println("--iface " + name + ": using " + choice.address() + "/" + choice.prefixLength()
+                + " (not the kernel's, not a neighbour, no answer to a probe"
+                + (choice.skipped().isEmpty() ? "" : "; passed over " + String.join(", ", choice.skipped())) + ")");
+        err.flush();
+        return new Iface(name, choice.address(), choice.prefixLength(), null);
+    }
+
+    /** How long a probe for a candidate address waits for an answer (RFC 5227 suggests 1-2 s per probe; a lab link answers in microseconds). */
+    static final long PROBE_WAIT_MILLIS = 300;
 
     static String[] splitHostPort(String text) {
         if (text.startsWith("[")) {
@@ -169,6 +232,7 @@ public final class ConnectCommand implements Callable<Integer> {
             devices.values().forEach(PcapDevice::close);
             throw e;
         }
+        link.announce(); // neighbours may still cache another MAC for our addresses (an earlier run's)
         return new LiveRunner(link, devices);
     }
 
@@ -177,6 +241,8 @@ public final class ConnectCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<Iface> list = new ArrayList<>();
+        long seedValue = seed != null ? seed : System.nanoTime();
+        List<PathControl.Action> scripted;
         IpAddress peer;
         int port;
         long total;
@@ -206,21 +272,22 @@ public final class ConnectCommand implements Callable<Integer> {
                 if (ifaces.isEmpty() || to == null) {
                     throw new IllegalArgumentException("give --iface IF=ADDR/PREFIX (one per path) and --to ADDR:PORT, or --lab");
                 }
-                for (String s : ifaces) {
-                    list.add(parseIface(s));
-                }
                 String[] hp = splitHostPort(to);
                 peer = IpAddress.parse(hp[0]);
+                for (String t : ifaces) {
+                    list.add(resolveIface(t, peer.byteLength() == 16, seedValue, list.size(), err));
+                }
                 port = Integer.parseInt(hp[1]);
                 if (port < 1 || port > 65535) {
                     throw new IllegalArgumentException("--to '" + to + "': port " + port + " is outside 1 to 65535");
                 }
             }
+            scripted = PathControl.parseAll(pathDown, pathUp, backup, list.stream().map(Iface::name).toList());
         } catch (IllegalArgumentException e) {
             err.println("connect: " + e.getMessage());
             return 2;
         }
-        long s = seed != null ? seed : System.nanoTime();
+        long s = seedValue;
         MptcpStack stack = new MptcpStack("client", StackConfig.defaults().withChecksum(checksum), s);
         LiveRunner runner;
         try {
@@ -232,7 +299,16 @@ public final class ConnectCommand implements Callable<Integer> {
         if (pcap != null) {
             runner.recordTo(pcap);
         }
+        ifaceNames = list.stream().map(Iface::name).toList();
+        PathControl paths = new PathControl(stack, runner, list.stream().map(Iface::name).toList(), scripted,
+                PathControl::openPcap);
+        if (!noLinkWatch) {
+            runner.watchLinks(LINK_WATCH_MILLIS, new LinkWatcher(paths.names(), LinkWatcher.sysfs(), paths));
+        }
         Client client = new Client(total, echo != null, s);
+        client.paths = paths;
+        // Upload stalls: the longest gap between advances of the data-level acknowledgement.
+        runner.onSample(STALL_SAMPLE_MILLIS, r -> client.sampleProgress());
         client.fastclose = fastclose;
         if (fastclose) {
             client.sender.withoutClose(); // the connection ends with MP_FASTCLOSE, not DATA_FIN
@@ -249,8 +325,9 @@ public final class ConnectCommand implements Callable<Integer> {
         long elapsed = System.nanoTime() - t0;
         CompletableFuture<Object[]> snap = new CompletableFuture<>();
         runner.submit(() -> snap.complete(new Object[] {client.socket == null ? null : client.socket.snapshot(),
-            stack.observer().events(), stack.observer().counters()}));
+            stack.observer().events(), stack.observer().counters(), paths.log()}));
         Object[] st = snap.get(5, TimeUnit.SECONDS);
+        pathLog = castLog(st[3]);
         runner.stop();
         if (runner.failure() != null) {
             failure = "the stack thread failed: " + runner.failure();
@@ -263,6 +340,18 @@ public final class ConnectCommand implements Callable<Integer> {
                 peer, port);
         out.flush();
         return intact ? 0 : 1;
+    }
+
+    /** How often the link watcher looks at the interfaces (RFC-free: a live-mode choice, cheap sysfs reads). */
+    static final long LINK_WATCH_MILLIS = 50;
+    static final long STALL_SAMPLE_MILLIS = 5;
+
+    private List<PathControl.Entry> pathLog = List.of();
+    private List<String> ifaceNames = List.of();
+
+    @SuppressWarnings("unchecked")
+    private static List<PathControl.Entry> castLog(Object o) {
+        return (List<PathControl.Entry>) o;
     }
 
     @SuppressWarnings("unchecked")
@@ -314,12 +403,24 @@ public final class ConnectCommand implements Callable<Integer> {
                     j.name("remote").value(f.remoteAddress() + ":" + f.remotePort());
                     j.name("bytes").value(f.bytesSent());
                     j.name("bytes_received").value(f.bytesReceived());
+                    j.name("interface").value(f.iface() >= 0 && f.iface() < ifaceNames.size() ? ifaceNames.get(f.iface()) : "?");
                     j.name("retransmits").value(f.segmentsRetransmitted());
                     j.name("srtt_ms").raw(f.srttNanos() < 0 ? "null" : SimulateCommand.decimal(f.srttNanos() / 1e6, 3));
                     j.name("state").value(f.state().name());
                     j.name("backup").value(f.backup());
                     j.endObject();
                 }
+            }
+            j.endArray();
+            j.name("path_events").beginArray();
+            for (PathControl.Entry e : pathLog) {
+                j.beginObject();
+                j.name("time_s").raw(SimulateCommand.decimal(e.timeNanos() / 1e9, 6));
+                j.name("interface").value(e.iface());
+                j.name("action").value(e.action());
+                j.name("cause").value(e.cause());
+                j.name("detail").value(e.detail());
+                j.endObject();
             }
             j.endArray();
             j.name("events").beginArray();
@@ -365,6 +466,9 @@ public final class ConnectCommand implements Callable<Integer> {
                         f.srttNanos() < 0 ? "-" : String.format("%.2f ms", f.srttNanos() / 1e6), f.state());
             }
         }
+        for (PathControl.Entry e : pathLog) {
+            out.printf("  %9.3f s  %s %s (%s): %s%n", e.timeNanos() / 1e9, e.iface(), e.action(), e.cause(), e.detail());
+        }
         StringBuilder sb = new StringBuilder("  our counters:");
         counters.forEach((k, v) -> {
             if (v != 0) {
@@ -398,6 +502,9 @@ public final class ConnectCommand implements Callable<Integer> {
         String resetReason;
         MptcpSocket socket;
         boolean fastclose;
+        PathControl paths;
+        long lastAcked;
+        long lastProgress = -1;
         final CompletableFuture<Void> done = new CompletableFuture<>();
 
         Client(long total, boolean echo, long seed) {
@@ -418,6 +525,9 @@ public final class ConnectCommand implements Callable<Integer> {
         public void onConnected(long now, MptcpSocket s) {
             socket = s;
             startedAt = System.nanoTime();
+            if (paths != null) {
+                paths.connected(now, s);
+            }
             sender.onConnected(now, s);
         }
 
@@ -448,6 +558,28 @@ public final class ConnectCommand implements Callable<Integer> {
             resetReason = reason;
             finishedAt = System.nanoTime();
             done.complete(null);
+        }
+
+        /**
+         * Upload (sink) mode: the receiver's progress is the data-level acknowledgement (RFC 8684
+         * 3.3.2); a stall is the longest time it did not move while bytes were outstanding.
+         * Called on the runner's thread every few milliseconds.
+         */
+        void sampleProgress() {
+            if (echo || socket == null) {
+                return;
+            }
+            long acked = sender.written() - socket.unacknowledged();
+            long t = System.nanoTime();
+            if (acked > lastAcked) {
+                if (lastProgress > 0) {
+                    maxStallNanos = Math.max(maxStallNanos, t - lastProgress);
+                }
+                lastAcked = acked;
+                lastProgress = t;
+            } else if (lastProgress < 0) {
+                lastProgress = t;
+            }
         }
 
         boolean intact() {

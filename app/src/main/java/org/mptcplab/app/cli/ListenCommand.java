@@ -41,11 +41,14 @@ public final class ListenCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--iface", paramLabel = "IF=ADDR/PREFIX[,gw=GW]", description = "an interface to use (repeat)")
+    @Option(names = "--iface", paramLabel = "IF[=ADDR/PREFIX[,gw=GW]]", description = "an interface to use (repeat); IF alone: a free address of the kernel's subnet there")
     List<String> ifaces = new ArrayList<>();
 
     @Option(names = "--lab", description = "use the lab's interfaces and addresses")
     boolean lab;
+
+    @Option(names = "--ipv6", description = "with --lab: IPv6 addresses (fd00:N::1/64)")
+    boolean ipv6;
 
     @Option(names = "--port", paramLabel = "P", description = "port to listen on (default 5201)")
     int port = 5201;
@@ -70,6 +73,7 @@ public final class ListenCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<ConnectCommand.Iface> list = new ArrayList<>();
+        long seedValue = seed != null ? seed : System.nanoTime();
         long deadline;
         try {
             deadline = SimulateCommand.parseDuration(timeout);
@@ -83,21 +87,23 @@ public final class ListenCommand implements Callable<Integer> {
                             + " this command inside " + Lab.CLIENT_NS);
                 }
                 for (int i = 1; i <= paths; i++) {
-                    list.add(new ConnectCommand.Iface("mlc" + i, IpAddress.parse("10." + i + ".0.1"), 24, null));
+                    list.add(new ConnectCommand.Iface("mlc" + i, IpAddress.parse(ipv6 ? "fd00:" + i + "::1" : "10." + i + ".0.1"),
+                            ipv6 ? 64 : 24, null));
                 }
             } else {
                 if (ifaces.isEmpty()) {
                     throw new IllegalArgumentException("give --iface IF=ADDR/PREFIX (one per path), or --lab");
                 }
-                for (String s : ifaces) {
-                    list.add(ConnectCommand.parseIface(s));
+                for (String t : ifaces) {
+                    // IF alone: a free IPv4 address of the kernel's subnet there (FreeAddress).
+                    list.add(ConnectCommand.resolveIface(t, false, seedValue, list.size(), err));
                 }
             }
         } catch (IllegalArgumentException e) {
             err.println("listen: " + e.getMessage());
             return 2;
         }
-        long s = seed != null ? seed : System.nanoTime();
+        long s = seedValue;
         MptcpStack stack = new MptcpStack("server", StackConfig.defaults().withFullMesh(!noAnnounce), s);
         LiveRunner runner;
         try {

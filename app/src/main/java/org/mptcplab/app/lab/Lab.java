@@ -187,6 +187,11 @@ public final class Lab {
                 // Announce the other paths' addresses (ADD_ADDR), as INTEROP.md's `signal` endpoint.
                 must("ip", "-n", SERVER_NS, "mptcp", "endpoint", "add", "10." + i + ".0.2", "dev", "mls" + i, "signal");
             }
+            for (int i = 2; i <= cfg.paths(); i++) {
+                // And their IPv6 addresses, so that IPv6 connections get joins too (the kernel announces
+                // both families on every connection; a peer joins those of its own family).
+                must("ip", "-n", SERVER_NS, "mptcp", "endpoint", "add", "fd00:" + i + "::2", "dev", "mls" + i, "signal");
+            }
             startPeer();
             Files.writeString(STATE_DIR.resolve("lab.conf"), "paths=" + cfg.paths() + "\nrates=" + String.join(",", cfg.rates())
                     + "\nchecksum=" + cfg.checksum() + "\n");
@@ -292,6 +297,17 @@ public final class Lab {
                 .append(", echo ").append(ECHO_PORT).append("; plain TCP on the same + ").append(PLAIN_TCP_OFFSET).append("):\n");
         sb.append(indent(run("ip", "netns", "exec", SERVER_NS, "ss", "-ltnH").output()));
         return sb.toString();
+    }
+
+    /** The id of the kernel's MPTCP endpoint with {@code address}, or -1 (`ip mptcp endpoint show`). */
+    public static int endpointId(String address) {
+        for (String line : run("ip", "-n", SERVER_NS, "mptcp", "endpoint", "show").output().lines().toList()) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length >= 3 && f[0].equals(address) && f[1].equals("id")) {
+                return Integer.parseInt(f[2]);
+            }
+        }
+        return -1;
     }
 
     /** The server namespace's MPTcpExt counters (nstat), name to value, for evidence. */

@@ -325,6 +325,30 @@ public final class LinkLayer {
         return queueLimit;
     }
 
+    /**
+     * Tells the link about our addresses, as a host does when it brings an interface up: a
+     * gratuitous ARP (an ARP announcement, RFC 5227 3) per IPv4 address and an unsolicited neighbour
+     * advertisement with the override flag (RFC 4861 7.2.6) per IPv6 address. Neighbours that still
+     * cache another MAC for one of them (a previous run's) update it at once, instead of sending to
+     * the old MAC until their entry fails.
+     */
+    public void announce() {
+        for (Interface i : interfaces.values()) {
+            for (InterfaceAddress a : i.addresses) {
+                if (a.address() instanceof Ipv4Address v4) {
+                    ArpPacket g = new ArpPacket(ArpPacket.REQUEST, i.mac, v4, MacAddress.ZERO, v4);
+                    output.addLast(new Frame(i.index, PacketBuilder.ethernetArp(i.mac, MacAddress.BROADCAST, g)));
+                    count(Counter.ARP_REQUESTS_OUT);
+                } else {
+                    Ipv6Address v6 = (Ipv6Address) a.address();
+                    Ipv6Address allNodes = new Ipv6Address(0xff02_0000_0000_0000L, 1);
+                    output.addLast(new Frame(i.index, ndFrame(i.mac, new MacAddress(0x3333_0000_0001L), v6, allNodes,
+                            ND_NEIGHBOR_ADVERT, 0x20, v6, ND_OPT_TARGET_LL, i.mac)));
+                }
+            }
+        }
+    }
+
     public MacAddress mac(int iface) {
         return iface(iface).mac;
     }

@@ -62,6 +62,21 @@ public final class LiveRunner implements AutoCloseable {
     private final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
     private final AtomicInteger receivedQueued = new AtomicInteger();
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    /** Actions due at a runner time; touched on the runner's thread only. */
+    private final java.util.PriorityQueue<Timed> timed = new java.util.PriorityQueue<>();
+    private long timedSequence;
+    private LinkWatcher watcher;
+    private long watchIntervalNanos;
+    private long nextWatch;
+
+    /** An action due at runner time {@code at}; ties keep the order they were scheduled in. */
+    private record Timed(long at, long sequence, Runnable action) implements Comparable<Timed> {
+        @Override
+        public int compareTo(Timed o) {
+            int c = Long.compare(at, o.at);
+            return c != 0 ? c : Long.compare(sequence, o.sequence);
+        }
+    }
 
     private Path recordFile;
     private PcapWriter recorder;
@@ -91,7 +106,7 @@ public final class LiveRunner implements AutoCloseable {
         java.time.Instant wall = java.time.Instant.now();
         this.origin = System.nanoTime();
         this.epochAtOrigin = wall.getEpochSecond() * 1_000_000_000L + wall.getNano();
-        this.devices = new TreeMap<>(devices);
+        this.devices = new java.util.concurrent.ConcurrentSkipListMap<>(devices);
         for (Integer i : this.devices.keySet()) {
             if (!link.interfaceIndexes().contains(i)) {
                 throw new IllegalArgumentException("device " + this.devices.get(i).name() + " is for interface " + i
@@ -184,6 +199,55 @@ public final class LiveRunner implements AutoCloseable {
         if (t != null) {
             LockSupport.unpark(t);
         }
+    }
+
+    /**
+     * Runs {@code action} on the runner's thread once the runner's clock reaches {@code at} (see
+     * {@link #now}); from any thread. For scripted path events (a path taken away at 1.5 s...):
+     * the action runs between frames, like {@link #submit}.
+     */
+    public void schedule(long at, Runnable action) {
+        Objects.requireNonNull(action, "action");
+        submit(() -> timed.add(new Timed(at, timedSequence++, action)));
+    }
+
+    /**
+     * Has the runner look at the interfaces' link state every {@code intervalMillis} of wall time
+     * with {@code watcher} (its listener runs on the runner's thread, so it may touch the stack).
+     * Set it before {@link #start()}.
+     */
+    public synchronized LiveRunner watchLinks(long intervalMillis, LinkWatcher watcher) {
+        if (thread != null) {
+            throw new IllegalStateException("set the link watcher before start()");
+        }
+        if (intervalMillis <= 0) {
+            throw new IllegalArgumentException("link watch interval " + intervalMillis + " ms is not above 0");
+        }
+        this.watcher = Objects.requireNonNull(watcher, "watcher");
+        this.watchIntervalNanos = TimeUnit.MILLISECONDS.toNanos(intervalMillis);
+        return this;
+    }
+
+    /**
+     * Replaces the device of interface {@code iface} (closing the old one) and starts the new one:
+     * after a link came back up, a pcap handle whose receive loop ended with the link is reopened.
+     * Call on the runner's thread (from a watcher's listener or a submitted action).
+     */
+    public void replaceDevice(int iface, FrameDevice device) {
+        FrameDevice old = devices.put(iface, Objects.requireNonNull(device, "device"));
+        if (old != null) {
+            // Not on this thread: a pcap handle whose link went away can take seconds to leave its
+            // receive loop, and the stack must not stop meanwhile (the peer's ARP and SYN/ACK wait).
+            Thread closer = new Thread(old::close, "close-" + old.name());
+            closer.setDaemon(true);
+            closer.start();
+        }
+        device.start(frame -> deliver(iface, frame));
+    }
+
+    /** The device of interface {@code iface}, or null. */
+    public FrameDevice device(int iface) {
+        return devices.get(iface);
     }
 
     /**
@@ -288,9 +352,11 @@ public final class LiveRunner implements AutoCloseable {
     private void loop() {
         long nextSample = now();
         long nextFlush = now() + FLUSH_NANOS;
+        nextWatch = now();
         try {
             while (!stopRequested) {
                 runTasks();
+                runTimed();
                 Received r;
                 int n = 0;
                 while (n < BATCH && (r = received.poll()) != null) {
@@ -327,6 +393,12 @@ public final class LiveRunner implements AutoCloseable {
                 if (hook != null) {
                     sleep = Math.min(sleep, nextSample - now());
                 }
+                if (watcher != null) {
+                    sleep = Math.min(sleep, nextWatch - now());
+                }
+                if (!timed.isEmpty()) {
+                    sleep = Math.min(sleep, timed.peek().at() - now());
+                }
                 if (sleep > 0) {
                     parked = true;
                     if (received.isEmpty() && tasks.isEmpty() && !stopRequested) {
@@ -349,6 +421,19 @@ public final class LiveRunner implements AutoCloseable {
                     recordErrors++;
                 }
             }
+        }
+    }
+
+    /** Scheduled actions that are due, then the link watcher when its interval has passed. */
+    private void runTimed() {
+        while (!timed.isEmpty() && timed.peek().at() - now() <= 0) {
+            timed.poll().action().run();
+            transmit(now());
+        }
+        if (watcher != null && now() - nextWatch >= 0) {
+            watcher.poll();
+            nextWatch = now() + watchIntervalNanos;
+            transmit(now());
         }
     }
 

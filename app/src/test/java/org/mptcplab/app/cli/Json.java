@@ -11,7 +11,7 @@ import java.util.Map;
  * BigDecimals (64-bit unsigned data ACKs do not fit a long), plus String, Boolean and null.
  * Anything else (trailing commas, single quotes, bare words, trailing text) throws.
  */
-final class Json {
+public final class Json {
     private final String s;
     private int i;
 
@@ -19,7 +19,7 @@ final class Json {
         this.s = s;
     }
 
-    static Object parse(String text) {
+    public static Object parse(String text) {
         Json j = new Json(text);
         j.ws();
         Object v = j.value();
@@ -31,7 +31,7 @@ final class Json {
     }
 
     @SuppressWarnings("unchecked")
-    static Map<String, Object> object(String text) {
+    public static Map<String, Object> object(String text) {
         Object v = parse(text);
         if (!(v instanceof Map)) {
             throw new IllegalArgumentException("not a JSON object: " + text);

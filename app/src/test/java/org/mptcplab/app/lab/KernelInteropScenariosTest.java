@@ -15,6 +15,8 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * INTEROP.md scenarios against the Linux kernel, our stack as the client, through the lab: the
@@ -41,11 +43,18 @@ class KernelInteropScenariosTest {
         }
     }
 
-    /** Runs {@code connect --lab ARGS --json} in the client namespace; returns its output. */
-    static String connect(String... args) throws Exception {
+    /** A different seed per run: the same seed reuses a 4-tuple the kernel may still hold in TIME_WAIT. */
+    static final java.util.concurrent.atomic.AtomicLong SEED = new java.util.concurrent.atomic.AtomicLong(8684);
+
+    /** Runs {@code connect --lab ARGS --json} in the client namespace (IPv6 with {@code v6}); returns its output. */
+    static String connect(boolean v6, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", Lab.CLIENT_NS,
                 System.getProperty("java.home") + "/bin/java", "-cp", System.getProperty("java.class.path"),
-                "org.mptcplab.app.Launcher", "connect", "--lab", "--json", "--timeout", "30s", "--seed", "8684"));
+                "org.mptcplab.app.Launcher", "connect", "--lab", "--json", "--timeout", "30s", "--seed",
+                Long.toString(SEED.incrementAndGet())));
+        if (v6) {
+            cmd.add("--ipv6");
+        }
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
         String out = new String(p.getInputStream().readAllBytes());
@@ -66,11 +75,12 @@ class KernelInteropScenariosTest {
         return d;
     }
 
-    @Test
+    @ParameterizedTest(name = "ipv6={0}")
+    @ValueSource(booleans = {false, true})
     @Order(1)
-    void scenario1MpCapableClientEchoesAMegabyteEachWay() throws Exception {
+    void scenario1MpCapableClientEchoesAMegabyteEachWay(boolean v6) throws Exception {
         Map<String, Long> before = Lab.kernelCounters();
-        String out = connect("--echo", "1M");
+        String out = connect(v6, "--echo", "1M");
         Map<String, Long> k = delta(before, Lab.kernelCounters());
         assertThat(out).contains("\"stream_intact\":true", "\"fallback\":false");
         assertThat(k.get("MPCapableSYNRX")).isEqualTo(1L);
@@ -79,22 +89,25 @@ class KernelInteropScenariosTest {
         assertThat(k.getOrDefault("MPRstRx", 0L)).isZero();
     }
 
-    @Test
+    @ParameterizedTest(name = "ipv6={0}")
+    @ValueSource(booleans = {false, true})
     @Order(2)
-    void scenario3PlainTcpServerGivesAFallbackThatWorks() throws Exception {
-        String out = connect("--plain-tcp-server", "--echo", "300K");
+    void scenario3PlainTcpServerGivesAFallbackThatWorks(boolean v6) throws Exception {
+        String out = connect(v6, "--plain-tcp-server", "--echo", "300K");
         assertThat(out).contains("\"stream_intact\":true", "\"fallback\":true");
     }
 
-    @Test
+    @ParameterizedTest(name = "ipv6={0}")
+    @ValueSource(booleans = {false, true})
     @Order(3)
-    void scenarios4And6TheKernelAnnouncesWeEchoAndJoin() throws Exception {
+    void scenarios4And6TheKernelAnnouncesWeEchoAndJoin(boolean v6) throws Exception {
         Map<String, Long> before = Lab.kernelCounters();
-        String out = connect("--bytes", "5M");
+        String out = connect(v6, "--bytes", "5M");
         Map<String, Long> k = delta(before, Lab.kernelCounters());
         assertThat(out).contains("\"stream_intact\":true", "\"MPJoinSynAckRx\":1");
-        assertThat(k.get("AddAddrTx")).isEqualTo(1L);
-        assertThat(k.get("EchoAdd")).isEqualTo(1L);
+        // The lab announces path 2 in both families; we echo both and join the one of our family.
+        assertThat(k.get("AddAddrTx")).isEqualTo(2L);
+        assertThat(k.get("EchoAdd")).isEqualTo(2L);
         assertThat(k.get("MPJoinSynRx")).isEqualTo(1L);
         assertThat(k.get("MPJoinAckRx")).isEqualTo(1L);
         assertThat(k.getOrDefault("MPJoinAckHMacFailure", 0L)).isZero();
@@ -108,28 +121,33 @@ class KernelInteropScenariosTest {
     @Order(4)
     void ipv6EchoWithDssChecksums() throws Exception {
         Map<String, Long> before = Lab.kernelCounters();
-        String out = connect("--ipv6", "--checksum", "--echo", "500K");
+        String out = connect(true, "--checksum", "--echo", "500K");
         Map<String, Long> k = delta(before, Lab.kernelCounters());
         assertThat(out).contains("\"stream_intact\":true", "\"fallback\":false");
         assertThat(k.getOrDefault("DataCsumErr", 0L)).isZero();
         assertThat(k.get("MPCapableACKRX")).isEqualTo(1L);
     }
 
-    @Test
+    @ParameterizedTest(name = "ipv6={0}")
+    @ValueSource(booleans = {false, true})
     @Order(5)
-    void scenarios2And7TheKernelConnectsToUsAndJoins() throws Exception {
+    void scenarios2And7TheKernelConnectsToUsAndJoins(boolean v6) throws Exception {
         Map<String, Long> before = Lab.kernelCounters();
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", Lab.CLIENT_NS,
                 System.getProperty("java.home") + "/bin/java", "-cp", System.getProperty("java.class.path"),
                 "org.mptcplab.app.Launcher", "listen", "--lab", "--port", "7000", "--json", "--timeout", "30s",
-                "--seed", "8684"));
+                "--seed", Long.toString(SEED.incrementAndGet())));
+        if (v6) {
+            cmd.add("--ipv6");
+        }
         Process server = new ProcessBuilder(cmd).start();
         // The kernel client: an MPTCP socket in the server namespace sends 2 MB and closes.
         String py = "import socket,hashlib,random,time\n"
                 + "d=random.Random(1).randbytes(2000000)\n"
                 + "for i in range(100):\n"
                 + "    try:\n"
-                + "        s=socket.socket(socket.AF_INET,socket.SOCK_STREAM,262); s.connect(('10.1.0.1',7000)); break\n"
+                + "        s=socket.socket(socket.AF_INET" + (v6 ? "6" : "") + ",socket.SOCK_STREAM,262); s.connect(('"
+                + (v6 ? "fd00:1::1" : "10.1.0.1") + "',7000)); break\n"
                 + "    except OSError:\n"
                 + "        s.close(); time.sleep(0.1)\n"
                 + "s.sendall(d); s.shutdown(socket.SHUT_WR)\n"
@@ -151,24 +169,26 @@ class KernelInteropScenariosTest {
         assertThat(k.get("MPJoinSynAckRx")).isEqualTo(1L);
     }
 
-    @Test
+    @ParameterizedTest(name = "ipv6={0}")
+    @ValueSource(booleans = {false, true})
     @Order(6)
-    void scenario10FastcloseWithTheRightKey() throws Exception {
+    void scenario10FastcloseWithTheRightKey(boolean v6) throws Exception {
         Map<String, Long> before = Lab.kernelCounters();
-        String out = connect("--echo", "200K", "--fastclose");
+        String out = connect(v6, "--echo", "200K", "--fastclose");
         Map<String, Long> k = delta(before, Lab.kernelCounters());
         assertThat(out).contains("\"stream_intact\":true");
         assertThat(k.get("MPFastcloseRx")).isEqualTo(1L);
-        assertThat(java.nio.file.Files.readString(Lab.STATE_DIR.resolve("peer.log"))).contains("echo-mptcp with 10.1.0.1 ended");
+        assertThat(java.nio.file.Files.readString(Lab.STATE_DIR.resolve("peer.log"))).contains("echo-mptcp with " + (v6 ? "fd00:1::1" : "10.1.0.1") + " ended");
     }
 
-    @Test
+    @ParameterizedTest(name = "ipv6={0}")
+    @ValueSource(booleans = {false, true})
     @Order(7)
-    void scenario5NoSubflowsAllowedTheFirstSubflowKeepsWorking() throws Exception {
+    void scenario5NoSubflowsAllowedTheFirstSubflowKeepsWorking(boolean v6) throws Exception {
         Lab.run("ip", "-n", Lab.SERVER_NS, "mptcp", "limits", "set", "subflows", "0", "add_addr_accepted", "8");
         try {
             Map<String, Long> before = Lab.kernelCounters();
-            String out = connect("--bytes", "2M");
+            String out = connect(v6, "--bytes", "2M");
             Map<String, Long> k = delta(before, Lab.kernelCounters());
             assertThat(out).contains("\"stream_intact\":true", "\"fallback\":false");
             // No join is accepted (RFC 8684 3.2 lets the server refuse; the kernel may not even announce).
@@ -179,13 +199,14 @@ class KernelInteropScenariosTest {
         }
     }
 
-    @Test
+    @ParameterizedTest(name = "ipv6={0}")
+    @ValueSource(booleans = {false, true})
     @Order(8)
-    void scenario12TheKernelRequiresChecksums() throws Exception {
+    void scenario12TheKernelRequiresChecksums(boolean v6) throws Exception {
         Lab.run("ip", "netns", "exec", Lab.SERVER_NS, "sysctl", "-q", "-w", "net.mptcp.checksum_enabled=1");
         try {
             Map<String, Long> before = Lab.kernelCounters();
-            String out = connect("--echo", "1M");
+            String out = connect(v6, "--echo", "1M");
             Map<String, Long> k = delta(before, Lab.kernelCounters());
             assertThat(out).contains("\"stream_intact\":true", "\"fallback\":false");
             assertThat(k.getOrDefault("DataCsumErr", 0L)).isZero();

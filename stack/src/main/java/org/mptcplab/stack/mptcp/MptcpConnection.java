@@ -1351,7 +1351,14 @@ public final class MptcpConnection {
         for (Subflow s : going) {
             stack.observer().inc(Mib.RmSubflow);
             reinjectFrom(now, s);
-            s.reset(now, "local address " + address + " removed", MptcpOption.MpTcpRst.ADMINISTRATIVELY_PROHIBITED);
+            if (carrier != null && s.state == SubflowState.ESTABLISHED) {
+                // The REMOVE_ADDR reaches the peer on the carrier, and its receiver closes the
+                // subflows on that address (RFC 8684 3.4.2): ours ends in order with a FIN, so the
+                // peer sees a removal, not an error (no MP_TCPRST, 3.6). Its data was reinjected.
+                s.close(now);
+            } else {
+                s.reset(now, "local address " + address + " removed", MptcpOption.MpTcpRst.ADMINISTRATIVELY_PROHIBITED);
+            }
         }
         if (carrier != null && carrier.state == SubflowState.ESTABLISHED) {
             carrier.sendAck(now);
@@ -1422,7 +1429,9 @@ public final class MptcpConnection {
                 }
                 boolean exists = false;
                 for (Subflow s : subflows) {
-                    exists |= s.local.equals(la) && s.remote.equals(r.getValue());
+                    // A subflow on its way out (closed after REMOVE_ADDR) does not count: a restored
+                    // address gets a fresh join (RFC 8684 3.2) while the old one finishes closing.
+                    exists |= s.local.equals(la) && s.remote.equals(r.getValue()) && !leaving(s);
                 }
                 if (!exists) {
                     openJoin(now, lid, la, r.getKey(), r.getValue(), remotePorts.getOrDefault(r.getKey(), initialSubflow.remotePort));
@@ -1431,12 +1440,21 @@ public final class MptcpConnection {
         }
     }
 
+    /** Whether a subflow is closing or closed (a FIN went either way, or it is gone). */
+    private static boolean leaving(Subflow s) {
+        return switch (s.state) {
+            case FIN_WAIT_1, FIN_WAIT_2, CLOSING, TIME_WAIT, CLOSE_WAIT, LAST_ACK, CLOSED -> true;
+            default -> false;
+        };
+    }
+
     private void openJoin(long now, int localId, IpAddress la, int remoteId, IpAddress ra, int rport) {
         Subflow sf = new Subflow(this, nextSubflowId++, stack.ifaceOf(localId), la, stack.ephemeralPort(), ra, rport,
                 false, true, now);
         sf.localAddressId = la.equals(initialSubflow.local) ? 0 : localId;
         sf.remoteAddressId = remoteId;
         sf.localNonce = stack.random().nextInt();
+        sf.localBackup = stack.isBackupAddress(localId); // the B flag of the MP_JOIN SYN (RFC 8684 3.2)
         subflows.add(sf);
         stack.register(sf);
         sf.connect(now);

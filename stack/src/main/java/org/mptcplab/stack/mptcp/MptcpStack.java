@@ -148,6 +148,31 @@ public final class MptcpStack implements Endpoint {
         dispatch(now);
     }
 
+    /** Addresses whose new subflows are backups (the B flag of MP_JOIN, RFC 8684 3.2). */
+    private final java.util.Set<Integer> backupAddresses = new java.util.HashSet<>();
+
+    /**
+     * Marks address {@code id} as a backup path or a regular one for the joins opened from it
+     * afterwards: their MP_JOIN SYN carries the B flag (RFC 8684 3.2), asking the peer to send
+     * there only when no regular subflow is usable; our scheduler treats them so too. Subflows that
+     * exist already change with MP_PRIO ({@link MptcpSocket#setBackup}).
+     */
+    public void setAddressBackup(int id, boolean backup) {
+        if (!addresses.containsKey(id) && !removedAddresses.containsKey(id)) {
+            throw new IllegalArgumentException(name + ": no address with id " + id);
+        }
+        if (backup) {
+            backupAddresses.add(id);
+        } else {
+            backupAddresses.remove(id);
+        }
+    }
+
+    /** Whether joins from address {@code id} are opened as backups. */
+    public boolean isBackupAddress(int id) {
+        return backupAddresses.contains(id);
+    }
+
     /** The address id of {@code a}, or -1. */
     public int addressId(IpAddress a) {
         for (Map.Entry<Integer, Address> e : addresses.entrySet()) {

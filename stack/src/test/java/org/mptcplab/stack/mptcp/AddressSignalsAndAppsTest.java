@@ -90,6 +90,23 @@ class AddressSignalsAndAppsTest {
     }
 
     @Test
+    void joinsFromABackupAddressCarryTheBFlagAndGetNoDataWhileTheRegularPathWorks() {
+        Pair p = new Pair(2, StackConfig.defaults(), StackConfig.defaults(), 14);
+        BulkSink sink = new BulkSink();
+        BulkSender sender = new BulkSender(4_000_000, 14);
+        p.server.listen(80, s -> s.setHandler(sink));
+        p.client.setAddressBackup(p.client.addressId(Pair.addr(1, 1, false)), true);
+        MptcpSocket[] cs = new MptcpSocket[1];
+        p.act(() -> cs[0] = p.client.connect(p.now, p.serverAddr(0), 80, sender));
+        p.runUntil(() -> sender.done() && sink.done(), 120 * S);
+        assertThat(sink.sha256()).isEqualTo(sender.sha256());
+        assertThat(p.server.observer().get(Mib.MPJoinSynBackupRx)).isEqualTo(1);
+        SubflowSnapshot join = cs[0].snapshot().subflows().get(1);
+        assertThat(join.backup()).isTrue();
+        assertThat(join.bytesSent()).isZero();
+    }
+
+    @Test
     void echoReturnsEveryByte() {
         Pair p = new Pair(2, StackConfig.defaults(), StackConfig.defaults(), 14);
         p.server.listen(7, s -> s.setHandler(new Echo()));

@@ -1,0 +1,63 @@
+package org.mptcplab.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The --path-down, --path-up and --backup options: parsing and validation, without root. */
+class PathControlTest {
+    static final List<String> IFACES = List.of("mlc1", "mlc2");
+
+    @Test
+    void parsesInterfaceAndTime() {
+        PathControl.Action a = PathControl.parse(PathControl.Kind.DOWN, "mlc2@1.5s");
+        assertThat(a.iface()).isEqualTo("mlc2");
+        assertThat(a.atNanos()).isEqualTo(1_500_000_000L);
+        assertThat(PathControl.parse(PathControl.Kind.BACKUP, "mlc2").atNanos()).isEqualTo(-1);
+        assertThat(PathControl.parse(PathControl.Kind.BACKUP, "mlc2@300ms").atNanos()).isEqualTo(300_000_000L);
+    }
+
+    @Test
+    void badValuesAreRefusedWithTheOptionTheValueAndWhy() {
+        assertThatThrownBy(() -> PathControl.parse(PathControl.Kind.DOWN, "mlc2"))
+                .hasMessage("--path-down 'mlc2': expected IF@TIME, e.g. mlc2@1.5s");
+        assertThatThrownBy(() -> PathControl.parse(PathControl.Kind.UP, "mlc2@soon"))
+                .hasMessageStartingWith("--path-up 'mlc2@soon': the time 'soon' is not a time");
+        assertThatThrownBy(() -> PathControl.parse(PathControl.Kind.DOWN, "mlc2@-1s"))
+                .hasMessage("--path-down 'mlc2@-1s': the time '-1s' must be 0 or more");
+        assertThatThrownBy(() -> PathControl.parse(PathControl.Kind.DOWN, "@1s"))
+                .hasMessageStartingWith("--path-down '@1s': '' is not an interface name");
+        assertThatThrownBy(() -> PathControl.parseAll(List.of("mlc9@1s"), List.of(), List.of(), IFACES))
+                .hasMessage("--path-down mlc9@...: no interface mlc9 among those in use (mlc1, mlc2)");
+        assertThatThrownBy(() -> PathControl.parseAll(List.of(), List.of("mlc2@1s"), List.of(), IFACES))
+                .hasMessage("--path-up mlc2@1s: mlc2 is not down then (give an earlier --path-down)");
+        assertThatThrownBy(() -> PathControl.parseAll(List.of("mlc2@1s", "mlc2@2s"), List.of(), List.of(), IFACES))
+                .hasMessage("--path-down mlc2@2s: mlc2 is down already then (give a --path-up in between)");
+        assertThatThrownBy(() -> PathControl.parseAll(List.of("mlc2@2s"), List.of("mlc2@1s"), List.of(), IFACES))
+                .hasMessageContaining("--path-up mlc2@1s: mlc2 is not down then");
+    }
+
+    @Test
+    void aDownUpDownScriptIsAccepted() {
+        assertThat(PathControl.parseAll(List.of("mlc2@1s", "mlc2@3s"), List.of("mlc2@2s"), List.of("mlc1@0.5s"), IFACES))
+                .hasSize(4);
+    }
+
+    @Test
+    void connectReportsABadPathOptionWithExitStatus2BeforeOpeningAnything() {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = new CommandLine(new ConnectCommand());
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int exit = cl.execute("--iface", "veth7=10.7.0.1/24", "--to", "10.7.0.2:5201", "--bytes", "1M",
+                "--path-down", "veth7@later");
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("connect: --path-down 'veth7@later': the time 'later' is not a time");
+    }
+}

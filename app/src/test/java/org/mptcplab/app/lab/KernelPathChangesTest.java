@@ -1,0 +1,157 @@
+package org.mptcplab.app.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.mptcplab.app.lab.LabRun.assertKernelSinkGot;
+import static org.mptcplab.app.lab.LabRun.awaitKernel;
+import static org.mptcplab.app.lab.LabRun.delta;
+import static org.mptcplab.app.lab.LabRun.list;
+import static org.mptcplab.app.lab.LabRun.map;
+import static org.mptcplab.app.lab.LabRun.num;
+import static org.mptcplab.app.lab.LabRun.subflowsOn;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * INTEROP.md scenarios 8 (an address removed mid-transfer, both directions) and 9 (backup paths:
+ * the MP_JOIN B flag and MP_PRIO) against the Linux kernel, over IPv4 and IPv6. Two paths of
+ * 20 Mbit/s each (tbf from `lab up`), so that a transfer of a few MB lasts long enough for a
+ * change to land in its middle. A lab of its own: changing the rates of a running lab made joins
+ * go unanswered. Needs root and kernel MPTCP; skipped with the reason otherwise.
+ */
+class KernelPathChangesTest {
+    static final StringWriter LOG = new StringWriter();
+    static final Lab LAB = new Lab(new PrintWriter(LOG, true));
+
+    @BeforeAll
+    static void up() throws Exception {
+        List<String> missing = Lab.missingRequirements();
+        assumeTrue(missing.isEmpty(), "skipped: kernel interop needs " + String.join("; ", missing));
+        LAB.up(new Lab.Config(2, List.of("20mbit"), false));
+    }
+
+    @AfterAll
+    static void down() {
+        if (Lab.missingRequirements().isEmpty()) {
+            LAB.down();
+        }
+    }
+
+    static String[] family(boolean v6) {
+        return v6 ? new String[] {"--ipv6"} : new String[0];
+    }
+
+    static String kernelPath2(boolean v6) {
+        return v6 ? "fd00:2::2" : "10.2.0.2";
+    }
+
+    static String[] args(boolean v6, String... more) {
+        String[] f = family(v6);
+        String[] all = new String[f.length + more.length];
+        System.arraycopy(f, 0, all, 0, f.length);
+        System.arraycopy(more, 0, all, f.length, more.length);
+        return all;
+    }
+
+    /** Scenario 8, the kernel's side: it deletes its signal endpoint while we upload over it. */
+    @ParameterizedTest(name = "ipv6={0}")
+    @ValueSource(booleans = {false, true})
+    void scenario8TheKernelRemovesItsAddressMidTransfer(boolean v6) throws Exception {
+        String addr = kernelPath2(v6);
+        int id = Lab.endpointId(addr);
+        assertThat(id).as("the lab's signal endpoint for %s", addr).isPositive();
+        Map<String, Long> before = Lab.kernelCounters();
+        Process p = LabRun.start(args(v6, "--bytes", "5M", "--no-link-watch"));
+        try {
+            // Our join toward the announced address is up: then the kernel takes the address away.
+            awaitKernel(before, "MPJoinAckRx", 1, 10_000);
+            Thread.sleep(300);
+            assertThat(Lab.run("ip", "-n", Lab.SERVER_NS, "mptcp", "endpoint", "delete", "id", Integer.toString(id)).exit())
+                    .isZero();
+            Map<String, Object> json = LabRun.finish(p, "connect (scenario 8, kernel side)");
+            Map<String, Long> k = delta(before, Lab.kernelCounters());
+            assertKernelSinkGot(json, 5_000_000);
+            // The kernel sent REMOVE_ADDR and closed its subflow on that address; nobody reset anything.
+            assertThat(k.get("RmAddrTx")).as("kernel %s", k).isEqualTo(1L);
+            assertThat(k.get("RmSubflow")).as("kernel %s", k).isEqualTo(1L);
+            assertThat(k.getOrDefault("MPRstRx", 0L)).isZero();
+            Map<String, Object> ours = map(json, "counters");
+            assertThat(num(ours.get("RmAddr"))).isEqualTo(1);
+            List<Map<String, Object>> path2 = subflowsOn(json, "mlc2");
+            assertThat(path2).hasSize(1);
+            assertThat(path2.get(0).get("state")).isEqualTo("CLOSED");
+            assertThat(num(subflowsOn(json, "mlc1").get(0).get("bytes"))).isPositive();
+        } finally {
+            p.destroyForcibly();
+            // The lab as before for the tests that follow.
+            Lab.run("ip", "-n", Lab.SERVER_NS, "mptcp", "endpoint", "add", addr, "id", Integer.toString(id), "dev", "mls2",
+                    "signal");
+        }
+    }
+
+    /** Scenario 8, our side: --path-down sends REMOVE_ADDR; --path-up joins again. */
+    @ParameterizedTest(name = "ipv6={0}")
+    @ValueSource(booleans = {false, true})
+    void scenario8WeRemoveAnAddressAndLaterRestoreIt(boolean v6) throws Exception {
+        Map<String, Long> before = Lab.kernelCounters();
+        Map<String, Object> json = LabRun.connect(args(v6, "--bytes", "8M", "--no-link-watch",
+                "--path-down", "mlc2@1s", "--path-up", "mlc2@1.6s"));
+        Map<String, Long> k = delta(before, Lab.kernelCounters());
+        assertKernelSinkGot(json, 8_000_000);
+        // The kernel received our REMOVE_ADDR and closed its subflow for it (RmAddr counts that), no MP_TCPRST.
+        assertThat(k.get("RmAddr")).as("kernel %s", k).isEqualTo(1L);
+        assertThat(k.getOrDefault("MPRstRx", 0L)).as("kernel %s", k).isZero();
+        assertThat(num(map(json, "counters").get("RmAddrTx"))).isEqualTo(1);
+        // After --path-up: a second join from mlc2.
+        assertThat(k.get("MPJoinSynRx")).as("kernel %s", k).isEqualTo(2L);
+        assertThat(subflowsOn(json, "mlc2")).hasSize(2);
+        assertThat(list(json, "path_events")).extracting(e -> e.get("action")).containsExactly("down", "up");
+    }
+
+    /** Scenario 9a: our join from mlc2 is a backup (B flag); nothing is sent there while mlc1 works. */
+    @ParameterizedTest(name = "ipv6={0}")
+    @ValueSource(booleans = {false, true})
+    void scenario9aWeJoinAsBackupAndSendNothingThere(boolean v6) throws Exception {
+        Map<String, Long> before = Lab.kernelCounters();
+        Map<String, Object> json = LabRun.connect(args(v6, "--bytes", "3M", "--backup", "mlc2"));
+        Map<String, Long> k = delta(before, Lab.kernelCounters());
+        assertKernelSinkGot(json, 3_000_000);
+        assertThat(k.get("MPJoinSynBackupRx")).as("kernel %s", k).isEqualTo(1L);
+        assertThat(k.get("MPJoinAckRx")).as("kernel %s", k).isEqualTo(1L);
+        List<Map<String, Object>> backup = subflowsOn(json, "mlc2");
+        assertThat(backup).hasSize(1);
+        assertThat(backup.get(0).get("backup")).isEqualTo(true);
+        // RFC 8684 3.3.8: a backup subflow carries data only when no regular one is usable.
+        assertThat(num(backup.get(0).get("bytes"))).isZero();
+        assertThat(num(subflowsOn(json, "mlc1").get(0).get("bytes"))).isEqualTo(3_000_000);
+    }
+
+    /** Scenario 9b: mid-transfer we send MP_PRIO (backup) on the mlc2 subflow; the kernel counts it, mlc2 goes quiet. */
+    @ParameterizedTest(name = "ipv6={0}")
+    @ValueSource(booleans = {false, true})
+    void scenario9bMpPrioMakesAPathBackupMidTransfer(boolean v6) throws Exception {
+        Map<String, Long> before = Lab.kernelCounters();
+        Map<String, Object> json = LabRun.connect(args(v6, "--bytes", "6M", "--backup", "mlc2@1.2s"));
+        Map<String, Long> k = delta(before, Lab.kernelCounters());
+        assertKernelSinkGot(json, 6_000_000);
+        assertThat(k.get("MPPrioRx")).as("kernel %s", k).isEqualTo(1L);
+        assertThat(num(map(json, "counters").get("MPPrioTx"))).isEqualTo(1);
+        List<Map<String, Object>> path2 = subflowsOn(json, "mlc2");
+        assertThat(path2).hasSize(1);
+        assertThat(path2.get(0).get("backup")).isEqualTo(true);
+        // Data placement: what mlc2 had sent when MP_PRIO went out is (nearly) all it ever sent.
+        String detail = (String) list(json, "path_events").get(0).get("detail");
+        assertThat(detail).matches("MP_PRIO on subflow \\d+ after \\d+ bytes sent");
+        long atPrio = Long.parseLong(detail.replaceAll(".* after (\\d+) bytes sent", "$1"));
+        long total = num(path2.get(0).get("bytes"));
+        assertThat(atPrio).as("mlc2 carried data before MP_PRIO").isPositive();
+        assertThat(total - atPrio).as("bytes sent on mlc2 after MP_PRIO (total %d)", total).isLessThan(64 * 1024);
+    }
+}
