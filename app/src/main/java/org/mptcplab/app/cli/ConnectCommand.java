@@ -18,6 +18,7 @@ import org.mptcplab.app.live.LinkLayer;
 import org.mptcplab.app.live.LinkWatcher;
 import org.mptcplab.app.live.LiveDeviceException;
 import org.mptcplab.app.live.LiveRunner;
+import org.mptcplab.app.live.NftablesGuard;
 import org.mptcplab.app.live.PcapDevice;
 import org.mptcplab.stack.apps.BulkSender;
 import org.mptcplab.stack.mptcp.ConnectionSnapshot;
@@ -29,6 +30,7 @@ import org.mptcplab.stack.observe.Mib;
 import org.mptcplab.stack.observe.ProtocolEvent;
 import org.mptcplab.stack.wire.Bytes;
 import org.mptcplab.stack.wire.IpAddress;
+import org.mptcplab.stack.wire.MacAddress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -50,9 +52,10 @@ public final class ConnectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--iface", paramLabel = "IF[=ADDR/PREFIX[,gw=GW]]",
+    @Option(names = "--iface", paramLabel = "IF[=ADDR/PREFIX[,gw=GW]|=host]",
             description = {"an interface to use, with the address our stack takes on it (repeat, one per path);",
-                "IF alone: a free address of the kernel's subnet on IF, probed first (RFC 5227)"})
+                "IF alone: a free address of the kernel's subnet on IF, probed first (RFC 5227);",
+                "IF=host: share the kernel's own address on IF (nftables keeps the kernel off our ports)"})
     List<String> ifaces = new ArrayList<>();
 
     @Option(names = "--to", paramLabel = "ADDR:PORT", description = "the peer ([v6]:port for IPv6)")
@@ -99,13 +102,38 @@ public final class ConnectCommand implements Callable<Integer> {
     @Option(names = "--pcap", paramLabel = "FILE", description = "record every frame sent and received")
     Path pcap;
 
+    @picocli.CommandLine.Mixin
+    PolicyOptions policies = new PolicyOptions();
+
     @Option(names = "--json", description = "one JSON object instead of text")
     boolean json;
 
     @Option(names = "--seed", description = "seed of keys, nonces and ports (default: from the clock)")
     Long seed;
 
-    record Iface(String name, IpAddress address, int prefix, IpAddress gateway) {
+    /**
+     * One path's interface. {@code host}: the address is the kernel's own on that interface, shared
+     * with it (our frames use the interface's MAC, and an nftables guard keeps the kernel off our
+     * ports, {@link NftablesGuard}); otherwise the address is ours alone, with a MAC of our own.
+     */
+    record Iface(String name, IpAddress address, int prefix, IpAddress gateway, boolean host) {
+        Iface(String name, IpAddress address, int prefix, IpAddress gateway) {
+            this(name, address, prefix, gateway, false);
+        }
+    }
+
+    /** {@code IF=host}: the kernel's own address on IF (of the peer's family), shared through the guard. */
+    static Iface hostIface(String name, boolean v6, String ipJsonAddrs) {
+        if (!ipJsonAddrs.trim().startsWith("[")) {
+            throw new IllegalArgumentException("--iface " + name + "=host: no such interface here (" + ipJsonAddrs.trim() + ")");
+        }
+        for (FreeAddress.KernelAddress k : FreeAddress.parseAddresses(ipJsonAddrs)) {
+            if ((k.address() instanceof org.mptcplab.stack.wire.Ipv6Address) == v6) {
+                return new Iface(name, k.address(), k.prefixLength(), null, true);
+            }
+        }
+        throw new IllegalArgumentException("--iface " + name + "=host: the kernel has no " + (v6 ? "IPv6" : "IPv4")
+                + " address on " + name + " to share (see ip addr show dev " + name + "); give IF=ADDR/PREFIX instead");
     }
 
     static Iface parseIface(String text) {
@@ -147,6 +175,14 @@ public final class ConnectCommand implements Callable<Integer> {
      * when probed with the MAC our stack will use there), reported on {@code err}.
      */
     static Iface resolveIface(String text, boolean v6, long seed, int index, PrintWriter err) {
+        if (text.endsWith("=host") && text.length() > 5) {
+            String name = text.substring(0, text.length() - 5);
+            Iface f = hostIface(name, v6, Lab.run("ip", "-j", "addr", "show", "dev", name).output());
+            err.println("--iface " + name + ": sharing the kernel's address " + f.address() + "/" + f.prefix()
+                    + " (an nftables rule keeps the kernel off our ports while we run)");
+            err.flush();
+            return f;
+        }
         if (text.indexOf('=') >= 0 || text.isEmpty()) {
             return parseIface(text);
         }
@@ -216,13 +252,72 @@ public final class ConnectCommand implements Callable<Integer> {
      * opens a pcap handle per interface; on a failure the handles already open are closed.
      */
     static LiveRunner openRunner(MptcpStack stack, List<Iface> list, long seed) throws LiveDeviceException {
+        return openRunner(stack, list, seed, 0);
+    }
+
+    /**
+     * As above; {@code listenPort} (0: none) is a port our stack listens on, which the guard must
+     * also keep from the kernel on shared addresses.
+     */
+    static LiveRunner openRunner(MptcpStack stack, List<Iface> list, long seed, int listenPort) throws LiveDeviceException {
+        NftablesGuard guard = guardHostAddresses(stack, list, listenPort);
+        try {
+            LiveRunner r = openDevices(stack, list, seed);
+            if (guard != null) {
+                r.closeWhenStopped(guard);
+            }
+            return r;
+        } catch (LiveDeviceException | RuntimeException e) {
+            if (guard != null) {
+                guard.close();
+            }
+            throw e;
+        }
+    }
+
+    /** For shared (host) addresses: our ports outside the kernel's ephemeral range, and the guard on them. */
+    private static NftablesGuard guardHostAddresses(MptcpStack stack, List<Iface> list, int listenPort)
+            throws LiveDeviceException {
+        List<NftablesGuard.Hole> holes = new ArrayList<>();
+        try {
+            int[] range = null;
+            for (Iface f : list) {
+                if (!f.host()) {
+                    continue;
+                }
+                if (range == null) {
+                    range = NftablesGuard.portsOutsideKernelRange(Paths.get("/proc/sys/net/ipv4/ip_local_port_range"));
+                    stack.setLocalPortRange(range[0], range[1]);
+                }
+                holes.add(new NftablesGuard.Hole(f.address(), range[0], range[1]));
+                if (listenPort > 0 && (listenPort < range[0] || listenPort > range[1])) {
+                    holes.add(new NftablesGuard.Hole(f.address(), listenPort, listenPort));
+                }
+            }
+            return holes.isEmpty() ? null : NftablesGuard.install(NftablesGuard.Nft.command(List.of()), holes);
+        } catch (java.io.IOException e) {
+            throw new LiveDeviceException("cannot share the kernel's address: " + e.getMessage(), e);
+        }
+    }
+
+    /** The interface's own MAC (a shared address must answer where the kernel's ARP says it is). */
+    static MacAddress interfaceMac(String name) throws LiveDeviceException {
+        try {
+            return MacAddress.parse(Files.readString(Paths.get("/sys/class/net", name, "address")).trim());
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            throw new LiveDeviceException("cannot read the MAC address of " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static LiveRunner openDevices(MptcpStack stack, List<Iface> list, long seed) throws LiveDeviceException {
         LinkLayer link = new LinkLayer(stack);
         Map<Integer, PcapDevice> devices = new LinkedHashMap<>();
         try {
             for (int i = 0; i < list.size(); i++) {
                 Iface f = list.get(i);
                 stack.addAddress(i, f.address(), f.prefix());
-                link.addInterface(i, LinkLayer.derivedMac(seed, i)).addAddress(i, f.address(), f.prefix());
+                link.addInterface(i, f.host() ? interfaceMac(f.name()) : LinkLayer.derivedMac(seed, i))
+                        .addAddress(i, f.address(), f.prefix());
                 if (f.gateway() != null) {
                     link.setGateway(i, f.gateway());
                 }
@@ -282,13 +377,18 @@ public final class ConnectCommand implements Callable<Integer> {
                     throw new IllegalArgumentException("--to '" + to + "': port " + port + " is outside 1 to 65535");
                 }
             }
+            List<String> bad = new ArrayList<>();
+            policies.validate(bad);
+            if (!bad.isEmpty()) {
+                throw new IllegalArgumentException(String.join("; ", bad));
+            }
             scripted = PathControl.parseAll(pathDown, pathUp, backup, list.stream().map(Iface::name).toList());
         } catch (IllegalArgumentException e) {
             err.println("connect: " + e.getMessage());
             return 2;
         }
         long s = seedValue;
-        MptcpStack stack = new MptcpStack("client", StackConfig.defaults().withChecksum(checksum), s);
+        MptcpStack stack = new MptcpStack("client", policies.apply(StackConfig.defaults().withChecksum(checksum)), s);
         LiveRunner runner;
         try {
             runner = openRunner(stack, list, s);

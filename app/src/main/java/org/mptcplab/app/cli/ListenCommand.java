@@ -41,8 +41,13 @@ public final class ListenCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--iface", paramLabel = "IF[=ADDR/PREFIX[,gw=GW]]", description = "an interface to use (repeat); IF alone: a free address of the kernel's subnet there")
+    @Option(names = "--iface", paramLabel = "IF[=ADDR/PREFIX[,gw=GW]|=host]", description = "an interface to use (repeat);"
+            + " IF alone: a free address of the kernel's subnet there; IF=host: share the kernel's own address"
+            + " (nftables keeps the kernel off our ports)")
     List<String> ifaces = new ArrayList<>();
+
+    @picocli.CommandLine.Mixin
+    PolicyOptions policies = new PolicyOptions();
 
     @Option(names = "--lab", description = "use the lab's interfaces and addresses")
     boolean lab;
@@ -80,6 +85,11 @@ public final class ListenCommand implements Callable<Integer> {
             if (port < 1 || port > 65535) {
                 throw new IllegalArgumentException("--port " + port + " is outside 1 to 65535");
             }
+            List<String> bad = new ArrayList<>();
+            policies.validate(bad);
+            if (!bad.isEmpty()) {
+                throw new IllegalArgumentException(String.join("; ", bad));
+            }
             if (lab) {
                 int paths = ConnectCommand.labPaths();
                 if (paths == 0) {
@@ -104,10 +114,10 @@ public final class ListenCommand implements Callable<Integer> {
             return 2;
         }
         long s = seedValue;
-        MptcpStack stack = new MptcpStack("server", StackConfig.defaults().withFullMesh(!noAnnounce), s);
+        MptcpStack stack = new MptcpStack("server", policies.apply(StackConfig.defaults()).withFullMesh(!noAnnounce && policies.pm.equals("fullmesh")), s);
         LiveRunner runner;
         try {
-            runner = ConnectCommand.openRunner(stack, list, s);
+            runner = ConnectCommand.openRunner(stack, list, s, port);
         } catch (LiveDeviceException e) {
             err.println("listen: " + e.getMessage());
             return 1;

@@ -216,6 +216,14 @@ public final class LiveRunner implements AutoCloseable {
      * with {@code watcher} (its listener runs on the runner's thread, so it may touch the stack).
      * Set it before {@link #start()}.
      */
+    private final List<AutoCloseable> closeActions = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Closes {@code c} when the runner stops, after its devices (e.g. the nftables guard). */
+    public LiveRunner closeWhenStopped(AutoCloseable c) {
+        closeActions.add(Objects.requireNonNull(c, "c"));
+        return this;
+    }
+
     public synchronized LiveRunner watchLinks(long intervalMillis, LinkWatcher watcher) {
         if (thread != null) {
             throw new IllegalStateException("set the link watcher before start()");
@@ -281,6 +289,13 @@ public final class LiveRunner implements AutoCloseable {
         }
         for (FrameDevice d : devices.values()) {
             d.close();
+        }
+        for (AutoCloseable c : closeActions) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // best effort: each undoes something the live set-up made (a firewall table...)
+            }
         }
         if (recorder != null && (t == null || !t.isAlive())) {
             try {

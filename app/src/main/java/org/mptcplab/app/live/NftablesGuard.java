@@ -201,9 +201,20 @@ public final class NftablesGuard implements AutoCloseable {
      * useful, so that dropping our ports never hits a kernel connection.
      */
     public static int[] portsOutsideKernelRange(Path portRangeFile) throws IOException {
-        String[] f = Files.readString(portRangeFile).trim().split("\\s+");
-        int lo = Integer.parseInt(f[0]);
-        int hi = Integer.parseInt(f[1]);
+        // procfs files report a size of 0: read them as a stream, not by their size.
+        String text;
+        try (InputStream in = Files.newInputStream(portRangeFile)) {
+            text = new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim();
+        }
+        String[] f = text.split("\\s+");
+        int lo;
+        int hi;
+        try {
+            lo = Integer.parseInt(f[0]);
+            hi = Integer.parseInt(f[1]);
+        } catch (RuntimeException e) {
+            throw new IOException("cannot read the kernel's ephemeral port range from " + portRangeFile + ": '" + text + "'");
+        }
         if (65535 - hi >= 1000) {
             return new int[] {hi + 1, 65535};
         }

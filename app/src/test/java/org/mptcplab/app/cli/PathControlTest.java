@@ -60,4 +60,19 @@ class PathControlTest {
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).contains("connect: --path-down 'veth7@later': the time 'later' is not a time");
     }
+
+    @Test
+    void connectAndListenRefuseAnUnknownPolicyBeforeOpeningAnything() {
+        StringWriter err = new StringWriter();
+        CommandLine cl = new CommandLine(new ConnectCommand());
+        cl.setErr(new PrintWriter(err));
+        int exit = cl.execute("--iface", "veth7=10.7.0.1/24", "--to", "10.7.0.2:5201", "--bytes", "1M", "--cc", "bbr");
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("connect: --cc 'bbr': unknown (known: newreno, reno)");
+        StringWriter lerr = new StringWriter();
+        CommandLine l = new CommandLine(new ListenCommand());
+        l.setErr(new PrintWriter(lerr));
+        assertThat(l.execute("--iface", "veth7=10.7.0.1/24", "--port", "7000", "--pm", "ndiffports")).isEqualTo(2);
+        assertThat(lerr.toString()).contains("--pm 'ndiffports': unknown (known: fullmesh, none)");
+    }
 }

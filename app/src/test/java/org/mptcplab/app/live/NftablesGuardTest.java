@@ -71,6 +71,9 @@ class NftablesGuardTest {
         assertThat(NftablesGuard.portsOutsideKernelRange(f)).containsExactly(61000, 65535);
         Files.writeString(f, "40000\t65000\n");
         assertThat(NftablesGuard.portsOutsideKernelRange(f)).containsExactly(1024, 39999);
+        Files.writeString(f, "garbage\n");
+        assertThatThrownBy(() -> NftablesGuard.portsOutsideKernelRange(f))
+                .hasMessageContaining("cannot read the kernel's ephemeral port range");
         Files.writeString(f, "1500\t65000\n");
         assertThatThrownBy(() -> NftablesGuard.portsOutsideKernelRange(f))
                 .hasMessageContaining("leaves no 1000 ports").hasMessageContaining("ip_local_port_range");
