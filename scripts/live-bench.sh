@@ -8,7 +8,8 @@
 #   goodput      2 paths, no rate limit (veth, offloads off as the lab sets them), default 1 GB
 #   aggregation  tbf 40mbit and 20mbit, default 200 MB; ratio to the 60 Mbit/s sum
 #   handover     tbf 20mbit and 20mbit, default 20 MB; path 1's link goes down (`ip link set mlc1
-#                down` in the client namespace) 1.5 s into the transfer; longest delivery stall
+#                down` in the client namespace) 1.5 s into the transfer; longest delivery stall;
+#                ours runs twice: with its link watcher (the default) and with --no-link-watch
 #
 # The receiver (python3, IPPROTO_MPTCP, port 5301) times each connection from accept() to the end
 # of the stream and records the longest gap between two reads that returned data (the delivery
@@ -123,10 +124,15 @@ RECV_PID=$!
 for _ in $(seq 1 100); do grep -q ready "$WORK/recv.log" 2>/dev/null && break; sleep 0.05; done
 grep -q ready "$WORK/recv.log" || { say "receiver did not start: $(cat "$WORK/recv.log")"; exit 1; }
 
-# The link goes down 1.5 s after the transfer starts (handover mode); back up afterwards.
+# The link goes down 1.5 s after the connection is established at the receiver (handover mode;
+# counted from there, not from the start of the sender's process); back up afterwards.
 flap() {
   if [ "$MODE" = handover ]; then
-    (sleep 1.5; ip -n "$C" link set mlc1 down) &
+    (for _ in $(seq 1 600); do
+       [ -n "$(ip netns exec "$S" ss -tnH state established "( sport = :$PORT )" 2>/dev/null)" ] && break
+       sleep 0.05
+     done
+     sleep 1.5; ip -n "$C" link set mlc1 down) >/dev/null 2>&1 &
     echo $!
   fi
 }
@@ -170,6 +176,17 @@ for run in $(seq 1 "$RUNS"); do
   report ours "$run" "$(last_result 10.1.0.1 "$before")"
   grep -o '"max_stall_ms":[0-9.]*' "$WORK/ours.json" | sed "s/^/  (our own measure, from data ACK progress) /" >&2 || true
 
+  if [ "$MODE" = handover ]; then
+    # ours again without the link watcher: the loss found by RTOs alone, as the kernel does
+    before=$(grep -c '^peer=' "$WORK/recv.log" || true)
+    f=$(flap)
+    ip netns exec "$C" java -jar "$JAR" connect --iface mlc1=10.1.0.1/24 --iface mlc2=10.2.0.1/24 --no-link-watch \
+      --to 10.1.0.2:$PORT --bytes "$BYTES" --seed $((9684 + run)) --json --timeout 600s >"$WORK/ours.json" 2>"$WORK/ours.err" \
+      || { say "our run $run (no link watch) failed: $(tail -c 600 "$WORK/ours.err") $(tail -c 600 "$WORK/ours.json")"; exit 1; }
+    unflap "$f"
+    report ours-rto "$run" "$(last_result 10.1.0.1 "$before")"
+  fi
+
   # the kernel: addresses .3 on the same veths, one subflow endpoint per extra path
   ip -n "$C" addr add 10.1.0.3/24 dev mlc1
   ip -n "$C" addr add 10.2.0.3/24 dev mlc2
@@ -196,5 +213,5 @@ awk -v mode="$MODE" '
     o = median(g["ours"]); k = median(g["kernel"])
     printf "median goodput: ours %.1f Mbit/s, kernel %.1f Mbit/s, ours/kernel %.3f\n", o / 1e6, k / 1e6, o / k
     if (mode == "aggregation") printf "of the 60 Mbit/s sum: ours %.4f, kernel %.4f\n", o / 60e6, k / 60e6
-    if (mode == "handover") printf "median longest delivery stall: ours %.1f ms, kernel %.1f ms\n", median(st["ours"]), median(st["kernel"])
+    if (mode == "handover") printf "median longest delivery stall: ours %.1f ms (without the link watcher %.1f ms), kernel %.1f ms\n", median(st["ours"]), median(st["ours-rto"]), median(st["kernel"])
   }' "$WORK/results"
