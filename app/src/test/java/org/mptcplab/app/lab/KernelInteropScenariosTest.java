@@ -215,4 +215,35 @@ class KernelInteropScenariosTest {
             Lab.run("ip", "netns", "exec", Lab.SERVER_NS, "sysctl", "-q", "-w", "net.mptcp.checksum_enabled=0");
         }
     }
+
+    /**
+     * What the live mode records (every frame sent and received, with a join, DSS checksums on the
+     * IPv6 run) is read by tshark with its MPTCP analysis and TCP checksum checks on: no expert
+     * error or warning, nothing malformed, and our DSS mappings are there to read.
+     */
+    @ParameterizedTest(name = "ipv6={0}")
+    @ValueSource(booleans = {false, true})
+    @Order(9)
+    void liveRecordingsReadCleanlyInTshark(boolean v6, @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/tshark")),
+                "skipped: tshark is not installed (apt-get install tshark)");
+        java.nio.file.Path pcap = dir.resolve("live-" + (v6 ? "v6" : "v4") + ".pcap");
+        String out = v6 ? connect(true, "--checksum", "--echo", "300K", "--pcap", pcap.toString())
+                : connect(false, "--bytes", "2M", "--pcap", pcap.toString());
+        assertThat(out).contains("\"stream_intact\":true", "\"MPJoinSynAckRx\":1");
+        Process t = new ProcessBuilder("tshark", "-r", pcap.toString(), "-o", "mptcp.analyze_mptcp:TRUE",
+                "-o", "tcp.check_checksum:TRUE", "-q", "-z", "expert,warn").redirectErrorStream(true).start();
+        String expert = new String(t.getInputStream().readAllBytes());
+        assertThat(t.waitFor()).isZero();
+        assertThat(expert).as("tshark expert report").doesNotContain("Errors (").doesNotContain("Warns (")
+                .doesNotContain("Malformed");
+        // Our data segments (on the joined subflow for the upload; the echo's are on either).
+        String ours = v6 ? "(ipv6.src==fd00:1::1 || ipv6.src==fd00:2::1)" : "ip.src==10.2.0.1";
+        Process d = new ProcessBuilder("tshark", "-r", pcap.toString(), "-Y", ours + " && tcp.options.mptcp.rawdataseqno && tcp.len>0",
+                "-T", "fields", "-e", "frame.number").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        long mapped = new String(d.getInputStream().readAllBytes()).lines().count();
+        d.waitFor();
+        assertThat(mapped).as("our data segments with a DSS mapping").isPositive();
+    }
 }
