@@ -3,7 +3,9 @@
 # (`connect` in the lab's client namespace) and the Linux kernel's MPTCP as client, both sending to
 # the same kernel MPTCP receiver in the lab's server namespace, which measures both the same way.
 #
-#   scripts/live-bench.sh [--mode goodput|aggregation|handover] [--bytes N] [--runs N] [--jar PATH]
+#   scripts/live-bench.sh [--mode goodput|aggregation|handover] [--bytes N] [--runs N] [--mtu N] [--jar PATH]
+#
+#   --mtu N      the veths' MTU (lab up --mtu; default 1500): both stacks take their MSS from it
 #
 #   goodput      2 paths, no rate limit (veth, offloads off as the lab sets them), default 1 GB
 #   aggregation  tbf 40mbit and 20mbit, default 200 MB; ratio to the 60 Mbit/s sum
@@ -26,6 +28,7 @@ NAME=live-bench
 MODE=goodput
 BYTES=""
 RUNS=3
+MTU=""
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 JAR=$HERE/app/target/mptcp-lab.jar
 PORT=5301
@@ -40,8 +43,9 @@ while [ $# -gt 0 ]; do
     --bytes) [ $# -ge 2 ] || bad "--bytes needs a value"; BYTES=$2; shift 2 ;;
     --runs) [ $# -ge 2 ] || bad "--runs needs a value"; RUNS=$2; shift 2 ;;
     --jar) [ $# -ge 2 ] || bad "--jar needs a value"; JAR=$2; shift 2 ;;
+    --mtu) [ $# -ge 2 ] || bad "--mtu needs a value"; MTU=$2; shift 2 ;;
     -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 0 ;;
-    *) bad "unknown argument '$1' (use --mode, --bytes, --runs, --jar)" ;;
+    *) bad "unknown argument '$1' (use --mode, --bytes, --runs, --mtu, --jar)" ;;
   esac
 done
 case "$MODE" in
@@ -72,8 +76,9 @@ trap 'exit 130' INT TERM
 
 lab_args=(--paths 2)
 [ -n "$RATES" ] && lab_args+=(--rate "$RATES")
+[ -n "$MTU" ] && lab_args+=(--mtu "$MTU")
 java -jar "$JAR" lab up "${lab_args[@]}" >"$WORK/lab.out" 2>&1 || { cat "$WORK/lab.out" >&2; exit 1; }
-say "lab up: 2 paths${RATES:+, tbf $RATES}; $BYTES bytes per run, $RUNS run(s) each"
+say "lab up: 2 paths${RATES:+, tbf $RATES}${MTU:+, MTU $MTU}; $BYTES bytes per run, $RUNS run(s) each"
 
 cat >"$WORK/recv.py" <<'EOF'
 import socket, sys, time

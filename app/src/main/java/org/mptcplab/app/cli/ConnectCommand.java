@@ -300,6 +300,34 @@ public final class ConnectCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The configuration with the MSS the interfaces allow: their smallest MTU less 40 (IPv4 and TCP
+     * headers; the stack takes 20 more for IPv6), as a host derives it from the interface's MTU
+     * (RFC 9293 3.7.1, RFC 879): 1460 on Ethernet, more on jumbo frames, less on a tunnel, where the
+     * default 1460 would not fit. Unchanged when no MTU can be read.
+     */
+    static StackConfig withLinkMss(StackConfig c, List<Iface> list) {
+        int min = Integer.MAX_VALUE;
+        for (Iface f : list) {
+            int m = interfaceMtu(f.name());
+            if (m > 0) {
+                min = Math.min(min, m);
+            }
+        }
+        if (min == Integer.MAX_VALUE) {
+            return c;
+        }
+        return c.withMss(Math.max(536, Math.min(65_495, min - 40)));
+    }
+
+    static int interfaceMtu(String name) {
+        try {
+            return Integer.parseInt(Files.readString(Paths.get("/sys/class/net", name, "mtu")).trim());
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** The interface's own MAC (a shared address must answer where the kernel's ARP says it is). */
     static MacAddress interfaceMac(String name) throws LiveDeviceException {
         try {
@@ -388,7 +416,7 @@ public final class ConnectCommand implements Callable<Integer> {
             return 2;
         }
         long s = seedValue;
-        MptcpStack stack = new MptcpStack("client", policies.apply(StackConfig.defaults().withChecksum(checksum)), s);
+        MptcpStack stack = new MptcpStack("client", withLinkMss(policies.apply(StackConfig.defaults().withChecksum(checksum)), list), s);
         LiveRunner runner;
         try {
             runner = openRunner(stack, list, s);

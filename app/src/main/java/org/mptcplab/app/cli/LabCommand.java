@@ -42,6 +42,10 @@ public final class LabCommand implements Runnable {
                 description = "tbf rate per path (one for all, or one per path), as tc writes it: 40mbit,20mbit")
         List<String> rates = new ArrayList<>();
 
+        @Option(names = "--mtu", paramLabel = "N", description = "MTU of every path's veths, 1280 to 9000 (default 1500);"
+                + " our stack and the kernel both take their MSS from it")
+        int mtu;
+
         @Option(names = "--checksum", description = "the kernel requires DSS checksums (net.mptcp.checksum_enabled=1)")
         boolean checksum;
 
@@ -51,7 +55,7 @@ public final class LabCommand implements Runnable {
             PrintWriter err = spec.commandLine().getErr();
             Lab.Config cfg;
             try {
-                cfg = new Lab.Config(paths, rates, checksum);
+                cfg = new Lab.Config(paths, rates, checksum, mtu);
             } catch (IllegalArgumentException e) {
                 err.println("lab up: " + e.getMessage());
                 return 2;

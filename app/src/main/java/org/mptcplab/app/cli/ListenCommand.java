@@ -114,7 +114,7 @@ public final class ListenCommand implements Callable<Integer> {
             return 2;
         }
         long s = seedValue;
-        MptcpStack stack = new MptcpStack("server", policies.apply(StackConfig.defaults()).withFullMesh(!noAnnounce && policies.pm.equals("fullmesh")), s);
+        MptcpStack stack = new MptcpStack("server", ConnectCommand.withLinkMss(policies.apply(StackConfig.defaults()), list).withFullMesh(!noAnnounce && policies.pm.equals("fullmesh")), s);
         LiveRunner runner;
         try {
             runner = ConnectCommand.openRunner(stack, list, s, port);

@@ -119,8 +119,17 @@ public final class Lab {
     }
 
     /** The lab's settings. */
-    public record Config(int paths, List<String> rates, boolean checksum) {
+    public record Config(int paths, List<String> rates, boolean checksum, int mtu) {
+        /** With the veths' default MTU (1500). */
+        public Config(int paths, List<String> rates, boolean checksum) {
+            this(paths, rates, checksum, 0);
+        }
+
         public Config {
+            if (mtu != 0 && (mtu < 1280 || mtu > 9000)) {
+                // IPv6 needs 1280 at least (RFC 8200 5); 9000 is the usual jumbo frame.
+                throw new IllegalArgumentException("--mtu must be 1280 to 9000, got " + mtu);
+            }
             if (paths < 1 || paths > MAX_PATHS) {
                 throw new IllegalArgumentException("--paths must be 1 to " + MAX_PATHS + ", got " + paths);
             }
@@ -165,6 +174,10 @@ public final class Lab {
                 String c = "mlc" + i;
                 String s = "mls" + i;
                 must("ip", "link", "add", c, "netns", CLIENT_NS, "type", "veth", "peer", "name", s, "netns", SERVER_NS);
+                if (cfg.mtu() != 0) {
+                    must("ip", "-n", CLIENT_NS, "link", "set", c, "mtu", Integer.toString(cfg.mtu()));
+                    must("ip", "-n", SERVER_NS, "link", "set", s, "mtu", Integer.toString(cfg.mtu()));
+                }
                 must("ip", "-n", CLIENT_NS, "link", "set", c, "up");
                 must("ip", "-n", SERVER_NS, "link", "set", s, "up");
                 must("ip", "-n", SERVER_NS, "addr", "add", "10." + i + ".0.2/24", "dev", s);
@@ -194,7 +207,7 @@ public final class Lab {
             }
             startPeer();
             Files.writeString(STATE_DIR.resolve("lab.conf"), "paths=" + cfg.paths() + "\nrates=" + String.join(",", cfg.rates())
-                    + "\nchecksum=" + cfg.checksum() + "\n");
+                    + "\nchecksum=" + cfg.checksum() + "\nmtu=" + (cfg.mtu() == 0 ? 1500 : cfg.mtu()) + "\n");
         } catch (LabException | IOException e) {
             down();
             throw e instanceof LabException l ? l : new LabException("cannot write the lab's state: " + e.getMessage());

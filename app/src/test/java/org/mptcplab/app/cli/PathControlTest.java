@@ -75,4 +75,16 @@ class PathControlTest {
         assertThat(l.execute("--iface", "veth7=10.7.0.1/24", "--port", "7000", "--pm", "ndiffports")).isEqualTo(2);
         assertThat(lerr.toString()).contains("--pm 'ndiffports': unknown (known: fullmesh, none)");
     }
+
+    @Test
+    void theMssFollowsTheSmallestInterfaceMtu() {
+        org.mptcplab.stack.mptcp.StackConfig d = org.mptcplab.stack.mptcp.StackConfig.defaults();
+        // No such interface: the default stays.
+        assertThat(ConnectCommand.withLinkMss(d, java.util.List.of(new ConnectCommand.Iface("nosuch0",
+                org.mptcplab.stack.wire.IpAddress.parse("10.0.0.1"), 24, null))).mss()).isEqualTo(1460);
+        // Loopback (MTU 65536 here): the MSS is capped below the 16-bit option's limit.
+        assertThat(ConnectCommand.withLinkMss(d, java.util.List.of(new ConnectCommand.Iface("lo",
+                org.mptcplab.stack.wire.IpAddress.parse("127.0.0.1"), 8, null))).mss())
+                .isEqualTo(Math.min(65_495, ConnectCommand.interfaceMtu("lo") - 40));
+    }
 }

@@ -55,8 +55,11 @@ class LabTest {
         lab.up(new Lab.Config(1, List.of(), false));
         // A crash: the tool is gone but its peer and namespaces are not.
         long peer = Long.parseLong(Files.readString(Lab.STATE_DIR.resolve("peer.pid")).trim());
-        lab.up(new Lab.Config(2, List.of(), false));
+        lab.up(new Lab.Config(2, List.of(), false, 9000));
         assertThat(text.toString()).contains("removing a stale lab first");
+        // --mtu: both ends of every path's veth
+        assertThat(Lab.run("ip", "-n", Lab.CLIENT_NS, "link", "show", "dev", "mlc2").output()).contains("mtu 9000");
+        assertThat(Lab.run("ip", "-n", Lab.SERVER_NS, "link", "show", "dev", "mls1").output()).contains("mtu 9000");
         assertThat(ProcessHandle.of(peer).map(ProcessHandle::isAlive).orElse(false)).isFalse();
         assertThat(lab.status()).contains("mlc2");
     }
@@ -68,5 +71,6 @@ class LabTest {
                 .hasMessage("--rate takes one rate for all paths or one per path (2), got 3");
         assertThatThrownBy(() -> new Lab.Config(1, List.of("40mbps"), false))
                 .hasMessageContaining("--rate '40mbps': expected a number and bit, kbit, mbit or gbit");
+        assertThatThrownBy(() -> new Lab.Config(1, List.of(), false, 1000)).hasMessage("--mtu must be 1280 to 9000, got 1000");
     }
 }
