@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.mptcplab.app.lab.Lab;
 import org.mptcplab.app.live.LinkLayer;
+import org.mptcplab.app.live.LinkWatcher;
 import org.mptcplab.app.live.LiveDeviceException;
 import org.mptcplab.app.live.LiveRunner;
 import org.mptcplab.app.live.PcapDevice;
@@ -67,6 +68,20 @@ public final class ListenCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "TIME", description = "give up after this much real time (default 60s)")
     String timeout = "60s";
 
+    @Option(names = "--path-down", paramLabel = "IF@TIME", description = {"stop using interface IF at TIME after the",
+        "connection is accepted: REMOVE_ADDR, its subflows close, the data goes on elsewhere (repeatable)"})
+    List<String> pathDown = new ArrayList<>();
+
+    @Option(names = "--path-up", paramLabel = "IF@TIME", description = "use IF again at TIME (after a --path-down): "
+            + "announced again (ADD_ADDR) for the peer to join (repeatable)")
+    List<String> pathUp = new ArrayList<>();
+
+    @Option(names = "--backup", paramLabel = "IF@TIME", description = "the subflows on IF become backups at TIME, with MP_PRIO (repeatable)")
+    List<String> backup = new ArrayList<>();
+
+    @Option(names = "--no-link-watch", description = "do not react to interfaces going down and up (REMOVE_ADDR / ADD_ADDR)")
+    boolean noLinkWatch;
+
     @Option(names = "--json", description = "one JSON object instead of text")
     boolean json;
 
@@ -80,6 +95,7 @@ public final class ListenCommand implements Callable<Integer> {
         List<ConnectCommand.Iface> list = new ArrayList<>();
         long seedValue = seed != null ? seed : System.nanoTime();
         long deadline;
+        List<PathControl.Action> scripted;
         try {
             deadline = SimulateCommand.parseDuration(timeout);
             if (port < 1 || port > 65535) {
@@ -109,6 +125,7 @@ public final class ListenCommand implements Callable<Integer> {
                     list.add(ConnectCommand.resolveIface(t, false, seedValue, list.size(), err));
                 }
             }
+            scripted = PathControl.parseAll(pathDown, pathUp, backup, list.stream().map(ConnectCommand.Iface::name).toList());
         } catch (IllegalArgumentException e) {
             err.println("listen: " + e.getMessage());
             return 2;
@@ -122,6 +139,11 @@ public final class ListenCommand implements Callable<Integer> {
             err.println("listen: " + e.getMessage());
             return 1;
         }
+        PathControl paths = new PathControl(stack, runner, list.stream().map(ConnectCommand.Iface::name).toList(), scripted,
+                PathControl::openPcap);
+        if (!noLinkWatch) {
+            runner.watchLinks(ConnectCommand.LINK_WATCH_MILLIS, new LinkWatcher(paths.names(), LinkWatcher.sysfs(), paths));
+        }
         CompletableFuture<String> closed = new CompletableFuture<>();
         BulkSink sink = new BulkSink();
         Echo echoApp = new Echo();
@@ -132,6 +154,7 @@ public final class ListenCommand implements Callable<Integer> {
                 return;
             }
             accepted[0] = sk;
+            paths.connected(runner.now(), sk); // the path script's clock starts at the accept
             MptcpSocket.Handler app = echo ? echoApp : sink;
             sk.setHandler(new MptcpSocket.Handler() {
                 @Override
@@ -163,12 +186,14 @@ public final class ListenCommand implements Callable<Integer> {
         }
         CompletableFuture<Object[]> snap = new CompletableFuture<>();
         runner.submit(() -> snap.complete(new Object[] {accepted[0] == null ? null : accepted[0].snapshot(),
-            stack.observer().counters()}));
+            stack.observer().counters(), paths.log()}));
         Object[] st = snap.get(5, TimeUnit.SECONDS);
         runner.stop();
         ConnectionSnapshot c = (ConnectionSnapshot) st[0];
         @SuppressWarnings("unchecked")
         Map<Mib, Long> counters = (Map<Mib, Long>) st[1];
+        @SuppressWarnings("unchecked")
+        List<PathControl.Entry> pathLog = (List<PathControl.Entry>) st[2];
         boolean ok = reason.isEmpty() && runner.failure() == null;
         long got = echo ? echoApp.echoed() : sink.received();
         if (json) {
@@ -204,6 +229,17 @@ public final class ListenCommand implements Callable<Integer> {
                     j.name("state").value(f.state().name());
                     j.endObject();
                 }
+            }
+            j.endArray();
+            j.name("path_events").beginArray();
+            for (PathControl.Entry e : pathLog) {
+                j.beginObject();
+                j.name("time_s").raw(SimulateCommand.decimal(e.timeNanos() / 1e9, 6));
+                j.name("interface").value(e.iface());
+                j.name("action").value(e.action());
+                j.name("cause").value(e.cause());
+                j.name("detail").value(e.detail());
+                j.endObject();
             }
             j.endArray();
             j.name("counters").beginObject();

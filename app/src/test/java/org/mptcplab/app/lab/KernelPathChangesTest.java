@@ -154,4 +154,37 @@ class KernelPathChangesTest {
         assertThat(atPrio).as("mlc2 carried data before MP_PRIO").isPositive();
         assertThat(total - atPrio).as("bytes sent on mlc2 after MP_PRIO (total %d)", total).isLessThan(64 * 1024);
     }
+
+    /**
+     * Scenario 8 with our stack as the server: the kernel client uploads and joins toward the
+     * address we announce; {@code listen --path-down mlc2@1s} withdraws it (REMOVE_ADDR), the kernel
+     * closes that subflow and the data goes on over mlc1, byte-exact.
+     */
+    @org.junit.jupiter.api.Test
+    void scenario8AsServerWeRemoveTheAddressTheKernelJoined() throws Exception {
+        Map<String, Long> before = Lab.kernelCounters();
+        Process server = new ProcessBuilder(LabRun.javaCommand("listen", "--lab", "--port", "7100", "--json", "--timeout",
+                "30s", "--no-link-watch", "--path-down", "mlc2@1s")).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String py = "import socket,hashlib,random,time\n"
+                + "d=random.Random(8).randbytes(8000000)\n"
+                + "for i in range(100):\n"
+                + "    try:\n"
+                + "        s=socket.socket(socket.AF_INET,socket.SOCK_STREAM,262); s.connect(('10.1.0.1',7100)); break\n"
+                + "    except OSError:\n"
+                + "        s.close(); time.sleep(0.1)\n"
+                + "s.sendall(d); s.shutdown(socket.SHUT_WR)\n"
+                + "while s.recv(65536): pass\n"
+                + "s.close(); print(hashlib.sha256(d).hexdigest())\n";
+        Lab.Result client = Lab.run("ip", "netns", "exec", Lab.SERVER_NS, "python3", "-c", py);
+        Map<String, Object> json = LabRun.finish(server, "listen --path-down");
+        Map<String, Long> k = delta(before, Lab.kernelCounters());
+        assertThat(client.exit()).as(client.output()).isZero();
+        assertThat(num(json.get("bytes"))).isEqualTo(8_000_000L);
+        assertThat(json.get("sha256_received")).isEqualTo(client.output().trim());
+        assertThat(k.get("MPJoinSynTx")).as("kernel %s", k).isEqualTo(1L);
+        assertThat(k.get("RmAddr")).as("kernel %s", k).isEqualTo(1L);
+        assertThat(k.getOrDefault("MPRstRx", 0L)).as("kernel %s", k).isZero();
+        assertThat(num(map(json, "counters").get("RmAddrTx"))).isEqualTo(1);
+        assertThat(list(json, "path_events")).extracting(e -> e.get("action")).containsExactly("down");
+    }
 }
