@@ -187,4 +187,40 @@ class KernelPathChangesTest {
         assertThat(num(map(json, "counters").get("RmAddrTx"))).isEqualTo(1);
         assertThat(list(json, "path_events")).extracting(e -> e.get("action")).containsExactly("down");
     }
+
+    /**
+     * Scenario 9 from the kernel's side: it marks the endpoint our join went to as backup
+     * ({@code ip mptcp endpoint change id N backup}) mid-upload and sends MP_PRIO on that subflow;
+     * we honour it: almost nothing more goes there while mlc1 works (RFC 8684 3.3.8).
+     */
+    @org.junit.jupiter.api.Test
+    void scenario9cTheKernelsMpPrioMakesOurSubflowBackup() throws Exception {
+        String addr = kernelPath2(false);
+        int id = Lab.endpointId(addr);
+        assertThat(id).as("the lab's signal endpoint for %s", addr).isPositive();
+        Map<String, Long> before = Lab.kernelCounters();
+        Process p = LabRun.start("--bytes", "8M", "--no-link-watch");
+        try {
+            awaitKernel(before, "MPJoinAckRx", 1, 10_000);
+            Thread.sleep(500); // both subflows carry data for a while
+            assertThat(Lab.run("ip", "-n", Lab.SERVER_NS, "mptcp", "endpoint", "change", "id", Integer.toString(id), "backup")
+                    .exit()).isZero();
+            Map<String, Object> json = LabRun.finish(p, "connect (scenario 9, kernel MP_PRIO)");
+            Map<String, Long> k = delta(before, Lab.kernelCounters());
+            assertKernelSinkGot(json, 8_000_000);
+            assertThat(k.get("MPPrioTx")).as("kernel %s", k).isEqualTo(1L);
+            assertThat(num(map(json, "counters").get("MPPrioRx"))).isEqualTo(1);
+            Map<String, Object> prio = list(json, "events").stream()
+                    .filter(e -> "MP_PRIO".equals(e.get("kind")) && String.valueOf(e.get("detail")).contains("to backup"))
+                    .findFirst().orElseThrow();
+            long atPrio = Long.parseLong(String.valueOf(prio.get("detail")).replaceAll(".*after (\\d+) bytes.*", "$1"));
+            Map<String, Object> sf2 = subflowsOn(json, "mlc2").get(0);
+            assertThat(atPrio).as("mlc2 carried data before MP_PRIO").isPositive();
+            assertThat(num(sf2.get("bytes")) - atPrio).as("bytes sent on mlc2 after MP_PRIO").isLessThan(64 * 1024);
+            assertThat(num(subflowsOn(json, "mlc1").get(0).get("bytes"))).isGreaterThan(4_000_000L);
+        } finally {
+            p.destroyForcibly();
+            Lab.run("ip", "-n", Lab.SERVER_NS, "mptcp", "endpoint", "change", "id", Integer.toString(id), "nobackup");
+        }
+    }
 }

@@ -350,7 +350,8 @@ public final class MptcpConnection {
                 stack.observer().inc(Mib.MPPrioRx);
                 sf.remoteBackup = p.backup();
                 stack.observer().event(now, ProtocolEvent.Kind.MP_PRIO, localToken, sf.id,
-                        "peer set subflow " + sf.id + (p.backup() ? " to backup" : " to regular"));
+                        "peer set subflow " + sf.id + (p.backup() ? " to backup" : " to regular") + " (after "
+                                + sf.bytesSent + " bytes sent on it)");
             } else if (m instanceof MptcpOption.MpFail f) {
                 stack.observer().inc(Mib.MPFailRx);
                 stack.observer().event(now, ProtocolEvent.Kind.MP_FAIL, localToken, sf.id,
@@ -556,7 +557,7 @@ public final class MptcpConnection {
                         || s.remoteAddressId == id && subflows.size() > 1) {
                     stack.observer().inc(Mib.RmSubflow);
                     s.close(now);
-                    reinjectFrom(now, s);
+                    reinjectFrom(now, s, true); // the peer may flush what it had on that address
                 }
             }
         }
@@ -1152,7 +1153,33 @@ public final class MptcpConnection {
 
     /** Queues the not yet data-ACKed data of {@code sf} for another subflow (Linux MPTCPRetrans). */
     void reinjectFrom(long now, Subflow sf) {
+        reinjectFrom(now, sf, false);
+    }
+
+    /**
+     * As above; with {@code tcpAckedToo}, also the data the subflow's TCP acknowledged but the data
+     * level has not: a peer that resets a subflow (or withdraws its address) may drop what that
+     * subflow had received and not yet passed on, and the sender keeps data until the DATA_ACK
+     * covers it for exactly this (RFC 8684 3.3.6). Without it such data is never sent again and the
+     * connection waits forever for a data ACK that cannot come.
+     */
+    void reinjectFrom(long now, Subflow sf, boolean tcpAckedToo) {
         long bytes = 0;
+        if (tcpAckedToo && !fallback) {
+            for (long[] r : sf.tcpAckedRanges) {
+                long from = r[0];
+                long to = r[1];
+                if (!SeqNum.before64(dataUna, to)) {
+                    continue; // data-ACKed already
+                }
+                if (SeqNum.before64(from, dataUna)) {
+                    from = dataUna;
+                }
+                addReinject(from, to);
+                bytes += to - from;
+            }
+            sf.tcpAckedRanges.clear();
+        }
         for (Unit u : sf.units) {
             if (u.fin || u.reinjectedElsewhere || u.len == 0) {
                 continue;
@@ -1215,7 +1242,7 @@ public final class MptcpConnection {
         stack.observer().event(now, abnormal ? ProtocolEvent.Kind.SUBFLOW_RESET : ProtocolEvent.Kind.SUBFLOW_CLOSED,
                 localToken, sf.id, "subflow " + sf.id + " closed: " + why);
         if (!fallback) {
-            reinjectFrom(now, sf);
+            reinjectFrom(now, sf, abnormal);
         }
         releaseSendBuffer();
         if (closed) {

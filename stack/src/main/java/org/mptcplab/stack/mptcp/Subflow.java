@@ -57,6 +57,12 @@ public final class Subflow implements CongestionControl.SubflowView {
     long tsRecent;
     final int tsOffset;
     final ArrayDeque<Unit> units = new ArrayDeque<>();
+    /**
+     * Data-level ranges {from, to} this subflow's TCP acknowledged that the data ACK had not yet
+     * covered (merged, oldest first, pruned as the data ACK moves): reinjected if the subflow is
+     * reset, since the peer may have dropped them with it (RFC 8684 3.3.6).
+     */
+    final ArrayDeque<long[]> tcpAckedRanges = new ArrayDeque<>();
     int lostCount;
     /** Sequence space of SACKed and of lost-marked units: pipe() without walking the queue. */
     long sackedBytes;
@@ -724,6 +730,9 @@ public final class Subflow implements CongestionControl.SubflowView {
                 reinjectedUnits--;
             }
             payloadAcked += u.len;
+            if (u.len > 0 && !u.fin && !conn.fallback) {
+                noteTcpAcked(u.dsn, u.dsn + u.len);
+            }
             rackSentAt = Math.max(rackSentAt, u.sentAt);
             // Karn (RFC 6298 3): never a retransmitted unit; nor one SACKed earlier, whose
             // cumulative ACK had to wait for a hole to fill (its sample came with the SACK).
@@ -743,6 +752,9 @@ public final class Subflow implements CongestionControl.SubflowView {
                 boolean wasSacked = head.sacked;
                 unmarkLost(head);
                 unmarkSacked(head);
+                if (!head.fin && !conn.fallback) {
+                    noteTcpAcked(head.dsn, head.dsn + cut);
+                }
                 head.seq += cut;
                 head.len -= cut;
                 head.dsn += cut;
@@ -793,6 +805,22 @@ public final class Subflow implements CongestionControl.SubflowView {
         }
         conn.onSubflowAcked(now, this);
         retransmitLost(now);
+    }
+
+    private void noteTcpAcked(long from, long to) {
+        long dataUna = conn.dataUna;
+        while (!tcpAckedRanges.isEmpty() && !SeqNum.before64(dataUna, tcpAckedRanges.peekFirst()[1])) {
+            tcpAckedRanges.pollFirst();
+        }
+        if (!SeqNum.before64(dataUna, to)) {
+            return; // the data level has it already
+        }
+        long[] last = tcpAckedRanges.peekLast();
+        if (last != null && last[1] == from) {
+            last[1] = to;
+        } else {
+            tcpAckedRanges.addLast(new long[] {from, to});
+        }
     }
 
     private void sampleRtt(long now, long sentAt) {

@@ -265,6 +265,69 @@ class ForgedInputTest {
         }
     }
 
+    /**
+     * The peer TCP-acknowledges our data on the joined subflow, never data-acknowledges it, then
+     * resets that subflow (as Linux does when its endpoint is deleted: what the subflow held is
+     * gone). We still hold the data (RFC 8684 3.3.6) and must send it again on the first subflow;
+     * found against the kernel, where the connection otherwise waited forever for a data ACK.
+     */
+    @Test
+    void dataTheSubflowAckedButTheDataLevelDidNotIsReinjectedWhenThePeerResetsIt() {
+        Peer p = new Peer(MPTCP, true, 21);
+        MptcpHandshakeTest.PeerJoin j = twoSubflows(p);
+        p.write(Peer.bytes(40_000, 7));
+        List<Peer.Out> out = p.drain();
+        long joinedFrom = Long.MAX_VALUE;
+        long joinedTo = Long.MIN_VALUE;
+        int lastSeqEnd = 0;
+        int firstSeqEnd = 0;
+        long dataStart = Long.MAX_VALUE;
+        for (Peer.Out o : out) {
+            if (o.payload().length > 0) {
+                dataStart = Math.min(dataStart, ((Dss) o.mptcp(MptcpOption.DSS)).dataSequenceNumber());
+            }
+            if (o.h().destinationPort() != 50001 && o.payload().length > 0) {
+                firstSeqEnd = o.seq() + o.payload().length;
+            }
+            if (o.h().destinationPort() == 50001 && o.payload().length > 0) {
+                Dss m = (Dss) o.mptcp(MptcpOption.DSS);
+                joinedFrom = Math.min(joinedFrom, m.dataSequenceNumber());
+                joinedTo = Math.max(joinedTo, m.dataSequenceNumber() + o.payload().length);
+                lastSeqEnd = o.seq() + o.payload().length;
+            }
+        }
+        assertThat(joinedTo).as("some data went out on the joined subflow").isGreaterThan(joinedFrom);
+        // TCP-level ACK of all of it on the joined subflow, the data ACK unmoved; then a RST there.
+        p.send(j.t.seq(JOIN_ISN_PLUS_1).ack(lastSeqEnd).flags(ACK).options(Dss.ack(dataStart)));
+        p.drain();
+        p.send(j.t.seq(JOIN_ISN_PLUS_1).ack(lastSeqEnd).flags(RST | ACK).options(new MptcpOption.MpTcpRst(0, 1)));
+        // The first subflow's window opens (TCP ACK of what it sent, the data ACK still unmoved).
+        p.pAck = firstSeqEnd;
+        p.send(p.seg().options(Dss.ack(dataStart)));
+        p.advance(10_000_000L);
+        // The same data-level bytes leave again on the first subflow.
+        long resentFrom = Long.MAX_VALUE;
+        long resentTo = Long.MIN_VALUE;
+        for (Peer.Out o : p.drain()) {
+            if (o.h().destinationPort() != 50001 && o.payload().length > 0) {
+                Dss m = (Dss) o.mptcp(MptcpOption.DSS);
+                if (m != null && m.hasMapping()) {
+                    long from = m.dataSequenceNumber();
+                    long to = from + o.payload().length;
+                    if (to > joinedFrom && from < joinedTo) {
+                        resentFrom = Math.min(resentFrom, from);
+                        resentTo = Math.max(resentTo, to);
+                    }
+                }
+            }
+        }
+        assertThat(resentFrom).as("reinjected from").isLessThanOrEqualTo(joinedFrom);
+        assertThat(resentTo).as("reinjected to").isGreaterThanOrEqualTo(joinedTo);
+        assertThat(p.stack.observer().get(Mib.MPTCPRetrans)).isPositive();
+    }
+
+    static final int JOIN_ISN_PLUS_1 = MptcpHandshakeTest.JOIN_ISN + 1;
+
     // =====================================================================================
     @Nested
     class Fastclose {
