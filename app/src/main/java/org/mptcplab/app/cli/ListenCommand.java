@@ -231,17 +231,7 @@ public final class ListenCommand implements Callable<Integer> {
                 }
             }
             j.endArray();
-            j.name("path_events").beginArray();
-            for (PathControl.Entry e : pathLog) {
-                j.beginObject();
-                j.name("time_s").raw(SimulateCommand.decimal(e.timeNanos() / 1e9, 6));
-                j.name("interface").value(e.iface());
-                j.name("action").value(e.action());
-                j.name("cause").value(e.cause());
-                j.name("detail").value(e.detail());
-                j.endObject();
-            }
-            j.endArray();
+            PathControl.writeJson(j, pathLog);
             j.name("counters").beginObject();
             counters.forEach((k, v) -> {
                 if (v != 0) {

@@ -250,6 +250,21 @@ final class PathControl implements LinkWatcher.Listener {
         }
     }
 
+    /** Writes {@code "path_events": [...]} (the log of path changes) into an open JSON object. */
+    static void writeJson(SimulateCommand.JsonWriter j, List<Entry> log) {
+        j.name("path_events").beginArray();
+        for (Entry e : log) {
+            j.beginObject();
+            j.name("time_s").raw(SimulateCommand.decimal(e.timeNanos() / 1e9, 6));
+            j.name("interface").value(e.iface());
+            j.name("action").value(e.action());
+            j.name("cause").value(e.cause());
+            j.name("detail").value(e.detail());
+            j.endObject();
+        }
+        j.endArray();
+    }
+
     /** Read on the runner's thread. */
     List<Entry> log() {
         return new ArrayList<>(log);

@@ -8,7 +8,6 @@ import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -65,14 +64,7 @@ class KernelInteropScenariosTest {
     }
 
     static Map<String, Long> delta(Map<String, Long> before, Map<String, Long> after) {
-        Map<String, Long> d = new TreeMap<>();
-        after.forEach((k, v) -> {
-            long x = v - before.getOrDefault(k, 0L);
-            if (x != 0) {
-                d.put(k, x);
-            }
-        });
-        return d;
+        return LabRun.delta(before, after);
     }
 
     @ParameterizedTest(name = "ipv6={0}")
