@@ -76,4 +76,37 @@ class FreeAddressRootTest {
         assertThat(none[2]).contains("--iface lo: the interface has no IPv4 address of the kernel's to take a subnet from;"
                 + " give the address our stack should use: --iface lo=ADDR/PREFIX");
     }
+
+    /**
+     * The same over IPv6, in a namespace of its own: the kernel has fd00:77::1/64 on fA and
+     * fd00:77::fff0 (the first candidate, below the reserved interface ids) on fB, which answers our
+     * DAD-style solicitation; fd00:77::ffef is the choice.
+     */
+    @Test
+    void picksAnIpv6AddressNobodyClaims() throws Exception {
+        String ns6 = NS + "6";
+        run("ip", "netns", "del", ns6);
+        must("ip", "netns", "add", ns6);
+        try {
+            must("ip", "-n", ns6, "link", "add", "fA", "type", "veth", "peer", "name", "fB");
+            for (String d : List.of("fA", "fB")) {
+                must("ip", "netns", "exec", ns6, "ethtool", "-K", d, "tx", "off", "rx", "off");
+                must("ip", "-n", ns6, "link", "set", d, "up");
+            }
+            must("ip", "-n", ns6, "addr", "add", "fd00:77::1/64", "dev", "fA", "nodad");
+            must("ip", "-n", ns6, "addr", "add", "fd00:77::5/64", "dev", "fB", "nodad");
+            must("ip", "-n", ns6, "addr", "add", "fd00:77::fff0/64", "dev", "fB", "nodad");
+            List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns6, System.getProperty("java.home") + "/bin/java",
+                    "-cp", System.getProperty("java.class.path"), "org.mptcplab.app.Launcher", "connect", "--iface", "fA",
+                    "--to", "[fd00:77::5]:9", "--bytes", "1K", "--timeout", "3s", "--no-link-watch", "--json"));
+            Process p = new ProcessBuilder(cmd).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            String err = new String(p.getErrorStream().readAllBytes());
+            p.waitFor(30, TimeUnit.SECONDS);
+            assertThat(err).as("stderr; stdout %s", out).contains("--iface fA: using fd00:77::ffef/64",
+                    "fd00:77::fff0 (answered the probe)");
+        } finally {
+            run("ip", "netns", "del", ns6);
+        }
+    }
 }
