@@ -87,4 +87,24 @@ class PathControlTest {
                 org.mptcplab.stack.wire.IpAddress.parse("127.0.0.1"), 8, null))).mss())
                 .isEqualTo(Math.min(65_495, ConnectCommand.interfaceMtu("lo") - 40));
     }
+
+    @Test
+    void ifaceHostTakesTheKernelsAddressOfTheRightFamilyOrSaysWhy() {
+        String json = "[{\"ifindex\":5,\"ifname\":\"wl0\",\"addr_info\":[{\"family\":\"inet6\",\"local\":\"fd00:9::7\","
+                + "\"prefixlen\":64,\"scope\":\"global\"},{\"family\":\"inet\",\"local\":\"192.168.1.23\","
+                + "\"prefixlen\":24,\"scope\":\"global\"}]}]";
+        ConnectCommand.Iface v4 = ConnectCommand.hostIface("wl0", false, json);
+        assertThat(v4.address()).isEqualTo(org.mptcplab.stack.wire.IpAddress.parse("192.168.1.23"));
+        assertThat(v4.prefix()).isEqualTo(24);
+        assertThat(v4.host()).isTrue();
+        assertThat(ConnectCommand.hostIface("wl0", true, json).address())
+                .isEqualTo(org.mptcplab.stack.wire.IpAddress.parse("fd00:9::7"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConnectCommand.hostIface("wl0", true,
+                "[{\"ifindex\":5,\"ifname\":\"wl0\",\"addr_info\":[{\"family\":\"inet\",\"local\":\"10.0.0.2\","
+                        + "\"prefixlen\":8,\"scope\":\"global\"}]}]"))
+                .hasMessage("--iface wl0=host: the kernel has no IPv6 address on wl0 to share (see ip addr show dev wl0);"
+                        + " give IF=ADDR/PREFIX instead");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConnectCommand.hostIface("eth9", false,
+                "Device \"eth9\" does not exist.")).hasMessageContaining("--iface eth9=host: no such interface here");
+    }
 }
