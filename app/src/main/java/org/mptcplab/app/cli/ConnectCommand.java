@@ -19,6 +19,7 @@ import org.mptcplab.app.live.LinkWatcher;
 import org.mptcplab.app.live.LiveDeviceException;
 import org.mptcplab.app.live.LiveRunner;
 import org.mptcplab.app.live.NftablesGuard;
+import org.mptcplab.app.live.PathImpairment;
 import org.mptcplab.app.live.PcapDevice;
 import org.mptcplab.stack.apps.BulkSender;
 import org.mptcplab.stack.mptcp.ConnectionSnapshot;
@@ -104,6 +105,10 @@ public final class ConnectCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Mixin
     PolicyOptions policies = new PolicyOptions();
+
+    @Option(names = "--impair", paramLabel = "IF=SPEC", description = {"delay, jitter and loss our backend adds on IF, both",
+        "ways: wifi, lte, none, or delay=TIME[,jitter=TIME][,loss=P] (repeatable, one per interface)"})
+    List<String> impair = new ArrayList<>();
 
     @Option(names = "--json", description = "one JSON object instead of text")
     boolean json;
@@ -260,9 +265,15 @@ public final class ConnectCommand implements Callable<Integer> {
      * also keep from the kernel on shared addresses.
      */
     static LiveRunner openRunner(MptcpStack stack, List<Iface> list, long seed, int listenPort) throws LiveDeviceException {
+        return openRunner(stack, list, seed, listenPort, Map.of());
+    }
+
+    /** As above, with delay/jitter/loss on the interfaces named in {@code impair} (both directions). */
+    static LiveRunner openRunner(MptcpStack stack, List<Iface> list, long seed, int listenPort,
+                                 Map<String, PathImpairment.Settings> impair) throws LiveDeviceException {
         NftablesGuard guard = guardHostAddresses(stack, list, listenPort);
         try {
-            LiveRunner r = openDevices(stack, list, seed);
+            LiveRunner r = openDevices(stack, list, seed, impair);
             if (guard != null) {
                 r.closeWhenStopped(guard);
             }
@@ -337,8 +348,19 @@ public final class ConnectCommand implements Callable<Integer> {
         }
     }
 
-    private static LiveRunner openDevices(MptcpStack stack, List<Iface> list, long seed) throws LiveDeviceException {
+    private static LiveRunner openDevices(MptcpStack stack, List<Iface> list, long seed,
+                                          Map<String, PathImpairment.Settings> impair) throws LiveDeviceException {
         LinkLayer link = new LinkLayer(stack);
+        if (!impair.isEmpty()) {
+            PathImpairment pi = new PathImpairment(seed);
+            for (int i = 0; i < list.size(); i++) {
+                PathImpairment.Settings st = impair.get(list.get(i).name());
+                if (st != null) {
+                    pi.setBoth(i, st);
+                }
+            }
+            link.setImpairment(pi);
+        }
         Map<Integer, PcapDevice> devices = new LinkedHashMap<>();
         try {
             for (int i = 0; i < list.size(); i++) {
@@ -366,6 +388,7 @@ public final class ConnectCommand implements Callable<Integer> {
         List<Iface> list = new ArrayList<>();
         long seedValue = seed != null ? seed : System.nanoTime();
         List<PathControl.Action> scripted;
+        Map<String, PathImpairment.Settings> impairments;
         IpAddress peer;
         int port;
         long total;
@@ -411,6 +434,7 @@ public final class ConnectCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(String.join("; ", bad));
             }
             scripted = PathControl.parseAll(pathDown, pathUp, backup, list.stream().map(Iface::name).toList());
+            impairments = ImpairOption.parseAll(impair, list.stream().map(Iface::name).toList());
         } catch (IllegalArgumentException e) {
             err.println("connect: " + e.getMessage());
             return 2;
@@ -419,7 +443,7 @@ public final class ConnectCommand implements Callable<Integer> {
         MptcpStack stack = new MptcpStack("client", withLinkMss(policies.apply(StackConfig.defaults().withChecksum(checksum)), list), s);
         LiveRunner runner;
         try {
-            runner = openRunner(stack, list, s);
+            runner = openRunner(stack, list, s, 0, impairments);
         } catch (LiveDeviceException e) {
             err.println("connect: " + e.getMessage());
             return 1;

@@ -79,6 +79,10 @@ public final class ListenCommand implements Callable<Integer> {
     @Option(names = "--backup", paramLabel = "IF@TIME", description = "the subflows on IF become backups at TIME, with MP_PRIO (repeatable)")
     List<String> backup = new ArrayList<>();
 
+    @Option(names = "--impair", paramLabel = "IF=SPEC", description = {"delay, jitter and loss our backend adds on IF, both",
+        "ways: wifi, lte, none, or delay=TIME[,jitter=TIME][,loss=P] (repeatable, one per interface)"})
+    List<String> impair = new ArrayList<>();
+
     @Option(names = "--no-link-watch", description = "do not react to interfaces going down and up (REMOVE_ADDR / ADD_ADDR)")
     boolean noLinkWatch;
 
@@ -96,6 +100,7 @@ public final class ListenCommand implements Callable<Integer> {
         long seedValue = seed != null ? seed : System.nanoTime();
         long deadline;
         List<PathControl.Action> scripted;
+        Map<String, org.mptcplab.app.live.PathImpairment.Settings> impairments;
         try {
             deadline = SimulateCommand.parseDuration(timeout);
             if (port < 1 || port > 65535) {
@@ -126,6 +131,7 @@ public final class ListenCommand implements Callable<Integer> {
                 }
             }
             scripted = PathControl.parseAll(pathDown, pathUp, backup, list.stream().map(ConnectCommand.Iface::name).toList());
+            impairments = ImpairOption.parseAll(impair, list.stream().map(ConnectCommand.Iface::name).toList());
         } catch (IllegalArgumentException e) {
             err.println("listen: " + e.getMessage());
             return 2;
@@ -134,7 +140,7 @@ public final class ListenCommand implements Callable<Integer> {
         MptcpStack stack = new MptcpStack("server", ConnectCommand.withLinkMss(policies.apply(StackConfig.defaults()), list).withFullMesh(!noAnnounce && policies.pm.equals("fullmesh")), s);
         LiveRunner runner;
         try {
-            runner = ConnectCommand.openRunner(stack, list, s, port);
+            runner = ConnectCommand.openRunner(stack, list, s, port, impairments);
         } catch (LiveDeviceException e) {
             err.println("listen: " + e.getMessage());
             return 1;

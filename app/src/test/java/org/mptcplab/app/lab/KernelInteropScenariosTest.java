@@ -253,4 +253,23 @@ class KernelInteropScenariosTest {
         d.waitFor();
         assertThat(mapped).as("our data segments with a DSS mapping").isPositive();
     }
+
+    /**
+     * Live paths that look slower than the veths: {@code --impair} delays every frame 25 ms each
+     * way in our backend (netem is not in this kernel), so each subflow's smoothed RTT is above
+     * 50 ms where the bare lab has well under 10 ms; the stream stays intact.
+     */
+    @Test
+    @Order(10)
+    void impairedPathsHaveTheAddedDelay() throws Exception {
+        String out = connect(false, "--bytes", "1M", "--impair", "mlc1=delay=25ms", "--impair", "mlc2=delay=25ms,loss=0.5%");
+        assertThat(out).contains("\"stream_intact\":true");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"srtt_ms\":([0-9.]+)").matcher(out);
+        int n = 0;
+        while (m.find()) {
+            assertThat(Double.parseDouble(m.group(1))).as("srtt of subflow %d in %s", n, out).isGreaterThan(50.0);
+            n++;
+        }
+        assertThat(n).as("subflows").isEqualTo(2);
+    }
 }
