@@ -30,9 +30,7 @@ class KernelInteropScenariosTest {
 
     @BeforeAll
     static void up() throws Exception {
-        List<String> missing = Lab.missingRequirements();
-        assumeTrue(missing.isEmpty(), "skipped: kernel interop needs " + String.join("; ", missing));
-        LAB.up(new Lab.Config(2, List.of(), false));
+        LabRun.upOrSkip(LAB, new Lab.Config(2, List.of(), false));
     }
 
     @AfterAll
@@ -218,7 +216,7 @@ class KernelInteropScenariosTest {
     @Order(9)
     void liveRecordingsReadCleanlyInTshark(boolean v6, @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/tshark")),
+        assumeTrue(java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/tshark")),
                 "skipped: tshark is not installed (apt-get install tshark)");
         java.nio.file.Path pcap = dir.resolve("live-" + (v6 ? "v6" : "v4") + ".pcap");
         String out = v6 ? connect(true, "--checksum", "--echo", "300K", "--pcap", pcap.toString())

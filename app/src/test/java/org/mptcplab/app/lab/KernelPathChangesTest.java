@@ -1,7 +1,6 @@
 package org.mptcplab.app.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.mptcplab.app.lab.LabRun.assertKernelSinkGot;
 import static org.mptcplab.app.lab.LabRun.awaitKernel;
 import static org.mptcplab.app.lab.LabRun.delta;
@@ -32,9 +31,7 @@ class KernelPathChangesTest {
 
     @BeforeAll
     static void up() throws Exception {
-        List<String> missing = Lab.missingRequirements();
-        assumeTrue(missing.isEmpty(), "skipped: kernel interop needs " + String.join("; ", missing));
-        LAB.up(new Lab.Config(2, List.of("20mbit"), false));
+        LabRun.upOrSkip(LAB, new Lab.Config(2, List.of("20mbit"), false));
     }
 
     @AfterAll

@@ -27,6 +27,14 @@ final class LabRun {
     private LabRun() {
     }
 
+    /** Brings {@code lab} up, or skips the calling test class with what is missing (root, kernel MPTCP...). */
+    static void upOrSkip(Lab lab, Lab.Config cfg) throws Exception {
+        List<String> missing = Lab.missingRequirements();
+        org.junit.jupiter.api.Assumptions.assumeTrue(missing.isEmpty(),
+                "skipped: kernel interop needs " + String.join("; ", missing));
+        lab.up(cfg);
+    }
+
     static List<String> javaCommand(String... args) {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", Lab.CLIENT_NS,
                 System.getProperty("java.home") + "/bin/java", "-cp", System.getProperty("java.class.path"),
