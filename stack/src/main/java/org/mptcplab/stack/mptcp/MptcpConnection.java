@@ -265,8 +265,11 @@ public final class MptcpConnection {
     }
 
     void onSubflowEstablished(long now, Subflow sf) {
-        stack.observer().inc(Mib.MPCurrEstab);
-        sf.counted = true;
+        if (sf.initial && !countedEstablished) {
+            // Like the kernel's MPCurrEstab: connections (not subflows) in the established state.
+            countedEstablished = true;
+            stack.observer().inc(Mib.MPCurrEstab);
+        }
         stack.observer().event(now, sf.initial ? ProtocolEvent.Kind.SUBFLOW_ESTABLISHED : ProtocolEvent.Kind.JOIN,
                 localToken, sf.id, (sf.initial ? "subflow " : "join ") + sf.local + ":" + sf.localPort + " -> "
                         + sf.remote + ":" + sf.remotePort + (sf.isBackupInUse() ? " (backup)" : "")
@@ -824,6 +827,7 @@ public final class MptcpConnection {
     private void checkPeerDataFin(long now) {
         if (peerDataFinSeen && !peerFinished && receiveBuffer.next() == peerDataFinDsn) {
             peerFinished = true; // the DATA_FIN takes a sequence number but no byte of the buffer
+            leaveEstablished();
             stack.wake(this, MptcpSocket.WAKE_READABLE);
             maybeFinish(now);
         }
@@ -833,6 +837,7 @@ public final class MptcpConnection {
         if (fallback && sf == fallbackSubflow()) {
             // Plain TCP: the FIN is the end of the peer's stream.
             peerFinished = true;
+            leaveEstablished();
             stack.wake(this, MptcpSocket.WAKE_READABLE);
             maybeFinish(now);
             return;
@@ -1132,6 +1137,7 @@ public final class MptcpConnection {
             return;
         }
         dataFinSent = true;
+        leaveEstablished();
         dataFinDsn = sndNxt;
         sndMax = sndNxt + 1;
         stack.observer().event(now, ProtocolEvent.Kind.DATA_FIN, localToken, sf.id,
@@ -1235,10 +1241,6 @@ public final class MptcpConnection {
     void onSubflowClosed(long now, Subflow sf, String why, boolean abnormal) {
         subflows.remove(sf);
         closedSubflows.add(sf.snapshot());
-        if (sf.counted) {
-            sf.counted = false;
-            stack.observer().add(Mib.MPCurrEstab, -1);
-        }
         stack.observer().event(now, abnormal ? ProtocolEvent.Kind.SUBFLOW_RESET : ProtocolEvent.Kind.SUBFLOW_CLOSED,
                 localToken, sf.id, "subflow " + sf.id + " closed: " + why);
         if (!fallback) {
@@ -1288,11 +1290,23 @@ public final class MptcpConnection {
         }
     }
 
+    /** Counted in MPCurrEstab while established (from MP_CAPABLE to the first DATA_FIN or the end). */
+    private boolean countedEstablished;
+
+    /** The connection leaves the established state (a DATA_FIN either way, or its end). */
+    private void leaveEstablished() {
+        if (countedEstablished) {
+            countedEstablished = false;
+            stack.observer().add(Mib.MPCurrEstab, -1);
+        }
+    }
+
     void closeConnection(long now, String reason) {
         if (closed) {
             return;
         }
         closed = true;
+        leaveEstablished();
         resetReason = reason;
         stack.observer().event(now, reason == null ? ProtocolEvent.Kind.CONNECTION_CLOSED : ProtocolEvent.Kind.CONNECTION_RESET,
                 localToken, -1, reason == null ? "connection closed" : "connection reset: " + reason);

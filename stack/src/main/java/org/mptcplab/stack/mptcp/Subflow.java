@@ -132,8 +132,6 @@ public final class Subflow implements CongestionControl.SubflowView {
     /** The data ACK this subflow last carried to the peer, and whether it ever did. */
     long lastDataAckSent;
     boolean dataAckSentOnce;
-    /** Counted in MPCurrEstab. */
-    boolean counted;
     /** MP_TCPRST reason to put on our RST, or -1. */
     int resetReason = -1;
 

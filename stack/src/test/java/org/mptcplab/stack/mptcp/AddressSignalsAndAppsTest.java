@@ -15,6 +15,22 @@ class AddressSignalsAndAppsTest {
     static final long S = 1_000_000_000L;
 
     @Test
+    void mpCurrEstabCountsConnectionsNotSubflowsAsTheKernelDoes() {
+        Pair p = new Pair(2, StackConfig.defaults(), StackConfig.defaults(), 9);
+        BulkSink sink = new BulkSink();
+        BulkSender sender = new BulkSender(8_000_000, 9);
+        p.server.listen(80, s -> s.setHandler(sink));
+        MptcpSocket[] cs = new MptcpSocket[1];
+        p.act(() -> cs[0] = p.client.connect(p.now, p.serverAddr(0), 80, sender));
+        p.runUntil(() -> cs[0].snapshot().subflows().size() == 2 && sink.received() > 1_000_000, 10 * S);
+        assertThat(p.client.observer().get(Mib.MPCurrEstab)).isEqualTo(1);
+        assertThat(p.server.observer().get(Mib.MPCurrEstab)).isEqualTo(1);
+        p.runUntil(() -> sender.done() && sink.done(), 60 * S);
+        assertThat(p.client.observer().get(Mib.MPCurrEstab)).isZero();
+        assertThat(p.server.observer().get(Mib.MPCurrEstab)).isZero();
+    }
+
+    @Test
     void subflowsWeOpenTakeTheirPortsFromTheConfiguredRange() {
         Pair p = new Pair(2, StackConfig.defaults(), StackConfig.defaults(), 10);
         p.client.setLocalPortRange(61000, 61063);
