@@ -227,9 +227,9 @@ class KernelInteropScenariosTest {
         String expert = new String(t.getInputStream().readAllBytes());
         assertThat(t.waitFor()).isZero();
         assertThat(expert).as("tshark expert report").doesNotContain("Errors (").doesNotContain("Malformed");
-        // Warnings: none, except tshark's flow-control note that a segment filled the receiver's
-        // window exactly (tcp.analysis.window_full): the kernel receiver's window is small at the
-        // start, we send up to its edge and not beyond (beyond would be a different warning).
+        // Warnings: none about how a packet is formed (groups Malformed, Protocol, Checksum...).
+        // TCP's "Sequence" group is tshark's analysis of what the network did (a segment filling
+        // the receiver's window, a frame the capture did not see, reordering): live paths do that.
         List<String> warnings = new ArrayList<>();
         boolean inWarns = false;
         for (String line : expert.split("\n")) {
@@ -241,8 +241,7 @@ class KernelInteropScenariosTest {
                 inWarns = false;
             }
         }
-        assertThat(warnings).as("tshark expert warnings").allMatch(
-                w -> w.endsWith("TCP window specified by the receiver is now completely full"));
+        assertThat(warnings).as("tshark expert warnings").allMatch(w -> w.matches("\\d+\\s+Sequence\\s+TCP\\s+.*"));
         // Our data segments (on the joined subflow for the upload; the echo's are on either).
         String ours = v6 ? "(ipv6.src==fd00:1::1 || ipv6.src==fd00:2::1)" : "ip.src==10.2.0.1";
         Process d = new ProcessBuilder("tshark", "-r", pcap.toString(), "-Y", ours + " && tcp.options.mptcp.rawdataseqno && tcp.len>0",
