@@ -53,7 +53,8 @@ public final class ListenCommand implements Callable<Integer> {
     @Option(names = "--lab", description = "use the lab's interfaces and addresses")
     boolean lab;
 
-    @Option(names = "--ipv6", description = "with --lab: IPv6 addresses (fd00:N::1/64)")
+    @Option(names = "--ipv6", description = "IPv6: with --lab the lab's fd00:N::1/64; with --iface IF or IF=host an IPv6"
+            + " address of the kernel's subnet there (default IPv4)")
     boolean ipv6;
 
     @Option(names = "--port", paramLabel = "P", description = "port to listen on (default 5201)")
@@ -126,8 +127,8 @@ public final class ListenCommand implements Callable<Integer> {
                     throw new IllegalArgumentException("give --iface IF=ADDR/PREFIX (one per path), or --lab");
                 }
                 for (String t : ifaces) {
-                    // IF alone: a free IPv4 address of the kernel's subnet there (FreeAddress).
-                    list.add(ConnectCommand.resolveIface(t, false, seedValue, list.size(), err));
+                    // IF alone: a free address of the kernel's subnet there, IPv4 or with --ipv6 IPv6 (FreeAddress).
+                    list.add(ConnectCommand.resolveIface(t, ipv6, seedValue, list.size(), err));
                 }
             }
             scripted = PathControl.parseAll(pathDown, pathUp, backup, list.stream().map(ConnectCommand.Iface::name).toList());
