@@ -15,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import org.mptcplab.app.lab.Lab;
 import org.mptcplab.app.live.FreeAddress;
 import org.mptcplab.app.live.LinkLayer;
-import org.mptcplab.app.live.LinkWatcher;
 import org.mptcplab.app.live.LiveDeviceException;
 import org.mptcplab.app.live.LiveRunner;
 import org.mptcplab.app.live.NftablesGuard;
@@ -86,29 +85,14 @@ public final class ConnectCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "TIME", description = "give up after this much real time (default 60s)")
     String timeout = "60s";
 
-    @Option(names = "--path-down", paramLabel = "IF@TIME", description = {"stop using interface IF at TIME after the",
-        "connection is established: REMOVE_ADDR, its subflows close, the data goes on elsewhere (repeatable)"})
-    List<String> pathDown = new ArrayList<>();
-
-    @Option(names = "--path-up", paramLabel = "IF@TIME", description = "use IF again at TIME (after a --path-down): a new join (repeatable)")
-    List<String> pathUp = new ArrayList<>();
-
-    @Option(names = "--backup", paramLabel = "IF[@TIME]", description = {"IF is a backup path: joins from it carry the",
-        "MP_JOIN B flag; with @TIME its subflows become backups then, with MP_PRIO (repeatable)"})
-    List<String> backup = new ArrayList<>();
-
-    @Option(names = "--no-link-watch", description = "do not react to interfaces going down and up (REMOVE_ADDR / re-join)")
-    boolean noLinkWatch;
-
     @Option(names = "--pcap", paramLabel = "FILE", description = "record every frame sent and received")
     Path pcap;
 
     @picocli.CommandLine.Mixin
     PolicyOptions policies = new PolicyOptions();
 
-    @Option(names = "--impair", paramLabel = "IF=SPEC", description = {"delay, jitter and loss our backend adds on IF, both",
-        "ways: wifi, lte, none, or delay=TIME[,jitter=TIME][,loss=P] (repeatable, one per interface)"})
-    List<String> impair = new ArrayList<>();
+    @picocli.CommandLine.Mixin
+    LivePathOptions pathOptions = new LivePathOptions();
 
     @Option(names = "--json", description = "one JSON object instead of text")
     boolean json;
@@ -387,8 +371,7 @@ public final class ConnectCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         List<Iface> list = new ArrayList<>();
         long seedValue = seed != null ? seed : System.nanoTime();
-        List<PathControl.Action> scripted;
-        Map<String, PathImpairment.Settings> impairments;
+        LivePathOptions.Parsed pathSettings;
         IpAddress peer;
         int port;
         long total;
@@ -433,8 +416,7 @@ public final class ConnectCommand implements Callable<Integer> {
             if (!bad.isEmpty()) {
                 throw new IllegalArgumentException(String.join("; ", bad));
             }
-            scripted = PathControl.parseAll(pathDown, pathUp, backup, list.stream().map(Iface::name).toList());
-            impairments = ImpairOption.parseAll(impair, list.stream().map(Iface::name).toList());
+            pathSettings = pathOptions.parse(list.stream().map(Iface::name).toList());
         } catch (IllegalArgumentException e) {
             err.println("connect: " + e.getMessage());
             return 2;
@@ -443,7 +425,7 @@ public final class ConnectCommand implements Callable<Integer> {
         MptcpStack stack = new MptcpStack("client", withLinkMss(policies.apply(StackConfig.defaults().withChecksum(checksum)), list), s);
         LiveRunner runner;
         try {
-            runner = openRunner(stack, list, s, 0, impairments);
+            runner = openRunner(stack, list, s, 0, pathSettings.impairments());
         } catch (LiveDeviceException e) {
             err.println("connect: " + e.getMessage());
             return 1;
@@ -452,11 +434,7 @@ public final class ConnectCommand implements Callable<Integer> {
             runner.recordTo(pcap);
         }
         ifaceNames = list.stream().map(Iface::name).toList();
-        PathControl paths = new PathControl(stack, runner, list.stream().map(Iface::name).toList(), scripted,
-                PathControl::openPcap);
-        if (!noLinkWatch) {
-            runner.watchLinks(LINK_WATCH_MILLIS, new LinkWatcher(paths.names(), LinkWatcher.sysfs(), paths));
-        }
+        PathControl paths = pathOptions.attach(stack, runner, list.stream().map(Iface::name).toList(), pathSettings);
         Client client = new Client(total, echo != null, s);
         client.paths = paths;
         // Upload stalls: the longest gap between advances of the data-level acknowledgement.

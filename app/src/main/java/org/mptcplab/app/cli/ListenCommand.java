@@ -10,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.mptcplab.app.lab.Lab;
 import org.mptcplab.app.live.LinkLayer;
-import org.mptcplab.app.live.LinkWatcher;
 import org.mptcplab.app.live.LiveDeviceException;
 import org.mptcplab.app.live.LiveRunner;
 import org.mptcplab.app.live.PcapDevice;
@@ -69,23 +68,8 @@ public final class ListenCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "TIME", description = "give up after this much real time (default 60s)")
     String timeout = "60s";
 
-    @Option(names = "--path-down", paramLabel = "IF@TIME", description = {"stop using interface IF at TIME after the",
-        "connection is accepted: REMOVE_ADDR, its subflows close, the data goes on elsewhere (repeatable)"})
-    List<String> pathDown = new ArrayList<>();
-
-    @Option(names = "--path-up", paramLabel = "IF@TIME", description = "use IF again at TIME (after a --path-down): "
-            + "announced again (ADD_ADDR) for the peer to join (repeatable)")
-    List<String> pathUp = new ArrayList<>();
-
-    @Option(names = "--backup", paramLabel = "IF@TIME", description = "the subflows on IF become backups at TIME, with MP_PRIO (repeatable)")
-    List<String> backup = new ArrayList<>();
-
-    @Option(names = "--impair", paramLabel = "IF=SPEC", description = {"delay, jitter and loss our backend adds on IF, both",
-        "ways: wifi, lte, none, or delay=TIME[,jitter=TIME][,loss=P] (repeatable, one per interface)"})
-    List<String> impair = new ArrayList<>();
-
-    @Option(names = "--no-link-watch", description = "do not react to interfaces going down and up (REMOVE_ADDR / ADD_ADDR)")
-    boolean noLinkWatch;
+    @picocli.CommandLine.Mixin
+    LivePathOptions pathOptions = new LivePathOptions();
 
     @Option(names = "--json", description = "one JSON object instead of text")
     boolean json;
@@ -100,8 +84,7 @@ public final class ListenCommand implements Callable<Integer> {
         List<ConnectCommand.Iface> list = new ArrayList<>();
         long seedValue = seed != null ? seed : System.nanoTime();
         long deadline;
-        List<PathControl.Action> scripted;
-        Map<String, org.mptcplab.app.live.PathImpairment.Settings> impairments;
+        LivePathOptions.Parsed pathSettings;
         try {
             deadline = SimulateCommand.parseDuration(timeout);
             if (port < 1 || port > 65535) {
@@ -131,8 +114,7 @@ public final class ListenCommand implements Callable<Integer> {
                     list.add(ConnectCommand.resolveIface(t, ipv6, seedValue, list.size(), err));
                 }
             }
-            scripted = PathControl.parseAll(pathDown, pathUp, backup, list.stream().map(ConnectCommand.Iface::name).toList());
-            impairments = ImpairOption.parseAll(impair, list.stream().map(ConnectCommand.Iface::name).toList());
+            pathSettings = pathOptions.parse(list.stream().map(ConnectCommand.Iface::name).toList());
         } catch (IllegalArgumentException e) {
             err.println("listen: " + e.getMessage());
             return 2;
@@ -141,16 +123,13 @@ public final class ListenCommand implements Callable<Integer> {
         MptcpStack stack = new MptcpStack("server", ConnectCommand.withLinkMss(policies.apply(StackConfig.defaults()), list).withFullMesh(!noAnnounce && policies.pm.equals("fullmesh")), s);
         LiveRunner runner;
         try {
-            runner = ConnectCommand.openRunner(stack, list, s, port, impairments);
+            runner = ConnectCommand.openRunner(stack, list, s, port, pathSettings.impairments());
         } catch (LiveDeviceException e) {
             err.println("listen: " + e.getMessage());
             return 1;
         }
-        PathControl paths = new PathControl(stack, runner, list.stream().map(ConnectCommand.Iface::name).toList(), scripted,
-                PathControl::openPcap);
-        if (!noLinkWatch) {
-            runner.watchLinks(ConnectCommand.LINK_WATCH_MILLIS, new LinkWatcher(paths.names(), LinkWatcher.sysfs(), paths));
-        }
+        PathControl paths = pathOptions.attach(stack, runner, list.stream().map(ConnectCommand.Iface::name).toList(),
+                pathSettings);
         CompletableFuture<String> closed = new CompletableFuture<>();
         BulkSink sink = new BulkSink();
         Echo echoApp = new Echo();

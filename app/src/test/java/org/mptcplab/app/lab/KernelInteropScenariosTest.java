@@ -132,18 +132,7 @@ class KernelInteropScenariosTest {
         }
         Process server = new ProcessBuilder(cmd).start();
         // The kernel client: an MPTCP socket in the server namespace sends 2 MB and closes.
-        String py = "import socket,hashlib,random,time\n"
-                + "d=random.Random(1).randbytes(2000000)\n"
-                + "for i in range(100):\n"
-                + "    try:\n"
-                + "        s=socket.socket(socket.AF_INET" + (v6 ? "6" : "") + ",socket.SOCK_STREAM,262); s.connect(('"
-                + (v6 ? "fd00:1::1" : "10.1.0.1") + "',7000)); break\n"
-                + "    except OSError:\n"
-                + "        s.close(); time.sleep(0.1)\n"
-                + "s.sendall(d); s.shutdown(socket.SHUT_WR)\n"
-                + "while s.recv(65536): pass\n"
-                + "s.close(); print(hashlib.sha256(d).hexdigest())\n";
-        Lab.Result client = Lab.run("ip", "netns", "exec", Lab.SERVER_NS, "python3", "-c", py);
+        Lab.Result client = LabRun.kernelUpload(v6 ? "fd00:1::1" : "10.1.0.1", 7000, 2_000_000, 1);
         String out = new String(server.getInputStream().readAllBytes());
         int exit = server.waitFor();
         Map<String, Long> k = delta(before, Lab.kernelCounters());

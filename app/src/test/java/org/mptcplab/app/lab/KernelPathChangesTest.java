@@ -162,17 +162,7 @@ class KernelPathChangesTest {
         Map<String, Long> before = Lab.kernelCounters();
         Process server = new ProcessBuilder(LabRun.javaCommand("listen", "--lab", "--port", "7100", "--json", "--timeout",
                 "30s", "--no-link-watch", "--path-down", "mlc2@1s")).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String py = "import socket,hashlib,random,time\n"
-                + "d=random.Random(8).randbytes(8000000)\n"
-                + "for i in range(100):\n"
-                + "    try:\n"
-                + "        s=socket.socket(socket.AF_INET,socket.SOCK_STREAM,262); s.connect(('10.1.0.1',7100)); break\n"
-                + "    except OSError:\n"
-                + "        s.close(); time.sleep(0.1)\n"
-                + "s.sendall(d); s.shutdown(socket.SHUT_WR)\n"
-                + "while s.recv(65536): pass\n"
-                + "s.close(); print(hashlib.sha256(d).hexdigest())\n";
-        Lab.Result client = Lab.run("ip", "netns", "exec", Lab.SERVER_NS, "python3", "-c", py);
+        Lab.Result client = LabRun.kernelUpload("10.1.0.1", 7100, 8_000_000, 8);
         Map<String, Object> json = LabRun.finish(server, "listen --path-down");
         Map<String, Long> k = delta(before, Lab.kernelCounters());
         assertThat(client.exit()).as(client.output()).isZero();

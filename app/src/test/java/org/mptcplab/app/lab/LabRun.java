@@ -35,6 +35,27 @@ final class LabRun {
         lab.up(cfg);
     }
 
+    /**
+     * The kernel as MPTCP client: a python3 socket in the server namespace connects to our stack
+     * at {@code addr}:{@code port} (retrying while it starts), sends {@code bytes} seeded random
+     * bytes, half-closes, waits for our close; prints the SHA-256 of what it sent.
+     */
+    static Lab.Result kernelUpload(String addr, int port, int bytes, int seed) {
+        String family = addr.contains(":") ? "socket.AF_INET6" : "socket.AF_INET";
+        String py = "import socket,hashlib,random,time\n"
+                + "d=random.Random(" + seed + ").randbytes(" + bytes + ")\n"
+                + "for i in range(100):\n"
+                + "    try:\n"
+                + "        s=socket.socket(" + family + ",socket.SOCK_STREAM,262); s.connect(('" + addr + "'," + port
+                + ")); break\n"
+                + "    except OSError:\n"
+                + "        s.close(); time.sleep(0.1)\n"
+                + "s.sendall(d); s.shutdown(socket.SHUT_WR)\n"
+                + "while s.recv(65536): pass\n"
+                + "s.close(); print(hashlib.sha256(d).hexdigest())\n";
+        return Lab.run("ip", "netns", "exec", Lab.SERVER_NS, "python3", "-c", py);
+    }
+
     static List<String> javaCommand(String... args) {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", Lab.CLIENT_NS,
                 System.getProperty("java.home") + "/bin/java", "-cp", System.getProperty("java.class.path"),
