@@ -100,6 +100,7 @@ public final class CaptureReader implements AutoCloseable, Iterable<CaptureRecor
     private boolean closed;
     private long records;
     private long errorCount;
+    private long stoppedAt = -1;
     private final List<CaptureError> errors = new ArrayList<>();
 
     // pcap file header values.
@@ -239,6 +240,20 @@ public final class CaptureReader implements AutoCloseable, Iterable<CaptureRecor
     /** Number of problems found so far, including those past {@link #MAX_STORED_ERRORS}. */
     public long errorCount() {
         return errorCount;
+    }
+
+    /**
+     * True when reading reached the end of the file (damaged regions it skipped are in
+     * {@link #errors()}); false while reading, or when it stopped at damage it could not get
+     * past ({@link #stoppedAt()} says where), so the rest of the file was not read.
+     */
+    public boolean readToEnd() {
+        return done && stoppedAt < 0;
+    }
+
+    /** Offset where reading stopped at damage it could not get past, or -1. */
+    public long stoppedAt() {
+        return stoppedAt;
     }
 
     /** Whether the end of the file (or an unrecoverable problem) has been reached. */
@@ -842,6 +857,7 @@ public final class CaptureReader implements AutoCloseable, Iterable<CaptureRecor
     private CaptureRecord fail(long at, String message) {
         error(at, message);
         done = true;
+        stoppedAt = at;
         return null;
     }
 
