@@ -108,6 +108,13 @@ public final class BenchDecodeCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
+        if (!noTshark && spec.commandLine().getParseResult().hasMatchedOption("--tshark") && tsharkVersion() == null) {
+            // Named on purpose, so a tshark that is not there or not tshark is a bad argument,
+            // found before the minutes of benchmarking rather than after.
+            err.println(NAME + ": --tshark: " + tsharkProblem);
+            err.flush();
+            return 2;
+        }
         Path capture = file;
         SyntheticMptcpCapture.Result generated = null;
         long generateNanos = 0;
@@ -139,7 +146,7 @@ public final class BenchDecodeCommand implements Callable<Integer> {
             err.flush();
             return 1;
         } catch (IOException e) {
-            err.println(NAME + ": " + capture + ": cannot be written: " + e.getMessage());
+            err.println(NAME + ": " + capture + ": cannot be written: " + IoErrors.reason(e));
             err.flush();
             return 1;
         } finally {
@@ -225,7 +232,7 @@ public final class BenchDecodeCommand implements Callable<Integer> {
         } else {
             tsharkVersion = tsharkVersion();
             if (tsharkVersion == null) {
-                tsharkMissing = "not found (" + tshark + " could not be run); install tshark to compare";
+                tsharkMissing = "not used: " + tsharkProblem;
             } else {
                 List<String> base = List.of(tshark, "-r", capture.toString(), "-o", "mptcp.analyze_mptcp:FALSE");
                 progress(err, "tshark: " + String.join(" ", base) + " > /dev/null");
@@ -269,24 +276,47 @@ public final class BenchDecodeCommand implements Callable<Integer> {
         return a;
     }
 
-    /** tshark's first version line, e.g. "TShark (Wireshark) 4.0.17 (...)", or null if it cannot be run. */
+    /** Why {@link #tsharkVersion()} returned null: the program's own failure, in words. */
+    private String tsharkProblem;
+
+    /**
+     * tshark's first version line, e.g. "TShark (Wireshark) 4.0.17 (...)", or null if it cannot be
+     * run or is not tshark; then {@link #tsharkProblem} says why (not found, not executable, its
+     * exit status and what it printed).
+     */
     private String tsharkVersion() {
         try {
             Process p = new ProcessBuilder(tshark, "--version").redirectErrorStream(true).start();
-            String first;
+            String first = null;
+            String firstAny = null;
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                first = null;
                 for (String line; (line = r.readLine()) != null; ) {
                     if (first == null && line.startsWith("TShark")) {
                         first = line.trim();
                     }
+                    if (firstAny == null && !line.isBlank()) {
+                        firstAny = line.trim();
+                    }
                 }
             }
-            return p.waitFor() == 0 ? (first != null ? first : "tshark") : null;
+            int exit = p.waitFor();
+            if (exit == 0 && first != null) {
+                return first;
+            }
+            tsharkProblem = "'" + tshark + " --version' " + (exit == 0 ? "ran but" : "exited with status " + exit + " and")
+                    + (firstAny == null ? " printed nothing" : " did not print a TShark version (first line: " + firstAny + ")")
+                    + "; --tshark must name tshark";
+            return null;
         } catch (IOException e) {
+            // ProcessBuilder's message carries the OS reason: "error=2, No such file or directory".
+            String m = e.getMessage() == null ? e.toString() : e.getMessage();
+            int at = m.indexOf("error=");
+            tsharkProblem = "'" + tshark + "' could not be run: " + (at >= 0 ? m.substring(at) : m)
+                    + "; install tshark (apt-get install tshark) or name it with --tshark PATH";
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            tsharkProblem = "interrupted while running '" + tshark + " --version'";
             return null;
         }
     }

@@ -136,14 +136,23 @@ public final class ConnectCommand implements Callable<Integer> {
         IpAddress gw = null;
         int comma = rest.indexOf(",gw=");
         if (comma >= 0) {
-            gw = IpAddress.parse(rest.substring(comma + 4));
+            try {
+                gw = IpAddress.parse(rest.substring(comma + 4));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--iface '" + text + "': gateway: " + e.getMessage(), e);
+            }
             rest = rest.substring(0, comma);
         }
         int slash = rest.indexOf('/');
         if (slash < 0) {
             throw new IllegalArgumentException("--iface '" + text + "': the address needs a prefix length, e.g. /24");
         }
-        IpAddress a = IpAddress.parse(rest.substring(0, slash));
+        IpAddress a;
+        try {
+            a = IpAddress.parse(rest.substring(0, slash));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--iface '" + text + "': " + e.getMessage(), e);
+        }
         int prefix;
         try {
             prefix = Integer.parseInt(rest.substring(slash + 1));
@@ -211,6 +220,24 @@ public final class ConnectCommand implements Callable<Integer> {
 
     /** How long a probe for a candidate address waits for an answer (RFC 5227 suggests 1-2 s per probe; a lab link answers in microseconds). */
     static final long PROBE_WAIT_MILLIS = 300;
+
+    private static String family(IpAddress a) {
+        return a.byteLength() == 16 ? "an IPv6" : "an IPv4";
+    }
+
+    /** A TCP port, 1 to 65535; the message names {@code what} and the value. */
+    static int parsePort(String what, String text) {
+        int port;
+        try {
+            port = Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(what + ": port '" + text + "' is not a number (1 to 65535)");
+        }
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException(what + ": port " + port + " is outside 1 to 65535");
+        }
+        return port;
+    }
 
     static String[] splitHostPort(String text) {
         if (text.startsWith("[")) {
@@ -383,8 +410,8 @@ public final class ConnectCommand implements Callable<Integer> {
             if (fastclose && echo == null) {
                 throw new IllegalArgumentException("--fastclose goes with --echo (the abort comes once every byte is back)");
             }
-            total = SimulateCommand.parseSize(bytes != null ? bytes : echo);
-            deadlineNanos = SimulateCommand.parseDuration(timeout);
+            total = SimulateCommand.sizeOption(bytes != null ? "--bytes" : "--echo", bytes != null ? bytes : echo);
+            deadlineNanos = SimulateCommand.durationOption("--timeout", timeout);
             if (lab) {
                 int paths = labPaths();
                 if (paths == 0) {
@@ -402,13 +429,22 @@ public final class ConnectCommand implements Callable<Integer> {
                     throw new IllegalArgumentException("give --iface IF=ADDR/PREFIX (one per path) and --to ADDR:PORT, or --lab");
                 }
                 String[] hp = splitHostPort(to);
-                peer = IpAddress.parse(hp[0]);
-                for (String t : ifaces) {
-                    list.add(resolveIface(t, peer.byteLength() == 16, seedValue, list.size(), err));
+                try {
+                    peer = IpAddress.parse(hp[0]);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("--to '" + to + "': " + e.getMessage(), e);
                 }
-                port = Integer.parseInt(hp[1]);
-                if (port < 1 || port > 65535) {
-                    throw new IllegalArgumentException("--to '" + to + "': port " + port + " is outside 1 to 65535");
+                port = parsePort("--to '" + to + "'", hp[1]);
+                for (String t : ifaces) {
+                    Iface iface = resolveIface(t, peer.byteLength() == 16, seedValue, list.size(), err);
+                    if (iface.address().byteLength() != peer.byteLength()) {
+                        // One connection has one address family (RFC 8684 joins may mix them, but
+                        // the first subflow cannot): catch it here, before a device is opened.
+                        throw new IllegalArgumentException("--iface '" + t + "': " + family(iface.address()) + " address, but --to "
+                                + hp[0] + " is " + family(peer) + " address; give " + family(peer)
+                                + " address (or IF alone to have one chosen)");
+                    }
+                    list.add(iface);
                 }
             }
             List<String> bad = new ArrayList<>();

@@ -24,9 +24,19 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Decodes a pcap or pcapng capture: one line (or one JSON object) per packet with time,",
             "addresses, ports, TCP flags, seq/ack and every MPTCP option with its fields named as in RFC 8684.",
             "Malformed packets are reported and counted; damaged records are skipped and reading goes on."},
-        footer = {"", "Exit status: 0 read to the end (even with malformed packets), 1 the file could not be read,",
-            "2 bad arguments."})
+        footer = {"", "Exit status:",
+            "  0  the file was read to its end (damaged records that could be skipped are",
+            "     reported on stderr with their offsets; malformed packets are counted)",
+            "  1  the file could not be read (not a capture, a broken file header, no packet",
+            "     before damage that reading could not get past), or writing output failed",
+            "  2  bad arguments",
+            "  3  not read to its end: reading stopped at damage it could not get past,",
+            "     after the packets printed (stderr says where, and how many were read)"})
 public final class DecodeCommand implements Callable<Integer> {
+    /** Exit status: packets were read, but damage stopped reading before the end of the file. */
+    public static final int EXIT_NOT_READ_TO_END = 3;
+    /** How often (in packets) a failed stdout is looked for, so a dead pipe stops the decoding. */
+    private static final int WRITE_CHECK_EVERY = 4096;
     @Spec
     CommandSpec spec;
 
@@ -47,6 +57,14 @@ public final class DecodeCommand implements Callable<Integer> {
 
     @Option(names = {"-q", "--quiet"}, description = "print no packets (with --summary: only the counts)")
     boolean quiet;
+
+    /**
+     * Whether writing failed: our buffered writer sits on picocli's PrintWriter, which swallows
+     * the IOException and keeps only its own error flag, so both are asked.
+     */
+    private boolean failed(PrintWriter out) {
+        return out.checkError() | spec.commandLine().getOut().checkError();
+    }
 
     @Override
     public Integer call() {
@@ -74,6 +92,11 @@ public final class DecodeCommand implements Callable<Integer> {
                 }
                 DecodedPacket p = PacketDecoder.decode(r.linkType(), r.data());
                 stats.add(p);
+                if (n % WRITE_CHECK_EVERY == 0 && failed(out)) {
+                    // stdout is gone (full disk, closed pipe): the caller reports it; decoding
+                    // the rest would only burn time.
+                    return 1;
+                }
                 if (quiet || mptcpOnly && !DecodeStats.hasMptcp(p)) {
                     continue;
                 }
@@ -87,11 +110,24 @@ public final class DecodeCommand implements Callable<Integer> {
             if (reader.errorCount() > errorsShown) {
                 err.println("decode: " + file + ": " + (reader.errorCount() - errorsShown) + " more capture errors not shown");
             }
+            // --limit stops on purpose; only damage makes a file "not read to its end".
+            boolean stoppedByDamage = reader.stoppedAt() >= 0;
             if (summary) {
-                out.print(stats.summary(reader.errorCount()));
+                if (json) {
+                    // stdout stays JSON Lines: the summary is one more object, the last line.
+                    out.println(stats.summaryJson(reader.errorCount(), !stoppedByDamage));
+                } else {
+                    out.print(stats.summary(reader.errorCount()));
+                }
                 out.flush();
             }
-            return 0;
+            if (stoppedByDamage) {
+                err.println("decode: " + file + ": not read to its end: reading stopped at offset " + reader.stoppedAt()
+                        + " (of " + reader.fileSize() + " bytes) after " + reader.recordsRead() + " packets");
+                err.flush();
+                return reader.recordsRead() == 0 ? 1 : EXIT_NOT_READ_TO_END;
+            }
+            return failed(out) ? 1 : 0;
         } catch (CaptureFormatException e) {
             out.flush();
             // The message starts with the file name already.

@@ -86,7 +86,7 @@ public final class ListenCommand implements Callable<Integer> {
         long deadline;
         LivePathOptions.Parsed pathSettings;
         try {
-            deadline = SimulateCommand.parseDuration(timeout);
+            deadline = SimulateCommand.durationOption("--timeout", timeout);
             if (port < 1 || port > 65535) {
                 throw new IllegalArgumentException("--port " + port + " is outside 1 to 65535");
             }

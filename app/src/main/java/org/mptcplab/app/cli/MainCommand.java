@@ -24,10 +24,21 @@ public final class MainCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** Runs the CLI on the process's stdout (UTF-8) and stderr and returns the exit code. */
+    /**
+     * Runs the CLI on the process's stdout (UTF-8) and stderr and returns the exit code. A failed
+     * write to stdout (a full disk, a closed pipe) is an error, exit status 1 with the reason on
+     * stderr, whatever the command's own status was: its output is incomplete.
+     */
     public static int run(String... args) {
-        return commandLine().setOut(new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true))
-                .execute(args);
+        StdoutGuard stdout = new StdoutGuard();
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true);
+        int code = commandLine().setOut(out).execute(args);
+        out.flush();
+        if (stdout.failure() != null) {
+            System.err.println(StdoutGuard.message(stdout.failure()));
+            return 1;
+        }
+        return code;
     }
 
     /** The command tree, for callers (tests) that set their own output writers. */

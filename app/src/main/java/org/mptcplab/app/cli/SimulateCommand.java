@@ -113,6 +113,10 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--pcap", paramLabel = "FILE", description = "record every packet of every path to this pcap file")
     Path pcap;
 
+    @Option(names = "--pcap-limit", paramLabel = "SIZE",
+            description = "stop recording when the capture would grow past SIZE, saying so on stderr (default: ${DEFAULT-VALUE}; 0: no limit)")
+    String pcapLimitArg = "1GiB";
+
     @Mixin
     PolicyOptions policies = new PolicyOptions();
 
@@ -136,7 +140,7 @@ public final class SimulateCommand implements Callable<Integer> {
 
     /** Everything the arguments mean, once checked. */
     record Settings(List<PathArg> paths, long bytes, MiddleboxArg middlebox, FaultInjector faults,
-                    List<PathChange> changes, long deadlineNanos) {
+                    List<PathChange> changes, long deadlineNanos, long pcapLimit) {
     }
 
     @Override
@@ -163,6 +167,13 @@ public final class SimulateCommand implements Callable<Integer> {
             err.println(NAME + ": " + pcap + ": cannot be written: " + why);
             err.flush();
             return 1;
+        }
+        if (result.pcapPacketsNotRecorded() > 0) {
+            // dumpcap's filesize autostop: the capture is valid up to the limit; the run went on.
+            err.println(NAME + ": " + pcap + ": recording stopped at the --pcap-limit of " + pcapLimitArg.trim() + "; "
+                    + fmt(result.pcapPacketsNotRecorded()) + " later packets were not recorded (raise it with "
+                    + "--pcap-limit SIZE, or 0 for no limit)");
+            err.flush();
         }
         Outcome outcome = Outcome.of(result, settings.deadlineNanos());
         out.print(json ? json(settings, result, outcome) + "\n" : text(settings, result, outcome));
@@ -229,7 +240,16 @@ public final class SimulateCommand implements Callable<Integer> {
                 }
             }
         }
-        return new Settings(paths, bytes, middlebox, faults, changes, deadline);
+        long pcapLimit = 0;
+        try {
+            pcapLimit = parseSize(pcapLimitArg);
+            if (pcapLimit > 0 && pcapLimit < 24) {
+                throw new IllegalArgumentException("is below the 24 bytes of a pcap file header (0 means no limit)");
+            }
+        } catch (IllegalArgumentException e) {
+            problems.add("--pcap-limit " + quote(pcapLimitArg) + " " + e.getMessage());
+        }
+        return new Settings(paths, bytes, middlebox, faults, changes, deadline, pcapLimit);
     }
 
     private Scenario scenario(Settings s) {
@@ -237,7 +257,7 @@ public final class SimulateCommand implements Callable<Integer> {
         StackConfig client = policies.apply(StackConfig.defaults().withChecksum(checksum));
         StackConfig server = policies.apply(StackConfig.defaults().withChecksum(checksum).withMptcp(!noMptcpServer));
         Scenario sc = new Scenario().bytes(s.bytes()).seed(seed).download(download).ipv6(ipv6).clientConfig(client)
-                .serverConfig(server).faults(s.faults()).deadline(s.deadlineNanos()).pcap(pcap);
+                .serverConfig(server).faults(s.faults()).deadline(s.deadlineNanos()).pcap(pcap).pcapLimit(s.pcapLimit());
         for (PathArg p : s.paths()) {
             sc.path(p.spec());
         }
@@ -302,6 +322,25 @@ public final class SimulateCommand implements Callable<Integer> {
                     + "' (use K, M, G for powers of 1000 or KiB, MiB, GiB for powers of 1024)");
         };
         return whole(m.group(1), mult, "bytes", Long.MAX_VALUE);
+    }
+
+    /** {@link #parseSize} for option {@code option}: the message names the option and the value. */
+    static long sizeOption(String option, String value) {
+        try {
+            return parseSize(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + " " + quote(value) + " " + e.getMessage(), e);
+        }
+    }
+
+    /** {@link #parseDuration} for option {@code option}: the message names the option and the value. */
+    static long durationOption(String option, String value) {
+        try {
+            return parseDuration(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + " " + quote(value) + " " + e.getMessage()
+                    + (e.getMessage().startsWith("must be") ? " (a time such as 30s or 500ms)" : ""), e);
+        }
     }
 
     /** A duration: a number and ns, us, ms or s; 0 may omit the unit. */
@@ -582,7 +621,19 @@ public final class SimulateCommand implements Callable<Integer> {
                 .append(" bytes\n");
         sb.append("  duration         ").append(decimal(r.durationSeconds(), 6))
                 .append(" s (connect to the last byte delivered)\n");
-        sb.append("  goodput          ").append(String.format(Locale.ROOT, "%.2f", r.goodputBps() / 1e6)).append(" Mbit/s\n");
+        sb.append("  goodput          ");
+        if (r.durationSeconds() <= 0) {
+            sb.append("- (").append(noGoodputReason(r)).append(")\n");
+        } else {
+            sb.append(String.format(Locale.ROOT, "%.2f", r.goodputBps() / 1e6)).append(" Mbit/s (virtual time)");
+            if (anyUnlimited(s)) {
+                sb.append("; unlimited paths serve at ").append(LinkConfig.UNLIMITED_SERVICE_RATE / 1_000_000_000L)
+                        .append(" Gbit/s, so this is the stack's reach, not a network's");
+            }
+            sb.append('\n');
+        }
+        sb.append("  wall goodput     ").append(String.format(Locale.ROOT, "%.2f", wallGoodputBps(r) / 1e6))
+                .append(" Mbit/s (bytes delivered over the run's wall-clock time: the stack's own speed here)\n");
         sb.append("  stream intact    ").append(r.streamIntact() ? "yes" : "NO").append('\n');
         sb.append("  sha256 sent      ").append(r.sha256Sent()).append('\n');
         sb.append("  sha256 received  ").append(r.sha256Received()).append('\n');
@@ -632,6 +683,24 @@ public final class SimulateCommand implements Callable<Integer> {
         return sb.toString();
     }
 
+    private static boolean anyUnlimited(Settings s) {
+        for (PathArg p : s.paths()) {
+            if (p.spec().up().rateBitsPerSecond() == 0 || p.spec().down().rateBitsPerSecond() == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static double wallGoodputBps(SimulationResult r) {
+        return r.wallNanos() > 0 ? r.bytesDelivered() * 8 / (r.wallNanos() / 1e9) : 0;
+    }
+
+    /** Why a run has no goodput figure (its duration, connect to last byte delivered, is 0). */
+    static String noGoodputReason(SimulationResult r) {
+        return r.bytesDelivered() == 0 ? "no data was delivered" : "all data was delivered at the connect instant";
+    }
+
     private static void counterLines(StringBuilder sb, String host, Map<Mib, Long> counters) {
         StringBuilder line = new StringBuilder("  " + host + ":");
         boolean any = false;
@@ -659,7 +728,22 @@ public final class SimulateCommand implements Callable<Integer> {
         j.beginObject();
         j.name("status").value(o.status());
         j.name("reason").value(o.reason());
-        j.name("goodput_bps").raw(decimal(r.goodputBps(), 0));
+        j.name("goodput_bps");
+        if (r.durationSeconds() <= 0) {
+            j.nullValue();
+            j.name("goodput_null_reason").value(noGoodputReason(r));
+        } else {
+            j.raw(decimal(r.goodputBps(), 0));
+        }
+        j.name("goodput_time").value("virtual");
+        j.name("unlimited_paths_bps");
+        if (anyUnlimited(s)) {
+            j.value(LinkConfig.UNLIMITED_SERVICE_RATE);
+        } else {
+            j.nullValue();
+        }
+        j.name("wall_goodput_bps").raw(decimal(wallGoodputBps(r), 0));
+        j.name("pcap_packets_not_recorded").value(r.pcapPacketsNotRecorded());
         j.name("duration_s").raw(decimal(r.durationSeconds(), 9));
         j.name("bytes_delivered").value(r.bytesDelivered());
         j.name("bytes_requested").value(r.bytesRequested());

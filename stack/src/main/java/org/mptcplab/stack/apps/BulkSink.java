@@ -92,6 +92,19 @@ public final class BulkSink implements MptcpSocket.Handler {
         return maxStallNanos;
     }
 
+    /**
+     * Longest stall of a run that ended at {@code runEnd}: a stall lasts until data arrives or the
+     * run ends, so a stream still open at the end (no end of stream seen) counts the gap since its
+     * last delivery, or since the connect (time 0) when nothing ever arrived.
+     */
+    public long maxStallNanos(long runEnd) {
+        if (eof) {
+            return maxStallNanos;
+        }
+        long openGap = runEnd - Math.max(lastDeliveryAt, 0);
+        return Math.max(maxStallNanos, openGap);
+    }
+
     public String resetReason() {
         return resetReason;
     }

@@ -38,6 +38,10 @@ public final class PcapWriter implements AutoCloseable, Flushable {
     private int used;
     private long records;
     private boolean closed;
+    /** File size limit in bytes (header included); Long.MAX_VALUE: none. */
+    private long limitBytes = Long.MAX_VALUE;
+    private long bytesWritten = 24;
+    private long recordsNotWritten;
 
     private PcapWriter(OutputStream out, int linkType) {
         this.out = out;
@@ -77,6 +81,36 @@ public final class PcapWriter implements AutoCloseable, Flushable {
     /** The link type given at creation. */
     public int linkType() {
         return linkType;
+    }
+
+    /**
+     * Stops recording once the file would grow past {@code maxBytes} (header included), as
+     * dumpcap's filesize autostop does: later packets are counted ({@link #recordsNotWritten()})
+     * but not written, and the file stays a valid capture that ends at a whole record.
+     *
+     * @param maxBytes the limit, at least the 24-byte header; 0 means no limit
+     */
+    public PcapWriter limit(long maxBytes) {
+        if (maxBytes < 0 || maxBytes > 0 && maxBytes < 24) {
+            throw new IllegalArgumentException("a capture size limit must be 0 (none) or at least 24 bytes, got " + maxBytes);
+        }
+        limitBytes = maxBytes == 0 ? Long.MAX_VALUE : maxBytes;
+        return this;
+    }
+
+    /** Whether the {@link #limit} stopped the recording. */
+    public boolean limitReached() {
+        return recordsNotWritten > 0;
+    }
+
+    /** Packets not recorded because of the {@link #limit}. */
+    public long recordsNotWritten() {
+        return recordsNotWritten;
+    }
+
+    /** Bytes of the file so far (header and records, buffered or written). */
+    public long bytesWritten() {
+        return bytesWritten;
     }
 
     /** Records written so far. */
@@ -122,6 +156,11 @@ public final class PcapWriter implements AutoCloseable, Flushable {
                     + " is smaller than captured length " + len);
         }
         int captured = Math.min(len, SNAPLEN);
+        if (recordsNotWritten > 0 || bytesWritten + RECORD_HEADER + captured > limitBytes) {
+            recordsNotWritten++;
+            return;
+        }
+        bytesWritten += RECORD_HEADER + captured;
         if (used + RECORD_HEADER > BUFFER) {
             drain();
         }

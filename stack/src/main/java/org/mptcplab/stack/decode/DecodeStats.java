@@ -84,6 +84,32 @@ public final class DecodeStats {
         return perSubtype[subtype];
     }
 
+    /**
+     * The summary as one JSON object on one line, {@code {"summary":{...}}}, so that
+     * {@code decode --json --summary} keeps stdout pure JSON Lines.
+     */
+    public String summaryJson(long captureErrors, boolean readToEnd) {
+        StringBuilder sb = new StringBuilder(256);
+        sb.append("{\"summary\":{\"packets\":").append(packets).append(",\"tcp\":").append(tcp)
+                .append(",\"malformed_packets\":").append(malformed).append(",\"malformed_by_kind\":{");
+        boolean first = true;
+        for (Map.Entry<String, Long> e : malformedByKind.entrySet()) {
+            sb.append(first ? "" : ",").append('"').append(e.getKey()).append("\":").append(e.getValue());
+            first = false;
+        }
+        sb.append("},\"malformed_mptcp_options\":").append(malformedOptions).append(",\"capture_errors\":")
+                .append(captureErrors).append(",\"read_to_end\":").append(readToEnd).append(",\"mptcp_subtypes\":{");
+        first = true;
+        for (int s = 0; s < 16; s++) {
+            if (perSubtype[s] > 0) {
+                // Subtype names are fixed identifiers (MP_CAPABLE, DSS, ...): nothing to escape.
+                sb.append(first ? "" : ",").append('"').append(MptcpOption.subtypeName(s)).append("\":").append(perSubtype[s]);
+                first = false;
+            }
+        }
+        return sb.append("}}}").toString();
+    }
+
     public String summary(long captureErrors) {
         StringBuilder sb = new StringBuilder();
         sb.append("packets: ").append(packets).append(" (TCP ").append(tcp).append(")\n");

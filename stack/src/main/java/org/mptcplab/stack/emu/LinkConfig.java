@@ -9,7 +9,10 @@ import java.util.regex.Pattern;
 /**
  * One direction of an emulated link: what a datagram entering it goes through (netem-like).
  *
- * @param rateBitsPerSecond serialization rate; 0 is unlimited (no serialization time, no queue)
+ * @param rateBitsPerSecond serialization rate; 0 is unlimited: no serialization time, no queue;
+ *                          but with no delay either, each packet is served at
+ *                          {@link #UNLIMITED_SERVICE_RATE} so that virtual time advances (a run
+ *                          always reaches its deadline)
  * @param delayNanos        one-way propagation delay
  * @param jitterNanos       extra delay drawn uniformly from [0, jitter] per packet; never reorders
  *                          (a packet arrives no earlier than the one before it on this direction)
@@ -25,6 +28,14 @@ public record LinkConfig(long rateBitsPerSecond, long delayNanos, long jitterNan
 
     /** Delays beyond this (about 11.5 days) are surely a mistake, and keep time sums far from overflow. */
     static final long MAX_TIME_NANOS = 1_000_000_000_000_000L;
+
+    /**
+     * What an "unlimited" link with no delay serializes at: 10 Gbit/s (1.2 us for a 1500-byte packet), far
+     * above any path the lab emulates and above what the stack itself pushes in wall-clock time
+     * (about 3.5 Gbit/s, BENCHMARKS.md); but above zero, so that virtual time moves and deadlines
+     * fire, and a run with a deadline of T seconds does at most T x 10 Gbit of work.
+     */
+    public static final long UNLIMITED_SERVICE_RATE = 10_000_000_000L;
 
     /** 1 Pbit/s: a bound that keeps the exact serialization arithmetic within a long. */
     static final long MAX_RATE = 1_000_000_000_000_000L;
@@ -190,7 +201,13 @@ public record LinkConfig(long rateBitsPerSecond, long delayNanos, long jitterNan
             case "" -> missingUnit(prefix, "rate", value, m.group(1), RATE_UNITS);
             default -> throw new IllegalArgumentException(prefix + "unknown rate unit '" + value.substring(m.start(2)) + "' (" + RATE_UNITS + ")");
         };
-        return whole(prefix, "rate", value, m.group(1), mult, "bits per second");
+        long bps = whole(prefix, "rate", value, m.group(1), mult, "bits per second");
+        if (bps == 0) {
+            // A rate of 0 would carry nothing; people who write it mean "no limit" or made a typo.
+            throw new IllegalArgumentException(prefix + "rate '" + value
+                    + "': the rate must be above 0; write 'unlimited' for no limit");
+        }
+        return bps;
     }
 
     private static long time(String prefix, String noun, String value) {

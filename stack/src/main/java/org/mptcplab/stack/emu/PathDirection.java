@@ -296,6 +296,13 @@ public final class PathDirection {
         long now = network.now();
         long rate = c.rateBitsPerSecond();
         long complete;
+        if (rate == 0 && c.delayNanos() == 0 && c.jitterNanos() == 0) {
+            // An unlimited path with no delay takes no time at all: a whole transfer would happen
+            // at one virtual instant, virtual time would never reach a deadline, and such a run
+            // could not end. So it serves each packet at UNLIMITED_SERVICE_RATE. With a delay,
+            // time moves by a round trip per receive window, and unlimited stays exactly that.
+            rate = LinkConfig.UNLIMITED_SERVICE_RATE;
+        }
         if (rate == 0) {
             complete = now;
         } else {

@@ -54,6 +54,7 @@ public final class Scenario {
     private FaultInjector faults = FaultInjector.NONE;
     private long deadlineNanos = 600_000_000_000L;
     private java.nio.file.Path pcap;
+    private long pcapLimit;
     private boolean hash = true;
     private boolean recordMappings = true;
 
@@ -144,6 +145,12 @@ public final class Scenario {
         return this;
     }
 
+    /** Stops recording when the capture would grow past this many bytes (0: no limit); see {@link PcapWriter#limit}. */
+    public Scenario pcapLimit(long bytes) {
+        pcapLimit = bytes;
+        return this;
+    }
+
     /** Off: no SHA-256 of the stream and no mapping log (pure speed runs). */
     public Scenario light(boolean light) {
         hash = !light;
@@ -185,6 +192,9 @@ public final class Scenario {
             netPaths.add(p);
         }
         PcapWriter writer = pcap == null ? null : net.recordTo(pcap);
+        if (writer != null) {
+            writer.limit(pcapLimit);
+        }
         for (PathEvent e : events) {
             if (e.path() < 0 || e.path() >= netPaths.size()) {
                 throw new IllegalArgumentException("path event names path " + (e.path() + 1) + " but there are "
@@ -228,6 +238,10 @@ public final class Scenario {
             finished = net.runUntil(() -> sender.done() && sink.done()
                     || sender.done() && sender.resetReason() != null || sink.done() && sink.resetReason() != null,
                     deadlineNanos);
+        } catch (java.io.UncheckedIOException e) {
+            // The recording failed mid-run (disk full, say): the run's report would be fine but
+            // the capture is not, and that must not pass silently.
+            throw e.getCause();
         } finally {
             if (writer != null) {
                 writer.close();
@@ -250,9 +264,10 @@ public final class Scenario {
         return new SimulationResult(bytes, sink.received(), duration,
                 duration > 0 ? sink.received() * 8 / duration : 0, hash && sink.eof() && sink.received() == bytes
                 && sender.sha256().equals(sink.sha256()), hash ? sender.sha256() : null, hash ? sink.sha256() : null,
-                finished, sink.maxStallNanos(), snap != null && snap.fallback(), reset, subflows, evs, sevs,
+                finished, sink.maxStallNanos(net.now()), snap != null && snap.fallback(), reset, subflows, evs, sevs,
                 client.observer().counters(), server.observer().counters(), net.now(), wall, net.eventsProcessed(),
-                sendingStack == client ? "upload" : "download", net.snapshot());
+                sendingStack == client ? "upload" : "download", net.snapshot(),
+                writer == null ? 0 : writer.recordsNotWritten());
     }
 
     /** Everything a run measured. */
@@ -262,6 +277,7 @@ public final class Scenario {
                                    List<SubflowSnapshot> subflows, List<ProtocolEvent> clientEvents,
                                    List<ProtocolEvent> serverEvents, Map<Mib, Long> clientCounters,
                                    Map<Mib, Long> serverCounters, long virtualNanos, long wallNanos, long networkEvents,
-                                   String direction, List<org.mptcplab.stack.emu.PathDirection.Snapshot> pathStates) {
+                                   String direction, List<org.mptcplab.stack.emu.PathDirection.Snapshot> pathStates,
+                                   long pcapPacketsNotRecorded) {
     }
 }

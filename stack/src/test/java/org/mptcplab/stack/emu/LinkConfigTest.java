@@ -34,7 +34,7 @@ class LinkConfigTest {
             "5kbps,7ms;            5000;           7000000",
             "12Mbps, 10 MS ;       12000000;       10000000",
             "3gbps,0.000001s;      3000000000;     1000",
-            "0,0;                  0;              0",
+            "unlimited,0;          0;              0",
             "delay=4ms,rate=1mbit; 1000000;        4000000",
             "unlimited,25ms;       0;              25000000",
     })
@@ -42,6 +42,14 @@ class LinkConfigTest {
         LinkConfig c = LinkConfig.parse(spec);
         assertThat(c.rateBitsPerSecond()).isEqualTo(rate);
         assertThat(c.delayNanos()).isEqualTo(delay);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {"0", "0,10ms", "0mbit,10ms", "rate=0kbit", "0.0gbit"})
+    void aRateOfZeroIsRefusedWithTheWayToSayUnlimited(String spec) {
+        assertThatThrownBy(() -> LinkConfig.parse(spec)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("path spec '" + spec + "'")
+                .hasMessageContaining("the rate must be above 0; write 'unlimited' for no limit");
     }
 
     @ParameterizedTest
