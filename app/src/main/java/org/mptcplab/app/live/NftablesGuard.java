@@ -2,15 +2,14 @@ package org.mptcplab.app.live;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.mptcplab.stack.wire.IpAddress;
@@ -26,13 +25,31 @@ import org.mptcplab.stack.wire.Ipv6Address;
  * that address keep working, which is why our ports must be outside the kernel's ephemeral range
  * ({@link #portsOutsideKernelRange}).
  *
- * <p>The table is named after this process ({@value #TABLE_PREFIX}PID) so that a later start can
- * tell a stale one (its process gone, e.g. after kill -9) from one in use, and removes it; it is
- * removed on {@link #close} and by a shutdown hook.
+ * <p>The table is an owned one ({@code flags owner}, Linux 5.12 and later): the kernel deletes it
+ * when the netlink socket that created it is released, and nobody else may change or delete it
+ * meanwhile. That socket belongs to an {@code nft -i} child (the owner) that reads commands from a
+ * pipe we hold. Whichever way our JVM ends, kill -9 included, the pipe closes, nft reads EOF and
+ * exits, and the kernel removes the table with it: nothing is left after a crash. Verified with
+ * nftables 1.0.6 on Linux 6.18: {@code nft -i} keeps one socket across its commands (a second
+ * command could add a chain to the owned table, which only the owner may), another nft could list
+ * the table but not delete or change it (EPERM), and the table was gone once nft had read EOF and
+ * exited; a one-shot {@code nft -f} leaves no owned table behind, as its socket closes when it
+ * ends. {@code nft -i} takes one command per line (a block over several lines is a syntax error),
+ * hence {@link #oneLine}.
+ *
+ * <p>The table is still named after this process ({@value #TABLE_PREFIX}PID), so that a start can
+ * tell a stale table of an earlier version (not owned, left by kill -9) from one in use, and
+ * removes it. {@link #close} and a shutdown hook end the owner, so that the table is gone by the
+ * time our JVM has exited, not just shortly after.
  */
 public final class NftablesGuard implements AutoCloseable {
     public static final String TABLE_PREFIX = "mptcplab_guard_";
     static final Pattern TABLE_LINE = Pattern.compile("^table inet (" + TABLE_PREFIX + "(\\d+))\\s*$", Pattern.MULTILINE);
+    /** How long nft may take to install or to leave: it needs milliseconds, but the machine may be loaded. */
+    static final Duration PATIENCE = Duration.ofSeconds(10);
+    /** How long the owner has to exit on EOF before it is killed. */
+    private static final Duration GRACE = Duration.ofSeconds(2);
+    private static final long POLL_MILLIS = 20;
 
     /** A local address and the TCP ports on it whose segments the kernel must not see. */
     public record Hole(IpAddress address, int fromPort, int toPort) {
@@ -49,48 +66,49 @@ public final class NftablesGuard implements AutoCloseable {
         /** Runs {@code nft ARGS}, feeding {@code stdin} when not null; returns exit code and output. */
         Result run(String stdin, String... args) throws IOException;
 
+        /**
+         * Starts {@code nft ARGS} as a process that keeps running and reads commands from a pipe
+         * that this JVM holds, so that it ends when we do.
+         */
+        default Session start(String... args) throws IOException {
+            throw new IOException("this nft cannot keep a process running");
+        }
+
         record Result(int exit, String output) {
+        }
+
+        /** A running nft. */
+        interface Session {
+            /** Writes one command line to its stdin. */
+            void send(String line) throws IOException;
+
+            /** What it has printed so far (stdout and stderr). */
+            String output();
+
+            boolean alive();
+
+            long pid();
+
+            /** Closes its stdin, and kills it if it has not exited within {@code grace}; true when it has exited. */
+            boolean end(Duration grace);
         }
 
         /** The real nft, optionally behind a command prefix. */
         static Nft command(List<String> prefix) {
-            return (stdin, args) -> {
-                List<String> cmd = new ArrayList<>(prefix);
-                cmd.add("nft");
-                cmd.addAll(List.of(args));
-                Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-                try (OutputStream o = p.getOutputStream()) {
-                    if (stdin != null) {
-                        o.write(stdin.getBytes(StandardCharsets.UTF_8));
-                    }
-                }
-                byte[] out;
-                try (InputStream in = p.getInputStream()) {
-                    out = in.readAllBytes();
-                }
-                try {
-                    if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                        p.destroyForcibly();
-                        return new Result(-1, "nft timed out");
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    p.destroyForcibly();
-                    return new Result(-1, "interrupted");
-                }
-                return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
-            };
+            return new NftablesCommand(prefix);
         }
     }
 
     private final Nft nft;
     private final String table;
+    private final Nft.Session owner;
     private final Thread hook;
     private boolean closed;
 
-    private NftablesGuard(Nft nft, String table) {
+    private NftablesGuard(Nft nft, String table, Nft.Session owner) {
         this.nft = nft;
         this.table = table;
+        this.owner = owner;
         this.hook = new Thread(this::remove, "nftables-guard-cleanup");
     }
 
@@ -100,32 +118,84 @@ public final class NftablesGuard implements AutoCloseable {
     }
 
     /**
-     * Removes tables left by processes that no longer run, then installs this process's table.
+     * Removes tables left by processes that no longer run, then installs this process's table,
+     * owned by an nft child that lives as long as we do, and returns once nft lists it.
      *
      * @throws IOException when nft is missing or refuses the rules (the message says which)
      */
-    public static NftablesGuard install(Nft nft, List<Hole> holes) throws IOException {
+    // synchronized: two installs of this JVM at once would race for the same table name.
+    public static synchronized NftablesGuard install(Nft nft, List<Hole> holes) throws IOException {
         if (holes.isEmpty()) {
             throw new IllegalArgumentException("nothing to guard: no address and port given");
         }
         removeStale(nft, pid -> Files.exists(Paths.get("/proc", Long.toString(pid))));
         String table = tableName(ProcessHandle.current().pid());
-        // Replace a table of ours from an earlier guard in this same process, if any.
+        // A table under our PID not owned by anyone (an earlier version's, whose process had our
+        // PID before us): delete it. An owned one cannot be, and is checked for next.
         nft.run(null, "delete", "table", "inet", table);
-        Nft.Result r = nft.run(script(table, holes), "-f", "-");
-        if (r.exit() != 0) {
-            throw new IOException("nft refused the rules that keep the kernel from answering our segments: "
-                    + r.output().trim() + " (is the nftables package installed? apt-get install nftables)");
+        if (nft.run(null, "list", "table", "inet", table).exit() == 0) {
+            // Else the check below would take that table for ours, and nft would refuse ours (EPERM).
+            throw new IOException("nftables table inet " + table + " is held by another nft process: an earlier guard of"
+                    + " this process in the same network namespace is still open (close it first)");
         }
-        NftablesGuard g = new NftablesGuard(nft, table);
+        Nft.Session owner;
+        try {
+            owner = nft.start("-i");
+        } catch (IOException e) {
+            throw refused(String.valueOf(e.getMessage()));
+        }
+        try {
+            owner.send(oneLine(script(table, holes)));
+            awaitInstalled(nft, owner, table);
+        } catch (IOException | RuntimeException e) {
+            owner.end(GRACE);
+            // In case nft created the table without the owner flag (see awaitInstalled).
+            nft.run(null, "delete", "table", "inet", table);
+            throw e;
+        }
+        NftablesGuard g = new NftablesGuard(nft, table, owner);
         Runtime.getRuntime().addShutdownHook(g.hook);
         return g;
     }
 
-    /** The nft script of a guard table: one drop rule per hole, at the input hook. */
+    private static IOException refused(String reason) {
+        return new IOException("nft refused the rules that keep the kernel from answering our segments: "
+                + reason.trim() + " (is the nftables package installed? apt-get install nftables)");
+    }
+
+    /**
+     * Waits until a separate nft lists the table, owned: that is what the kernel holds, seen as
+     * any other process sees it. The owner's output tells why when it does not come: nft -i
+     * prints errors and goes on reading, so an error there, or its exit, means failure.
+     */
+    private static void awaitInstalled(Nft nft, Nft.Session owner, String table) throws IOException {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (true) {
+            if (owner.output().contains("Error") || !owner.alive()) {
+                owner.end(GRACE); // so that all it has to say is there
+                throw refused(owner.output());
+            }
+            Nft.Result r = nft.run(null, "list", "table", "inet", table);
+            if (r.exit() == 0) {
+                if (!r.output().contains("flags owner")) {
+                    throw new IOException("the kernel took nftables table inet " + table + " without its owner flag,"
+                            + " so a crash would leave it behind (owned tables need Linux 5.12 or later): " + r.output().trim());
+                }
+                return;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw refused("no table inet " + table + " after " + PATIENCE.toSeconds() + " s; nft -i said: '"
+                        + owner.output().trim() + "', nft list said: '" + r.output().trim() + "'");
+            }
+            sleep(POLL_MILLIS);
+        }
+    }
+
+    /** The nft script of a guard table: owned by the nft that creates it, one drop rule per hole, at the input hook. */
     static String script(String table, List<Hole> holes) {
         StringBuilder b = new StringBuilder();
         b.append("table inet ").append(table).append(" {\n");
+        b.append("    flags owner;\n");
         b.append("    chain input {\n");
         // Priority raw (-300): before conntrack, so the kernel keeps no state for our flows either.
         b.append("        type filter hook input priority -300; policy accept;\n");
@@ -136,6 +206,27 @@ public final class NftablesGuard implements AutoCloseable {
                     .append(" counter drop\n");
         }
         b.append("    }\n}\n");
+        return b.toString();
+    }
+
+    /**
+     * A script as one line, for {@code nft -i}, which runs each line as a command of its own: a
+     * line break separates statements in nft's grammar as a semicolon does, except after an opening
+     * brace, where a space is enough.
+     */
+    static String oneLine(String script) {
+        StringBuilder b = new StringBuilder();
+        for (String line : script.split("\n")) {
+            String t = line.strip();
+            if (t.isEmpty()) {
+                continue;
+            }
+            if (b.length() > 0) {
+                char last = b.charAt(b.length() - 1);
+                b.append(last == '{' || last == ';' ? " " : "; ");
+            }
+            b.append(t);
+        }
         return b.toString();
     }
 
@@ -173,15 +264,69 @@ public final class NftablesGuard implements AutoCloseable {
         return table;
     }
 
+    /** The nft process that owns the table (its PID). */
+    long ownerPid() {
+        return owner.pid();
+    }
+
     private synchronized void remove() {
         if (closed) {
             return;
         }
         closed = true;
+        // Nobody else may delete an owned table, our own nft calls included (EPERM): it goes with
+        // its owner, which we end the way a crash would, by closing its stdin.
+        owner.end(GRACE);
         try {
+            if (awaitGone()) {
+                return;
+            }
+            // Still there: then not owned by that nft after all; an ordinary delete can do it.
             nft.run(null, "delete", "table", "inet", table);
+            if (!awaitGone()) {
+                System.err.println("warning: nftables table inet " + table + " is still there after its nft (pid "
+                        + owner.pid() + ") ended; remove it with: nft delete table inet " + table);
+            }
         } catch (IOException e) {
-            // Nothing more to do at exit; the next start removes the stale table.
+            // Nothing more to do at exit; a later start removes a stale table (should nft have been unable to).
+        }
+    }
+
+    /**
+     * Whether the table is gone, waiting for it a little: the kernel deletes it as the owner's
+     * socket is released, which is as the owner exits, before we learn of its exit; the wait is
+     * for safety only.
+     */
+    private boolean awaitGone() throws IOException {
+        long deadline = System.nanoTime() + GRACE.toNanos();
+        while (true) {
+            Nft.Result r = nft.run(null, "list", "tables");
+            if (r.exit() == 0 && !listed(r.output(), table)) {
+                return true;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            sleep(POLL_MILLIS);
+        }
+    }
+
+    static boolean listed(String listTablesOutput, String table) {
+        Matcher m = TABLE_LINE.matcher(listTablesOutput);
+        while (m.find()) {
+            if (m.group(1).equals(table)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void sleep(long millis) throws IOException {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
         }
     }
 

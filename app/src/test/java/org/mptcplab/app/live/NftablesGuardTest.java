@@ -23,6 +23,7 @@ class NftablesGuardTest {
                 new NftablesGuard.Hole(IpAddress.parse("fd00:1::1"), 7000, 7000)));
         assertThat(s).isEqualTo("""
                 table inet mptcplab_guard_42 {
+                    flags owner;
                     chain input {
                         type filter hook input priority -300; policy accept;
                         ip daddr 10.1.0.1 tcp dport 61000-65535 counter drop
@@ -30,6 +31,173 @@ class NftablesGuardTest {
                     }
                 }
                 """);
+    }
+
+    @Test
+    void nftInteractiveGetsTheScriptAsOneLine() {
+        String s = NftablesGuard.script("mptcplab_guard_42", List.of(
+                new NftablesGuard.Hole(IpAddress.parse("10.1.0.1"), 61000, 65535),
+                new NftablesGuard.Hole(IpAddress.parse("fd00:1::1"), 7000, 7000)));
+        assertThat(NftablesGuard.oneLine(s)).isEqualTo("table inet mptcplab_guard_42 { flags owner; chain input {"
+                + " type filter hook input priority -300; policy accept; ip daddr 10.1.0.1 tcp dport 61000-65535 counter drop;"
+                + " ip6 daddr fd00:1::1 tcp dport 7000 counter drop; }; }");
+    }
+
+    /**
+     * The owner gets the table as one line, install returns once a separate nft lists it owned,
+     * and close ends the owner (whose end takes the table along) rather than deleting the table,
+     * which the kernel would refuse.
+     */
+    @Test
+    void theTableIsCreatedByItsOwnerAndGoesWithIt() throws IOException {
+        FakeNft fake = new FakeNft();
+        NftablesGuard g = NftablesGuard.install(fake, List.of(new NftablesGuard.Hole(IpAddress.parse("10.1.0.1"), 61000, 65535)));
+        String table = NftablesGuard.tableName(ProcessHandle.current().pid());
+        assertThat(g.table()).isEqualTo(table);
+        assertThat(fake.session.sent).containsExactly(NftablesGuard.oneLine(NftablesGuard.script(table,
+                List.of(new NftablesGuard.Hole(IpAddress.parse("10.1.0.1"), 61000, 65535)))));
+        assertThat(fake.startArgs).containsExactly("-i");
+        assertThat(g.ownerPid()).isEqualTo(4242);
+        assertThat(fake.session.alive()).isTrue();
+        g.close();
+        assertThat(fake.session.alive()).isFalse();
+        assertThat(fake.tablePresent).isFalse();
+        // Only the one delete of install (a leftover under our PID), none at close.
+        assertThat(fake.calls.stream().filter(c -> c.startsWith("delete"))).containsExactly("delete table inet " + table);
+        g.close(); // twice is harmless
+    }
+
+    @Test
+    void whatNftSaysIsTheReasonWhenItRefusesTheTable() {
+        FakeNft fake = new FakeNft();
+        fake.reply = "Error: Could not process rule: Operation not supported\ntable inet x { flags owner; }\n";
+        assertThatThrownBy(() -> NftablesGuard.install(fake,
+                List.of(new NftablesGuard.Hole(IpAddress.parse("10.1.0.1"), 61000, 65535))))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("nft refused the rules")
+                .hasMessageContaining("Could not process rule: Operation not supported");
+        assertThat(fake.session.alive()).isFalse();
+    }
+
+    @Test
+    void anOwnerThatExitsAtOnceIsAFailureWithItsWords() {
+        FakeNft fake = new FakeNft();
+        fake.exitAtOnceSaying = "nft: invalid option -- 'i'\n";
+        assertThatThrownBy(() -> NftablesGuard.install(fake,
+                List.of(new NftablesGuard.Hole(IpAddress.parse("10.1.0.1"), 61000, 65535))))
+                .isInstanceOf(IOException.class).hasMessageContaining("invalid option -- 'i'");
+    }
+
+    @Test
+    void aTableTheKernelDidNotMakeOwnedIsRefusedAndRemoved() {
+        FakeNft fake = new FakeNft();
+        fake.owned = false;
+        assertThatThrownBy(() -> NftablesGuard.install(fake,
+                List.of(new NftablesGuard.Hole(IpAddress.parse("10.1.0.1"), 61000, 65535))))
+                .isInstanceOf(IOException.class).hasMessageContaining("without its owner flag");
+        assertThat(fake.session.alive()).isFalse();
+        assertThat(fake.tablePresent).isFalse();
+    }
+
+    @Test
+    void anEarlierGuardStillOpenInThisProcessIsNamedAsTheCause() {
+        FakeNft fake = new FakeNft();
+        fake.tablePresent = true;
+        fake.owned = true;
+        assertThatThrownBy(() -> NftablesGuard.install(fake,
+                List.of(new NftablesGuard.Hole(IpAddress.parse("10.1.0.1"), 61000, 65535))))
+                .isInstanceOf(IOException.class).hasMessageContaining("an earlier guard of this process");
+        assertThat(fake.session).isNull();
+    }
+
+    /**
+     * nft as the kernel sees it, for one table: an owned table cannot be deleted by another nft
+     * and goes when its owner ends.
+     */
+    static final class FakeNft implements NftablesGuard.Nft {
+        final List<String> calls = new ArrayList<>();
+        List<String> startArgs;
+        FakeSession session;
+        boolean tablePresent;
+        boolean owned = true;
+        /** What the owner prints after it gets the table (an error), if anything. */
+        String reply = "";
+        /** When set, the owner exits as it starts, saying this. */
+        String exitAtOnceSaying;
+
+        @Override
+        public Result run(String stdin, String... args) {
+            String c = String.join(" ", args);
+            calls.add(c);
+            String table = NftablesGuard.tableName(ProcessHandle.current().pid());
+            if (c.equals("list tables")) {
+                return new Result(0, tablePresent ? "table inet filter\ntable inet " + table + "\n" : "table inet filter\n");
+            }
+            if (c.equals("list table inet " + table)) {
+                return tablePresent ? new Result(0, "table inet " + table + " {\n" + (owned ? "\tflags owner\n" : "") + "}\n")
+                        : new Result(1, "Error: No such file or directory");
+            }
+            if (c.equals("delete table inet " + table)) {
+                if (tablePresent && owned) {
+                    return new Result(1, "Error: Could not process rule: Operation not permitted");
+                }
+                boolean was = tablePresent;
+                tablePresent = false;
+                return was ? new Result(0, "") : new Result(1, "Error: No such file or directory");
+            }
+            return new Result(1, "unexpected " + c);
+        }
+
+        @Override
+        public Session start(String... args) {
+            startArgs = List.of(args);
+            session = new FakeSession();
+            if (exitAtOnceSaying != null) {
+                session.output.append(exitAtOnceSaying);
+                session.alive = false;
+            }
+            return session;
+        }
+
+        final class FakeSession implements Session {
+            final List<String> sent = new ArrayList<>();
+            final StringBuilder output = new StringBuilder();
+            boolean alive = true;
+
+            @Override
+            public void send(String line) {
+                sent.add(line);
+                if (reply.isEmpty()) {
+                    tablePresent = true;
+                } else {
+                    output.append(reply);
+                }
+            }
+
+            @Override
+            public String output() {
+                return output.toString();
+            }
+
+            @Override
+            public boolean alive() {
+                return alive;
+            }
+
+            @Override
+            public long pid() {
+                return 4242;
+            }
+
+            @Override
+            public boolean end(java.time.Duration grace) {
+                if (alive && owned) {
+                    tablePresent = false;
+                }
+                alive = false;
+                return true;
+            }
+        }
     }
 
     @Test
