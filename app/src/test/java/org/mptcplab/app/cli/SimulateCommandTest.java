@@ -115,8 +115,11 @@ class SimulateCommandTest {
         Map<String, Object> jb = Json.object(b.strip());
         assertThat(ja.remove("wall_s")).isNotNull();
         assertThat(jb.remove("wall_s")).isNotNull();
+        assertThat(ja.remove("wall_goodput_bps")).isNotNull();
+        assertThat(jb.remove("wall_goodput_bps")).isNotNull();
         assertThat(ja).isEqualTo(jb);
-        assertThat(a.replaceAll("\"wall_s\":[0-9.]+", "")).isEqualTo(b.replaceAll("\"wall_s\":[0-9.]+", ""));
+        String wall = "\"wall_(s|goodput_bps)\":[0-9.]+";
+        assertThat(a.replaceAll(wall, "")).isEqualTo(b.replaceAll(wall, ""));
 
         Map<String, Object> other = Json.object(Cli.run("simulate", "--path", "50mbit,5ms", "--path", "50mbit,5ms",
                 "--bytes", "2M", "--seed", "2", "--json").out().strip());
@@ -135,7 +138,8 @@ class SimulateCommandTest {
                 + "  path 2: 50mbit,5ms  (as run: 50mbit,5ms,queue=125kb)\n"
                 + "result: finished, stream intact\n"
                 + "  delivered        2,000,000 of 2,000,000 bytes\n");
-        assertThat(t).containsPattern("\n  goodput          [0-9]+\\.[0-9]{2} Mbit/s\n");
+        assertThat(t).containsPattern("\n  goodput          [0-9]+\\.[0-9]{2} Mbit/s \\(virtual time\\)\n");
+        assertThat(t).containsPattern("\n  wall goodput     [0-9]+\\.[0-9]{2} Mbit/s \\(bytes delivered over the run's wall-clock time");
         assertThat(t).containsPattern("\n  sha256 sent      ([0-9a-f]{64})\n  sha256 received  \\1\n");
         assertThat(t).contains("\n  stream intact    yes\n", "\n  fallback to TCP  no\n", "\n  reset            none\n",
                 "\nsubflows (client, the sender):\n");
