@@ -88,6 +88,11 @@ public final class ConnectCommand implements Callable<Integer> {
     @Option(names = "--pcap", paramLabel = "FILE", description = "record every frame sent and received")
     Path pcap;
 
+    @Option(names = "--linger", paramLabel = "TIME", description = "keep the connection open TIME after the transfer"
+            + " (every byte acknowledged, or echoed back) before closing it, so that the peer's path manager can"
+            + " still announce addresses and subflows can still join (default 0s)")
+    String linger = "0s";
+
     @picocli.CommandLine.Mixin
     PolicyOptions policies = new PolicyOptions();
 
@@ -403,6 +408,7 @@ public final class ConnectCommand implements Callable<Integer> {
         int port;
         long total;
         long deadlineNanos;
+        long lingerNanos;
         try {
             if ((bytes == null) == (echo == null)) {
                 throw new IllegalArgumentException("give one of --bytes SIZE (to a sink) or --echo SIZE (to an echo server)");
@@ -412,6 +418,10 @@ public final class ConnectCommand implements Callable<Integer> {
             }
             total = SimulateCommand.sizeOption(bytes != null ? "--bytes" : "--echo", bytes != null ? bytes : echo);
             deadlineNanos = SimulateCommand.durationOption("--timeout", timeout);
+            lingerNanos = SimulateCommand.durationOption("--linger", linger);
+            if (fastclose && lingerNanos > 0) {
+                throw new IllegalArgumentException("--linger does not go with --fastclose (the abort comes as soon as every byte is back)");
+            }
             if (lab) {
                 int paths = labPaths();
                 if (paths == 0) {
@@ -474,9 +484,15 @@ public final class ConnectCommand implements Callable<Integer> {
         Client client = new Client(total, echo != null, s);
         client.paths = paths;
         // Upload stalls: the longest gap between advances of the data-level acknowledgement.
-        runner.onSample(STALL_SAMPLE_MILLIS, r -> client.sampleProgress());
+        client.lingerNanos = lingerNanos;
+        runner.onSample(STALL_SAMPLE_MILLIS, r -> {
+            client.sampleProgress();
+            if (client.lingerOver()) {
+                stack.run(r.now(), () -> client.socket.close(r.now()));
+            }
+        });
         client.fastclose = fastclose;
-        if (fastclose) {
+        if (fastclose || lingerNanos > 0) {
             client.sender.withoutClose(); // the connection ends with MP_FASTCLOSE, not DATA_FIN
         }
         runner.start();
@@ -532,7 +548,9 @@ public final class ConnectCommand implements Callable<Integer> {
 
     private void report(PrintWriter out, ConnectionSnapshot c, List<ProtocolEvent> events, Map<Mib, Long> counters,
                         Client client, long elapsed, String failure, boolean intact, IpAddress peer, int port) {
-        double seconds = (client.finishedAt > 0 ? client.finishedAt - client.startedAt : elapsed) / 1e9;
+        // With --linger the held time is not transfer time: goodput ends when the transfer did.
+        long end = client.transferDoneAt > 0 ? client.transferDoneAt : client.finishedAt;
+        double seconds = (end > 0 ? end - client.startedAt : elapsed) / 1e9;
         double goodput = seconds > 0 ? client.total * 8 / seconds : 0;
         Map<String, Long> kernel = lab ? Lab.kernelCounters() : Map.of();
         if (json) {
@@ -658,6 +676,9 @@ public final class ConnectCommand implements Callable<Integer> {
         String resetReason;
         MptcpSocket socket;
         boolean fastclose;
+        long lingerNanos;
+        long transferDoneAt = -1;
+        boolean lingerClosed;
         PathControl paths;
         long lastAcked;
         long lastProgress = -1;
@@ -736,6 +757,26 @@ public final class ConnectCommand implements Callable<Integer> {
             } else if (lastProgress < 0) {
                 lastProgress = t;
             }
+        }
+
+        /**
+         * With --linger: true once, when the transfer has been over (every byte data-acknowledged,
+         * RFC 8684 3.3.2, or every echoed byte back) for the linger time; the caller then closes.
+         */
+        boolean lingerOver() {
+            if (lingerNanos <= 0 || lingerClosed || socket == null) {
+                return false;
+            }
+            boolean over = echo ? receivedBytes == total : sender.written() == total && socket.unacknowledged() == 0;
+            long t = System.nanoTime();
+            if (over && transferDoneAt < 0) {
+                transferDoneAt = t;
+            }
+            if (transferDoneAt >= 0 && t - transferDoneAt >= lingerNanos) {
+                lingerClosed = true;
+                return true;
+            }
+            return false;
         }
 
         boolean intact() {

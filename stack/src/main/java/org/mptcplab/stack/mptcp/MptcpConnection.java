@@ -933,13 +933,19 @@ public final class MptcpConnection {
             sf.dataAckSentOnce = true;
         }
         List<MptcpOption> signals = new ArrayList<>(2);
+        // Address signals never ride with the handshake's MP_CAPABLE or MP_JOIN ACK: Linux does
+        // not send them so and does not act on them there (an echo beside MP_CAPABLE was counted
+        // but did not stop its ADD_ADDR timer, so it announced again). They wait for the next ACK.
+        boolean handshakeAck = main instanceof MptcpOption.MpCapable || main instanceof MptcpOption.MpJoinAck;
         if (mpFailPending) {
             signals.add(new MptcpOption.MpFail(mpFailDsn));
         }
         if (sendFastclose) {
             signals.add(new MptcpOption.MpFastclose(remoteKey));
         }
-        if (!pendingEcho.isEmpty()) {
+        if (handshakeAck) {
+            // see above: the address signals wait
+        } else if (!pendingEcho.isEmpty()) {
             signals.add(pendingEcho.peekFirst());
         } else if (!announceNow.isEmpty()) {
             int id = announceNow.peekFirst();
@@ -949,10 +955,10 @@ public final class MptcpConnection {
                         MptcpCrypto.addAddrHmac(localKey, remoteKey, id, a.toBytes(), -1)));
             }
         }
-        if (!pendingRemove.isEmpty()) {
+        if (!pendingRemove.isEmpty() && !handshakeAck) {
             signals.add(new MptcpOption.RemoveAddr(List.copyOf(pendingRemove)));
         }
-        if (sf.sendMpPrio) {
+        if (sf.sendMpPrio && !handshakeAck) {
             signals.add(MptcpOption.MpPrio.of(sf.localBackup));
         }
         int room = 40 - used;
