@@ -130,6 +130,29 @@ public final class RealTimeDriver implements AutoCloseable {
         wake();
     }
 
+    /**
+     * While paused: processes exactly the next event (a packet arriving, a timer firing) on the
+     * driver's thread and moves the frozen virtual time to it, so a class can follow a handshake
+     * packet by packet. Does nothing while running.
+     */
+    public void step() {
+        submit(() -> {
+            synchronized (this) {
+                if (!paused) {
+                    return;
+                }
+            }
+            long next = network.nextEventTime();
+            if (next == Long.MAX_VALUE) {
+                return;
+            }
+            network.runEvents(next, 1);
+            synchronized (this) {
+                anchorVirtual = network.now();
+            }
+        });
+    }
+
     public synchronized boolean isPaused() {
         return paused;
     }

@@ -1,0 +1,126 @@
+package org.mptcplab.app.session;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * The session's memory, indexed by virtual time: subflow samples, flow samples and events.
+ * Written by the engine's thread, read by any (the UI copies what it draws, under the lock, once a
+ * frame). Bounded twice: samples older than {@link #windowNanos} behind the newest are dropped,
+ * and so are the oldest once the estimated size passes {@link #byteBudget} (README, "Memory").
+ */
+public final class SampleStore {
+    /** Default time window: the last 10 minutes of virtual time. */
+    public static final long DEFAULT_WINDOW_NANOS = 600_000_000_000L;
+    /** Default byte budget: 64 MiB of samples and events. */
+    public static final long DEFAULT_BYTE_BUDGET = 64L << 20;
+
+    private final long windowNanos;
+    private final long byteBudget;
+    private final ArrayDeque<Samples.Subflow> subflows = new ArrayDeque<>();
+    private final ArrayDeque<Samples.Flow> flows = new ArrayDeque<>();
+    private final ArrayDeque<Samples.Event> events = new ArrayDeque<>();
+    private long bytes;
+    private long dropped;
+
+    public SampleStore() {
+        this(DEFAULT_WINDOW_NANOS, DEFAULT_BYTE_BUDGET);
+    }
+
+    public SampleStore(long windowNanos, long byteBudget) {
+        if (windowNanos <= 0 || byteBudget < 4096) {
+            throw new IllegalArgumentException("the window must be above 0 and the budget at least 4 KiB");
+        }
+        this.windowNanos = windowNanos;
+        this.byteBudget = byteBudget;
+    }
+
+    public long windowNanos() {
+        return windowNanos;
+    }
+
+    public long byteBudget() {
+        return byteBudget;
+    }
+
+    public synchronized void add(Samples.Subflow s) {
+        subflows.addLast(s);
+        bytes += Samples.SUBFLOW_BYTES;
+        trim(s.t());
+    }
+
+    public synchronized void add(Samples.Flow s) {
+        flows.addLast(s);
+        bytes += Samples.FLOW_BYTES;
+        trim(s.t());
+    }
+
+    public synchronized void add(Samples.Event e) {
+        events.addLast(e);
+        bytes += Samples.EVENT_BYTES;
+        trim(e.t());
+    }
+
+    private void trim(long newest) {
+        long oldest = newest - windowNanos;
+        while (!subflows.isEmpty() && (subflows.peekFirst().t() < oldest || bytes > byteBudget && subflows.size() >= flows.size())) {
+            subflows.removeFirst();
+            bytes -= Samples.SUBFLOW_BYTES;
+            dropped++;
+        }
+        while (!flows.isEmpty() && (flows.peekFirst().t() < oldest || bytes > byteBudget)) {
+            flows.removeFirst();
+            bytes -= Samples.FLOW_BYTES;
+            dropped++;
+        }
+        while (!events.isEmpty() && (events.peekFirst().t() < oldest || bytes > byteBudget)) {
+            events.removeFirst();
+            bytes -= Samples.EVENT_BYTES;
+            dropped++;
+        }
+    }
+
+    /** Subflow samples at or after {@code from}, oldest first. */
+    public synchronized List<Samples.Subflow> subflowsSince(long from) {
+        return since(subflows, from, s -> s.t() >= from);
+    }
+
+    public synchronized List<Samples.Flow> flowsSince(long from) {
+        return since(flows, from, s -> s.t() >= from);
+    }
+
+    public synchronized List<Samples.Event> eventsSince(long from) {
+        return since(events, from, s -> s.t() >= from);
+    }
+
+    private static <T> List<T> since(ArrayDeque<T> q, long from, Predicate<T> keep) {
+        // Newest are at the end: walk back to the first kept one, then copy forward.
+        List<T> out = new ArrayList<>();
+        var it = q.descendingIterator();
+        while (it.hasNext()) {
+            T x = it.next();
+            if (!keep.test(x)) {
+                break;
+            }
+            out.add(x);
+        }
+        java.util.Collections.reverse(out);
+        return out;
+    }
+
+    /** Estimated bytes held now. */
+    public synchronized long bytes() {
+        return bytes;
+    }
+
+    /** Samples and events dropped by the window or the budget so far. */
+    public synchronized long dropped() {
+        return dropped;
+    }
+
+    public synchronized int size() {
+        return subflows.size() + flows.size() + events.size();
+    }
+}

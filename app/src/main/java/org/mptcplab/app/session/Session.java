@@ -1,0 +1,488 @@
+package org.mptcplab.app.session;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import org.mptcplab.stack.emu.EmulatedNetwork;
+import org.mptcplab.stack.emu.Host;
+import org.mptcplab.stack.emu.LinkConfig;
+import org.mptcplab.stack.emu.Path;
+import org.mptcplab.stack.emu.RealTimeDriver;
+import org.mptcplab.stack.mptcp.ConnectionSnapshot;
+import org.mptcplab.stack.mptcp.MptcpSocket;
+import org.mptcplab.stack.mptcp.MptcpStack;
+import org.mptcplab.stack.mptcp.StackConfig;
+import org.mptcplab.stack.mptcp.SubflowSnapshot;
+import org.mptcplab.stack.observe.ProtocolEvent;
+import org.mptcplab.stack.wire.IpAddress;
+
+/**
+ * One run of the lab, emulated: a client and a server joined by the spec's paths, the spec's
+ * traffic from server to client over MPTCP, and (for the demo) the same traffic over single-path
+ * TCP on a copy of the first path. The stack runs on the engine's own thread, paced to the wall
+ * clock at a chosen speed ({@link #start}), or on the caller's thread as fast as it goes
+ * ({@link #runFor}); never on the UI thread. The UI reads {@link #state()} (a volatile immutable
+ * snapshot, published at each sample) and {@link #store()} once a frame, and sends commands,
+ * which run on the engine's thread between events.
+ *
+ * <p>Deterministic: the same spec (seed included) and the same commands at the same virtual
+ * times give the same packets. Commands from a UI arrive at wall-clock moments, so a run steered
+ * by hand is only reproducible as far as its commands are.
+ */
+public final class Session implements AutoCloseable {
+    /** Samples are taken every 20 ms of virtual time: smooth at 0.05x, cheap at 10x. */
+    public static final long SAMPLE_NANOS = 20_000_000L;
+    public static final double MIN_SPEED = 0.05;
+    public static final double MAX_SPEED = 10;
+    static final int PORT = 5201;
+
+    /** What a path is doing, as the topology shows it. */
+    public enum PathStatus { UP, DOWN_SIGNALLED, DOWN_SILENT }
+
+    /** A path now: its settings and status. */
+    public record PathState(int index, PathSettings settings, PathStatus status, double sentBps) {
+    }
+
+    /** One flow now: its subflows (sender's view), its traffic's state, its totals. */
+    public record FlowState(int index, String name, List<SubflowSnapshot> subflows, long delivered, double goodputBps,
+                            double playerBufferS, String playerState, long stalls, long stalledNanos, boolean fallback,
+                            String connectionState) {
+    }
+
+    /** Everything the window draws that is not history: published at each sample. */
+    public record State(long nowNanos, boolean paused, double speed, List<PathState> paths, List<FlowState> flows,
+                        long eventsTotal, String failure) {
+    }
+
+    private final SessionSpec spec;
+    private final EmulatedNetwork net;
+    private final List<PathSettings> settings;
+    private final List<Path> paths = new ArrayList<>();
+    private final PathStatus[] status;
+    private final int[] clientAddressIds;
+    private final List<Flow> flows = new ArrayList<>();
+    private final SampleStore store;
+    private final AtomicReference<State> state = new AtomicReference<>();
+    private Path tcpPath;
+    private RealTimeDriver driver;
+    private final long[] lastPathBytes;
+    private final double[] pathBps;
+    private long lastSampleAt;
+
+    /** One connection and its hosts. */
+    private final class Flow {
+        final int index;
+        final String name;
+        final MptcpStack client;
+        final MptcpStack server;
+        final TrafficEnds traffic;
+        MptcpSocket senderSocket;
+        MptcpSocket clientSocket;
+        long lastDelivered;
+        final java.util.Map<Integer, Long> lastSent = new java.util.HashMap<>();
+        double goodputBps;
+
+        Flow(int index, String name, MptcpStack client, MptcpStack server, TrafficEnds traffic) {
+            this.index = index;
+            this.name = name;
+            this.client = client;
+            this.server = server;
+            this.traffic = traffic;
+        }
+    }
+
+    public Session(SessionSpec spec) {
+        this(spec, new SampleStore());
+    }
+
+    public Session(SessionSpec spec, SampleStore store) {
+        this.spec = Objects.requireNonNull(spec, "spec");
+        this.store = Objects.requireNonNull(store, "store");
+        this.settings = new ArrayList<>(spec.paths());
+        this.net = new EmulatedNetwork(spec.seed());
+        int n = settings.size();
+        status = new PathStatus[n];
+        clientAddressIds = new int[n];
+        java.util.Arrays.fill(status, PathStatus.UP);
+        lastPathBytes = new long[n];
+        pathBps = new double[n];
+        build();
+        publish();
+    }
+
+    private StackConfig config(boolean mptcp) {
+        StackConfig c = StackConfig.defaults().withCongestionControl(spec.congestionControl())
+                .withFullMesh(!"none".equals(spec.pathManager()));
+        return mptcp ? c : c.withMptcp(false);
+    }
+
+    private void build() {
+        long seed = spec.seed();
+        MptcpStack client = new MptcpStack("client", config(true), seed * 31 + 1);
+        MptcpStack server = new MptcpStack("server", config(true), seed * 31 + 2);
+        Host ch = net.addHost("client", client);
+        Host sh = net.addHost("server", server);
+        for (int i = 0; i < settings.size(); i++) {
+            PathSettings p = settings.get(i);
+            clientAddressIds[i] = client.addAddress(i, addr(i, 1), 24);
+            server.addAddress(i, addr(i, 2), 24);
+            if (p.backup()) {
+                client.setAddressBackup(clientAddressIds[i], true);
+            }
+            paths.add(net.connect(ch, i, sh, i, p.link(), p.link()));
+        }
+        Flow mptcp = new Flow(0, "MPTCP", client, server, traffic(seed));
+        flows.add(mptcp);
+        if (spec.singlePathTcp()) {
+            // The comparison: the same traffic over plain TCP (MPTCP off at the client, so the
+            // handshake falls back, RFC 8684 3.1) on a copy of the first path.
+            MptcpStack tc = new MptcpStack("tcp-client", config(false), seed * 31 + 3);
+            MptcpStack ts = new MptcpStack("tcp-server", config(true), seed * 31 + 4);
+            Host tch = net.addHost("tcp-client", tc);
+            Host tsh = net.addHost("tcp-server", ts);
+            tc.addAddress(0, IpAddress.parse("10.101.0.1"), 24);
+            ts.addAddress(0, IpAddress.parse("10.101.0.2"), 24);
+            tcpPath = net.connect(tch, 0, tsh, 0, settings.get(0).link(), settings.get(0).link());
+            flows.add(new Flow(1, "TCP on " + settings.get(0).name(), tc, ts, traffic(seed + 1)));
+        }
+        for (Flow f : flows) {
+            int flowIndex = f.index;
+            f.client.observer().onEvent(e -> event(flowIndex, f.client.name(), e));
+            f.server.observer().onEvent(e -> event(flowIndex, f.server.name(), e));
+            f.server.listen(PORT, s -> {
+                if (f.senderSocket == null) {
+                    f.senderSocket = s;
+                    s.setHandler(f.traffic.sender());
+                } else {
+                    s.setHandler(new MptcpSocket.Handler() {
+                        @Override
+                        public void onConnected(long now, MptcpSocket k) {
+                            k.abort(now);
+                        }
+                    });
+                }
+            });
+            IpAddress serverAddr = f.index == 0 ? addr(0, 2) : IpAddress.parse("10.101.0.2");
+            f.traffic.start(net);
+            net.schedule(0, () -> f.clientSocket = f.client.connect(net.now(), serverAddr, PORT, f.traffic.receiver()));
+        }
+        if (spec.flapPeriodNanos() > 0) {
+            scheduleFlap(spec.flapPeriodNanos() - spec.flapDownNanos());
+        }
+        net.schedule(SAMPLE_NANOS, this::sampleAndReschedule);
+    }
+
+    private TrafficEnds traffic(long seed) {
+        return switch (spec.traffic().kind()) {
+            case BULK -> TrafficEnds.bulk(seed);
+            case VIDEO -> VideoTraffic.of(spec.traffic());
+        };
+    }
+
+    static IpAddress addr(int path, int host) {
+        return IpAddress.parse("10." + (path + 1) + ".0." + host);
+    }
+
+    // ------------------------------------------------------------------ the demo's loop
+
+    private volatile boolean flapOn = true;
+
+    private void scheduleFlap(long at) {
+        net.schedule(at, () -> {
+            if (flapOn && status[0] == PathStatus.UP) {
+                doPathDown(0, false, "the demo loop");
+            }
+            net.schedule(net.now() + spec.flapDownNanos(), () -> {
+                if (flapOn && status[0] != PathStatus.UP) {
+                    doPathUp(0, "the demo loop");
+                }
+            });
+            scheduleFlap(net.now() + spec.flapPeriodNanos());
+        });
+    }
+
+    /** Switches the demo's WiFi down/up loop on or off (off: the path stays as it is). */
+    public void setFlapLoop(boolean on) {
+        flapOn = on;
+    }
+
+    public boolean flapLoop() {
+        return flapOn;
+    }
+
+    // ------------------------------------------------------------------ commands
+
+    /**
+     * Takes path {@code i} down. Signalled: the client's interface goes down, so its path manager
+     * closes the subflows there and tells the server with REMOVE_ADDR on a subflow that stays
+     * (RFC 8684 3.4.2), and data is reinjected at once. Silent: a black hole; nobody is told, and
+     * the subflow's retransmission timer has to find out.
+     */
+    public void pathDown(int i, boolean silent) {
+        check(i);
+        run(() -> doPathDown(i, silent, "by hand"));
+    }
+
+    public void pathUp(int i) {
+        check(i);
+        run(() -> doPathUp(i, "by hand"));
+    }
+
+    /** New link settings for path {@code i} (rate, delay, loss, queue); backup changes go through {@link #setBackup}. */
+    public void setLink(int i, PathSettings p) {
+        check(i);
+        Objects.requireNonNull(p, "settings");
+        run(() -> {
+            settings.set(i, p.withBackup(settings.get(i).backup()));
+            LinkConfig c = p.link();
+            paths.get(i).setConfig(c, c);
+            if (i == 0 && tcpPath != null) {
+                tcpPath.setConfig(c, c);
+            }
+            netEvent(i, "LINK_CHANGED", settings.get(i).name() + " now " + p.linkSpec());
+        });
+    }
+
+    /**
+     * Marks path {@code i} as backup or regular: new joins carry the B flag (RFC 8684 3.2) and
+     * existing subflows there change with MP_PRIO (3.3.8).
+     */
+    public void setBackup(int i, boolean backup) {
+        check(i);
+        run(() -> {
+            settings.set(i, settings.get(i).withBackup(backup));
+            Flow f = flows.get(0);
+            f.client.setAddressBackup(clientAddressIds[i], backup);
+            MptcpSocket s = f.clientSocket;
+            if (s != null && !s.isClosed()) {
+                for (SubflowSnapshot sf : s.snapshot().subflows()) {
+                    if (sf.iface() == i && sf.state().name().equals("ESTABLISHED")) {
+                        s.setBackup(net.now(), sf.id(), backup);
+                    }
+                }
+            }
+            netEvent(i, backup ? "BACKUP_ON" : "BACKUP_OFF", settings.get(i).name() + (backup ? " is a backup path" : " is a regular path"));
+        });
+    }
+
+    public void pause() {
+        if (driver != null) {
+            driver.pause();
+        }
+        publishSoon();
+    }
+
+    public void resume() {
+        if (driver != null) {
+            driver.resume();
+        }
+        publishSoon();
+    }
+
+    /** While paused: the next event (a packet arriving, a timer) and no more. */
+    public void step() {
+        if (driver != null) {
+            driver.step();
+            driver.submit(this::publish);
+        } else {
+            net.runUntil(net.nextEventTime());
+            publish();
+        }
+    }
+
+    /** Virtual seconds per wall second, {@value #MIN_SPEED} to {@value #MAX_SPEED}. */
+    public void setSpeed(double speed) {
+        if (!(speed >= MIN_SPEED && speed <= MAX_SPEED)) {
+            throw new IllegalArgumentException("speed " + speed + " is outside " + MIN_SPEED + "x to " + MAX_SPEED + "x");
+        }
+        if (driver != null) {
+            driver.setSpeed(speed);
+        }
+        this.speed = speed;
+        publishSoon();
+    }
+
+    private double speed = 1;
+
+    /** A new session from the same spec (same seed, same pictures). */
+    public Session restarted() {
+        return new Session(spec, new SampleStore(store.windowNanos(), store.byteBudget()));
+    }
+
+    private void check(int i) {
+        if (i < 0 || i >= settings.size()) {
+            throw new IllegalArgumentException("there is no path " + (i + 1) + " (the session has " + settings.size() + ")");
+        }
+    }
+
+    private void run(Runnable r) {
+        if (driver != null) {
+            driver.submit(() -> {
+                r.run();
+                publish();
+            });
+        } else {
+            r.run();
+            net.drainAll();
+            publish();
+        }
+    }
+
+    private void publishSoon() {
+        if (driver != null) {
+            driver.submit(this::publish);
+        } else {
+            publish();
+        }
+    }
+
+    private void doPathDown(int i, boolean silent, String why) {
+        if (status[i] != PathStatus.UP) {
+            return;
+        }
+        paths.get(i).setUp(false);
+        if (i == 0 && tcpPath != null) {
+            tcpPath.setUp(false);
+        }
+        status[i] = silent ? PathStatus.DOWN_SILENT : PathStatus.DOWN_SIGNALLED;
+        if (!silent) {
+            MptcpStack c = flows.get(0).client;
+            long now = net.now();
+            c.run(now, () -> c.removeAddress(now, clientAddressIds[i]));
+        }
+        netEvent(i, silent ? "PATH_BLACKHOLE" : "PATH_DOWN", settings.get(i).name()
+                + (silent ? " silently drops everything (black hole), " : " went down (link down, signalled), ") + why);
+    }
+
+    private void doPathUp(int i, String why) {
+        if (status[i] == PathStatus.UP) {
+            return;
+        }
+        boolean wasSignalled = status[i] == PathStatus.DOWN_SIGNALLED;
+        paths.get(i).setUp(true);
+        if (i == 0 && tcpPath != null) {
+            tcpPath.setUp(true);
+        }
+        status[i] = PathStatus.UP;
+        if (wasSignalled) {
+            MptcpStack c = flows.get(0).client;
+            long now = net.now();
+            c.run(now, () -> c.restoreAddress(now, clientAddressIds[i]));
+        }
+        netEvent(i, "PATH_UP", settings.get(i).name() + " is back up, " + why);
+    }
+
+    private void netEvent(int path, String kind, String detail) {
+        store.add(new Samples.Event(net.now(), -1, "network", kind, -1, detail));
+    }
+
+    private void event(int flow, String host, ProtocolEvent e) {
+        store.add(new Samples.Event(e.timeNanos(), flow, host, e.kind().name(), e.subflowId(), e.detail()));
+    }
+
+    // ------------------------------------------------------------------ running
+
+    /** Starts the engine's thread at {@code speed} virtual seconds per wall second. */
+    public synchronized void start(double speed) {
+        if (driver != null) {
+            throw new IllegalStateException("the session runs already");
+        }
+        setSpeed(speed);
+        driver = new RealTimeDriver(net, speed);
+        driver.start();
+    }
+
+    /** Headless: runs {@code nanos} of virtual time on the caller's thread, as fast as it goes. */
+    public void runFor(long nanos) {
+        if (driver != null) {
+            throw new IllegalStateException("the session runs on its own thread");
+        }
+        net.runUntil(net.now() + nanos);
+        publish();
+    }
+
+    public boolean isPaused() {
+        return driver != null && driver.isPaused();
+    }
+
+    @Override
+    public void close() {
+        if (driver != null) {
+            driver.stop();
+        }
+    }
+
+    public SessionSpec spec() {
+        return spec;
+    }
+
+    public SampleStore store() {
+        return store;
+    }
+
+    /** The latest published state; never null. Safe from any thread, never blocks. */
+    public State state() {
+        return state.get();
+    }
+
+    // ------------------------------------------------------------------ sampling
+
+    private void sampleAndReschedule() {
+        sample();
+        net.schedule(net.now() + SAMPLE_NANOS, this::sampleAndReschedule);
+    }
+
+    private void sample() {
+        long now = net.now();
+        double dt = Math.max(1, now - lastSampleAt) / 1e9;
+        lastSampleAt = now;
+        for (int i = 0; i < paths.size(); i++) {
+            // Server to client: the direction the traffic goes.
+            long sent = paths.get(i).bToA().counters().sentBytes();
+            pathBps[i] = (sent - lastPathBytes[i]) * 8 / dt;
+            lastPathBytes[i] = sent;
+        }
+        for (Flow f : flows) {
+            MptcpSocket s = f.senderSocket;
+            if (s != null) {
+                ConnectionSnapshot c = s.snapshot();
+                for (SubflowSnapshot sf : c.subflows()) {
+                    long prev = f.lastSent.getOrDefault(sf.id(), 0L);
+                    f.lastSent.put(sf.id(), sf.bytesSent());
+                    store.add(new Samples.Subflow(now, f.index, sf.id(), f.index == 0 ? sf.iface() : 0, sf.state(),
+                            sf.backup(), sf.cwnd(), sf.ssthresh(), sf.srttNanos(), sf.rttvarNanos(), sf.bytesInFlight(),
+                            (sf.bytesSent() - prev) * 8 / dt, sf.bytesSent(), sf.bytesRetransmitted()));
+                }
+            }
+            long delivered = f.traffic.delivered();
+            f.goodputBps = (delivered - f.lastDelivered) * 8 / dt;
+            f.lastDelivered = delivered;
+            ConnectionSnapshot c = s == null ? null : s.snapshot();
+            store.add(new Samples.Flow(now, f.index, f.goodputBps, delivered, c == null ? 0 : c.sendBufferUsed(),
+                    c == null ? 0 : c.receiveBufferUsed(), f.traffic.bufferSeconds(now), f.traffic.state(now),
+                    f.traffic.stalls(), f.traffic.stalledNanos(now)));
+        }
+        publish();
+    }
+
+    private void publish() {
+        long now = net.now();
+        List<PathState> ps = new ArrayList<>();
+        for (int i = 0; i < paths.size(); i++) {
+            ps.add(new PathState(i, settings.get(i), status[i], status[i] == PathStatus.UP ? pathBps[i] : 0));
+        }
+        List<FlowState> fs = new ArrayList<>();
+        for (Flow f : flows) {
+            MptcpSocket s = f.senderSocket;
+            ConnectionSnapshot c = s == null ? null : s.snapshot();
+            fs.add(new FlowState(f.index, f.name, c == null ? List.of() : c.subflows(), f.traffic.delivered(), f.goodputBps,
+                    f.traffic.bufferSeconds(now), f.traffic.state(now), f.traffic.stalls(), f.traffic.stalledNanos(now),
+                    c != null && c.fallback(), c == null ? "CONNECTING" : c.state()));
+        }
+        Throwable failure = driver == null ? null : driver.failure();
+        state.set(new State(now, isPaused(), speed, List.copyOf(ps), List.copyOf(fs),
+                flows.get(0).client.observer().eventsTotal() + flows.get(0).server.observer().eventsTotal(),
+                failure == null ? null : failure.toString()));
+    }
+}

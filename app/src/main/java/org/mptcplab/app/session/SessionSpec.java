@@ -1,0 +1,174 @@
+package org.mptcplab.app.session;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything a session is built from: its paths, its traffic, the policies, the seed and the
+ * demo's extras. Saved and loaded as JSON, so that the same spec gives the same run ("same seed,
+ * same pictures").
+ *
+ * @param singlePathTcp also run the same traffic over single-path TCP (our stack with MPTCP off)
+ *                      on a copy of the first path, which follows that path's ups and downs
+ * @param flapDownNanos with {@code flapPeriodNanos}: the first path goes down this long after each
+ *                      period starts and comes back at the period's end (the demo's loop); 0: off
+ */
+public record SessionSpec(List<PathSettings> paths, TrafficSpec traffic, String congestionControl, String scheduler,
+                          String pathManager, long seed, boolean singlePathTcp, long flapPeriodNanos,
+                          long flapDownNanos) {
+    public static final int MAX_PATHS = 8;
+
+    public SessionSpec {
+        paths = List.copyOf(paths);
+        if (paths.isEmpty() || paths.size() > MAX_PATHS) {
+            throw new IllegalArgumentException("a session has 1 to " + MAX_PATHS + " paths, not " + paths.size());
+        }
+        Objects.requireNonNull(traffic, "traffic");
+        if (flapPeriodNanos < 0 || flapDownNanos < 0 || flapPeriodNanos > 0 && flapDownNanos >= flapPeriodNanos) {
+            throw new IllegalArgumentException("the flap loop needs 0 <= down time < period");
+        }
+    }
+
+    /**
+     * The demo the app opens with, in the spirit of IETF-80: an 8 Mbit/s video over "WiFi" and
+     * "LTE"; WiFi goes down for 4 s every 12 s; beside it the same video over single-path TCP on
+     * WiFi, whose player stalls while the MPTCP one plays on.
+     */
+    public static SessionSpec demo() {
+        return new SessionSpec(List.of(
+                new PathSettings("WiFi", 20_000_000L, 10_000_000L, 0, 0, false),
+                new PathSettings("LTE", 12_000_000L, 35_000_000L, 0, 0, false)),
+                TrafficSpec.video(8_000_000L), "newreno", "minrtt", "fullmesh", 1, true,
+                12_000_000_000L, 4_000_000_000L);
+    }
+
+    public SessionSpec withPaths(List<PathSettings> p) {
+        return new SessionSpec(p, traffic, congestionControl, scheduler, pathManager, seed, singlePathTcp, flapPeriodNanos, flapDownNanos);
+    }
+
+    public SessionSpec withSeed(long s) {
+        return new SessionSpec(paths, traffic, congestionControl, scheduler, pathManager, s, singlePathTcp, flapPeriodNanos, flapDownNanos);
+    }
+
+    public SessionSpec withFlap(long period, long down) {
+        return new SessionSpec(paths, traffic, congestionControl, scheduler, pathManager, seed, singlePathTcp, period, down);
+    }
+
+    public SessionSpec withPolicies(String cc, String sched, String pm) {
+        return new SessionSpec(paths, traffic, cc, sched, pm, seed, singlePathTcp, flapPeriodNanos, flapDownNanos);
+    }
+
+    // ------------------------------------------------------------------ JSON
+
+    public String toJson() {
+        StringBuilder sb = new StringBuilder(512);
+        sb.append("{\n  \"paths\": [\n");
+        for (int i = 0; i < paths.size(); i++) {
+            PathSettings p = paths.get(i);
+            sb.append("    {\"name\": ").append(MiniJson.quote(p.name())).append(", \"rate_bps\": ").append(p.rateBps())
+                    .append(", \"delay_ns\": ").append(p.delayNanos()).append(", \"loss\": ").append(num(p.loss()))
+                    .append(", \"queue_bytes\": ").append(p.queueBytes()).append(", \"backup\": ").append(p.backup()).append('}')
+                    .append(i + 1 < paths.size() ? ",\n" : "\n");
+        }
+        sb.append("  ],\n  \"traffic\": {\"kind\": \"").append(traffic.kind().name().toLowerCase(Locale.ROOT))
+                .append("\", \"bitrate_bps\": ").append(traffic.bitrateBps()).append(", \"chunk_ns\": ").append(traffic.chunkNanos())
+                .append(", \"start_ns\": ").append(traffic.startNanos()).append("},\n");
+        sb.append("  \"cc\": ").append(MiniJson.quote(congestionControl)).append(",\n");
+        sb.append("  \"scheduler\": ").append(MiniJson.quote(scheduler)).append(",\n");
+        sb.append("  \"pm\": ").append(MiniJson.quote(pathManager)).append(",\n");
+        sb.append("  \"seed\": ").append(seed).append(",\n");
+        sb.append("  \"single_path_tcp\": ").append(singlePathTcp).append(",\n");
+        sb.append("  \"flap_period_ns\": ").append(flapPeriodNanos).append(",\n");
+        sb.append("  \"flap_down_ns\": ").append(flapDownNanos).append("\n}\n");
+        return sb.toString();
+    }
+
+    private static String num(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+
+    /**
+     * Reads a spec written by {@link #toJson} (or by hand).
+     *
+     * @throws IllegalArgumentException saying which field is missing or wrong, and where
+     */
+    @SuppressWarnings("unchecked")
+    public static SessionSpec fromJson(String text) {
+        Object root = MiniJson.parse(text);
+        if (!(root instanceof Map<?, ?> m)) {
+            throw new IllegalArgumentException("a session spec is a JSON object");
+        }
+        Map<String, Object> o = (Map<String, Object>) m;
+        List<PathSettings> paths = new ArrayList<>();
+        Object ps = o.get("paths");
+        if (!(ps instanceof List<?> list)) {
+            throw new IllegalArgumentException("\"paths\" must be a list of paths");
+        }
+        int i = 0;
+        for (Object x : list) {
+            i++;
+            if (!(x instanceof Map<?, ?>)) {
+                throw new IllegalArgumentException("paths[" + i + "] is not an object");
+            }
+            Map<String, Object> p = (Map<String, Object>) x;
+            try {
+                paths.add(new PathSettings(str(p, "name"), lng(p, "rate_bps"), lng(p, "delay_ns"), dbl(p, "loss"),
+                        lng(p, "queue_bytes"), bool(p, "backup")));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("paths[" + i + "]: " + e.getMessage(), e);
+            }
+        }
+        Object t = o.get("traffic");
+        if (!(t instanceof Map<?, ?>)) {
+            throw new IllegalArgumentException("\"traffic\" must be an object");
+        }
+        Map<String, Object> tm = (Map<String, Object>) t;
+        TrafficSpec.Kind kind;
+        try {
+            kind = TrafficSpec.Kind.valueOf(str(tm, "kind").toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("traffic.kind must be bulk or video");
+        }
+        TrafficSpec traffic = new TrafficSpec(kind, lng(tm, "bitrate_bps"), lng(tm, "chunk_ns"), lng(tm, "start_ns"));
+        return new SessionSpec(paths, traffic, str(o, "cc"), str(o, "scheduler"), str(o, "pm"), lng(o, "seed"),
+                bool(o, "single_path_tcp"), lng(o, "flap_period_ns"), lng(o, "flap_down_ns"));
+    }
+
+    private static Object field(Map<String, Object> o, String k) {
+        if (!o.containsKey(k)) {
+            throw new IllegalArgumentException("\"" + k + "\" is missing");
+        }
+        return o.get(k);
+    }
+
+    private static String str(Map<String, Object> o, String k) {
+        if (field(o, k) instanceof String s) {
+            return s;
+        }
+        throw new IllegalArgumentException("\"" + k + "\" must be a string");
+    }
+
+    private static long lng(Map<String, Object> o, String k) {
+        if (field(o, k) instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
+            return n.longValue();
+        }
+        throw new IllegalArgumentException("\"" + k + "\" must be a whole number");
+    }
+
+    private static double dbl(Map<String, Object> o, String k) {
+        if (field(o, k) instanceof Number n) {
+            return n.doubleValue();
+        }
+        throw new IllegalArgumentException("\"" + k + "\" must be a number");
+    }
+
+    private static boolean bool(Map<String, Object> o, String k) {
+        if (field(o, k) instanceof Boolean b) {
+            return b;
+        }
+        throw new IllegalArgumentException("\"" + k + "\" must be true or false");
+    }
+}

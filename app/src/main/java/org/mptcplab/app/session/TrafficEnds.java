@@ -1,0 +1,58 @@
+package org.mptcplab.app.session;
+
+import org.mptcplab.stack.apps.BulkSender;
+import org.mptcplab.stack.apps.BulkSink;
+import org.mptcplab.stack.emu.EmulatedNetwork;
+import org.mptcplab.stack.mptcp.MptcpSocket;
+
+/** The two applications of one flow (the server sends, the client receives) and what they report. */
+interface TrafficEnds {
+    MptcpSocket.Handler sender();
+
+    MptcpSocket.Handler receiver();
+
+    /** Called once, before the connect, on the engine's thread (video schedules its chunks). */
+    default void start(EmulatedNetwork net) {
+    }
+
+    long delivered();
+
+    /** Seconds of video buffered at {@code now}; NaN for bulk. */
+    default double bufferSeconds(long now) {
+        return Double.NaN;
+    }
+
+    default String state(long now) {
+        return "receiving";
+    }
+
+    default long stalls() {
+        return 0;
+    }
+
+    default long stalledNanos(long now) {
+        return 0;
+    }
+
+    /** Bulk: as fast as the connection goes, for ever (a session runs until it is stopped). */
+    static TrafficEnds bulk(long seed) {
+        BulkSender sender = new BulkSender(Long.MAX_VALUE / 4, seed).withoutHash();
+        BulkSink sink = new BulkSink().withoutHash();
+        return new TrafficEnds() {
+            @Override
+            public MptcpSocket.Handler sender() {
+                return sender;
+            }
+
+            @Override
+            public MptcpSocket.Handler receiver() {
+                return sink;
+            }
+
+            @Override
+            public long delivered() {
+                return sink.received();
+            }
+        };
+    }
+}
