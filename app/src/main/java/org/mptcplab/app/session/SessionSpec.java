@@ -57,6 +57,14 @@ public record SessionSpec(List<PathSettings> paths, TrafficSpec traffic, String 
         return new SessionSpec(paths, traffic, congestionControl, scheduler, pathManager, seed, singlePathTcp, period, down);
     }
 
+    public SessionSpec withTraffic(TrafficSpec t) {
+        return new SessionSpec(paths, t, congestionControl, scheduler, pathManager, seed, singlePathTcp, flapPeriodNanos, flapDownNanos);
+    }
+
+    public SessionSpec withSinglePathTcp(boolean on) {
+        return new SessionSpec(paths, traffic, congestionControl, scheduler, pathManager, seed, on, flapPeriodNanos, flapDownNanos);
+    }
+
     public SessionSpec withPolicies(String cc, String sched, String pm) {
         return new SessionSpec(paths, traffic, cc, sched, pm, seed, singlePathTcp, flapPeriodNanos, flapDownNanos);
     }
