@@ -13,8 +13,13 @@ import javafx.scene.Scene;
 import javafx.stage.Screen;
 import javafx.stage.Stage;
 
+import javafx.stage.FileChooser;
+
+import org.mptcplab.app.session.SessionSpec;
+import org.mptcplab.app.view.LabView;
 import org.mptcplab.app.view.MainViewController;
 import org.mptcplab.app.view.Styles;
+import org.mptcplab.app.viewmodel.LabViewModel;
 import org.mptcplab.app.viewmodel.MainViewModel;
 
 /**
@@ -26,15 +31,48 @@ public final class MptcpLabApp extends Application {
 
     public static final String TITLE = "MPTCP Lab";
     public static final String MAIN_VIEW_FXML = "/fxml/MainView.fxml";
-    public static final double PREFERRED_WIDTH = 1200;
-    public static final double PREFERRED_HEIGHT = 800;
+    public static final double PREFERRED_WIDTH = 1440;
+    public static final double PREFERRED_HEIGHT = 900;
     /** Below this the empty-state text no longer fits without clipping. */
     static final double MIN_WIDTH = 820;
     static final double MIN_HEIGHT = 600;
 
+    private LabViewModel lab;
+
+    /**
+     * Opens straight into the running demo (issue "The lab window", 2): the session starts
+     * before the window shows, so the players move within the first second.
+     */
     @Override
     public void start(Stage stage) {
-        showMainWindow(stage, new MainViewModel());
+        lab = new LabViewModel(SessionSpec.demo(), true);
+        Scene scene = showMainWindow(stage, new MainViewModel(lab));
+        LabView view = (LabView) scene.lookup("#lab");
+        if (view != null) {
+            view.installShortcuts(scene);
+            view.setFileAsker((suggested, save) -> {
+                FileChooser fc = new FileChooser();
+                fc.setInitialFileName(suggested);
+                java.io.File f = save ? fc.showSaveDialog(stage) : fc.showOpenDialog(stage);
+                return f == null ? null : f.toPath();
+            });
+            if (Boolean.getBoolean("mptcplab.presenter")) {
+                view.setPresenter(true);
+            }
+        }
+        stage.setOnHidden(e -> {
+            if (view != null) {
+                view.dispose();
+            }
+            lab.close();
+        });
+    }
+
+    @Override
+    public void stop() {
+        if (lab != null) {
+            lab.close();
+        }
     }
 
     /** Puts the main window for {@code viewModel} on {@code stage} and shows it. */

@@ -24,6 +24,8 @@ public final class SampleStore {
     private final ArrayDeque<Samples.Event> events = new ArrayDeque<>();
     private long bytes;
     private long dropped;
+    /** Events ever added: the newest held event is number {@code eventsAdded}, counting from 1. */
+    private long eventsAdded;
 
     public SampleStore() {
         this(DEFAULT_WINDOW_NANOS, DEFAULT_BYTE_BUDGET);
@@ -59,6 +61,7 @@ public final class SampleStore {
 
     public synchronized void add(Samples.Event e) {
         events.addLast(e);
+        eventsAdded++;
         bytes += Samples.EVENT_BYTES;
         trim(e.t());
     }
@@ -105,6 +108,27 @@ public final class SampleStore {
                 break;
             }
             out.add(x);
+        }
+        java.util.Collections.reverse(out);
+        return out;
+    }
+
+    /** How many events were ever added (a cursor for {@link #eventsAfter}). */
+    public synchronized long eventsAdded() {
+        return eventsAdded;
+    }
+
+    /**
+     * The events added after the first {@code seen} (a count from {@link #eventsAdded}), oldest
+     * first: a reader that polls with its last count misses none that are still held and sees
+     * none twice, even when many share one instant.
+     */
+    public synchronized List<Samples.Event> eventsAfter(long seen) {
+        long fresh = Math.min(Math.max(0, eventsAdded - seen), events.size());
+        List<Samples.Event> out = new ArrayList<>((int) fresh);
+        var it = events.descendingIterator();
+        for (long i = 0; i < fresh; i++) {
+            out.add(it.next());
         }
         java.util.Collections.reverse(out);
         return out;

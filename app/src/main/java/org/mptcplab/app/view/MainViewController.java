@@ -39,9 +39,17 @@ public final class MainViewController {
     @FXML private Label emptyStateLead;
     @FXML private VBox plannedViews;
     @FXML private Label statusText;
+    @FXML private javafx.scene.layout.StackPane centre;
+    @FXML private javafx.scene.layout.StackPane emptyState;
+    private LabView lab;
 
     public MainViewController(MainViewModel viewModel) {
         this.viewModel = Objects.requireNonNull(viewModel, "viewModel");
+    }
+
+    /** The emulated lab's view, or null when the window was opened without a session (tests of the shell). */
+    public LabView lab() {
+        return lab;
     }
 
     @FXML
@@ -65,6 +73,15 @@ public final class MainViewController {
         viewModel.getPlannedViews().addListener((ListChangeListener<String>) c -> showPlannedViews());
 
         statusText.textProperty().bind(viewModel.statusTextProperty());
+
+        if (viewModel.lab() != null) {
+            lab = new LabView(viewModel.lab());
+            lab.setId("lab");
+            centre.getChildren().add(0, lab);
+            // The lab is the emulated mode; the other modes show their card over it.
+            lab.visibleProperty().bind(viewModel.modeProperty().isEqualTo(Mode.EMULATED));
+            emptyState.visibleProperty().bind(lab.visibleProperty().not());
+        }
     }
 
     /**

@@ -8,6 +8,8 @@ package org.mptcplab.app.view;
 public final class Styles {
     /** Classpath location of the app's stylesheet. */
     public static final String STYLESHEET = "/styles/app.css";
+    /** The dark theme, added on top of {@link #STYLESHEET}. */
+    public static final String DARK_STYLESHEET = "/styles/dark.css";
 
     public static final String MAIN_WINDOW = "main-window";
 

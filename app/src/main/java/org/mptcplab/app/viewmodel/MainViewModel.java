@@ -36,9 +36,24 @@ public final class MainViewModel {
     private final ObservableList<String> plannedViewsReadOnly =
             FXCollections.unmodifiableObservableList(plannedViews);
 
+    private final LabViewModel lab;
+
+    /** The shell alone, with no session (tests of the mode selector and the cards). */
     public MainViewModel() {
-        statusText.bind(Bindings.createStringBinding(
-                () -> "Mode: " + mode.get().displayName() + "  \u00b7  " + NO_CONNECTION, mode));
+        this(null);
+    }
+
+    /** The window with the emulated lab {@code lab} (running or not) in Emulated mode. */
+    public MainViewModel(LabViewModel lab) {
+        this.lab = lab;
+        if (lab == null) {
+            statusText.bind(Bindings.createStringBinding(
+                    () -> "Mode: " + mode.get().displayName() + "  \u00b7  " + NO_CONNECTION, mode));
+        } else {
+            statusText.bind(Bindings.createStringBinding(
+                    () -> mode.get() == Mode.EMULATED ? lab.statusProperty().get()
+                            : "Mode: " + mode.get().displayName() + "  \u00b7  " + NO_CONNECTION, mode, lab.statusProperty()));
+        }
         emptyStateTitle.bind(Bindings.createStringBinding(
                 () -> mode.get().displayName() + " mode", mode));
         emptyStateDescription.bind(Bindings.createStringBinding(
@@ -61,6 +76,11 @@ public final class MainViewModel {
     }
 
     /** The selected mode; never null. */
+    /** The emulated lab, or null for the shell alone. */
+    public LabViewModel lab() {
+        return lab;
+    }
+
     public ReadOnlyObjectProperty<Mode> modeProperty() {
         return mode.getReadOnlyProperty();
     }

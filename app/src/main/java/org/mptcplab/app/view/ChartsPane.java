@@ -1,0 +1,239 @@
+package org.mptcplab.app.view;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
+
+import javafx.scene.layout.ColumnConstraints;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.RowConstraints;
+
+import io.fair_acc.chartfx.XYChart;
+import io.fair_acc.chartfx.axes.AxisMode;
+import io.fair_acc.chartfx.axes.spi.DefaultNumericAxis;
+import io.fair_acc.chartfx.plugins.DataPointTooltip;
+import io.fair_acc.chartfx.plugins.Zoomer;
+import io.fair_acc.chartfx.renderer.ErrorStyle;
+import io.fair_acc.chartfx.renderer.LineStyle;
+import io.fair_acc.chartfx.renderer.spi.ErrorDataSetRenderer;
+import io.fair_acc.dataset.spi.DoubleDataSet;
+
+import org.mptcplab.app.session.SampleStore;
+import org.mptcplab.app.session.Samples;
+import org.mptcplab.app.session.Session;
+
+/**
+ * The charts (chartfx): the players' buffers, goodput, each path's send rate, and per subflow the
+ * congestion window with ssthresh, the smoothed RTT and the bytes in flight. One line per path in
+ * the path's colour (the newest live subflow on that path), grey for single-path TCP.
+ *
+ * <p>chartfx datasets must not be written on the FX thread (its lock is read-held across each
+ * pulse, RECIPES.md), so a feeder thread copies the session's store into them ten times a second;
+ * chartfx redraws on the next pulse.
+ */
+public final class ChartsPane extends GridPane {
+    /** Time windows offered, seconds of virtual time. */
+    public static final List<Integer> WINDOWS = List.of(20, 60, 120, 600);
+
+    private final Supplier<Session> session;
+    private final List<XYChart> charts = new ArrayList<>();
+    private final List<Series> series = new ArrayList<>();
+    private final ScheduledExecutorService feeder;
+    private volatile long windowNanos = 60_000_000_000L;
+
+    /** One line: which samples, which value. */
+    private record Series(DoubleDataSet data, boolean subflow, int flow, int path,
+                          ToDoubleFunction<Samples.Subflow> sub, ToDoubleFunction<Samples.Flow> flowValue) {
+    }
+
+    public ChartsPane(Supplier<Session> session, List<String> pathNames, boolean tcp) {
+        this.session = session;
+        getStyleClass().add("charts");
+        setHgap(6);
+        setVgap(6);
+        int n = pathNames.size();
+        XYChart buffer = chart("Player buffer", "s");
+        XYChart goodput = chart("Goodput", "Mbit/s");
+        XYChart share = chart("Send rate per path", "Mbit/s");
+        XYChart cwnd = chart("cwnd (dashed: ssthresh)", "kB");
+        XYChart rtt = chart("Smoothed RTT", "ms");
+        XYChart flight = chart("Bytes in flight", "kB");
+        flowLine(buffer, "MPTCP", 0, Palette.pathHex(0), Samples.Flow::playerBufferS, true);
+        flowLine(goodput, "MPTCP", 0, "#1B5E20", f -> f.goodputBps() / 1e6, false);
+        if (tcp) {
+            flowLine(buffer, "TCP", 1, Palette.TCP_HEX, Samples.Flow::playerBufferS, true);
+            flowLine(goodput, "TCP", 1, Palette.TCP_HEX, f -> f.goodputBps() / 1e6, false);
+        }
+        for (int i = 0; i < n; i++) {
+            String hex = Palette.pathHex(i);
+            String name = pathNames.get(i);
+            subLine(share, name, 0, i, hex, s -> s.sendBps() / 1e6, false);
+            subLine(cwnd, name, 0, i, hex, s -> s.cwnd() / 1e3, false);
+            subLine(cwnd, name + " ssthresh", 0, i, hex, s -> s.ssthresh() <= 0 || s.ssthresh() >= 1L << 40 ? Double.NaN : s.ssthresh() / 1e3, true);
+            subLine(rtt, name, 0, i, hex, s -> s.srttNanos() / 1e6, false);
+            subLine(flight, name, 0, i, hex, s -> s.bytesInFlight() / 1e3, false);
+        }
+        if (tcp) {
+            subLine(share, "TCP", 1, 0, Palette.TCP_HEX, s -> s.sendBps() / 1e6, false);
+            subLine(cwnd, "TCP", 1, 0, Palette.TCP_HEX, s -> s.cwnd() / 1e3, false);
+            subLine(rtt, "TCP", 1, 0, Palette.TCP_HEX, s -> s.srttNanos() / 1e6, false);
+            subLine(flight, "TCP", 1, 0, Palette.TCP_HEX, s -> s.bytesInFlight() / 1e3, false);
+        }
+        List<XYChart> order = List.of(buffer, goodput, share, cwnd, rtt, flight);
+        for (int i = 0; i < order.size(); i++) {
+            add(order.get(i), i % 3, i / 3);
+        }
+        for (int c = 0; c < 3; c++) {
+            ColumnConstraints cc = new ColumnConstraints();
+            cc.setPercentWidth(100.0 / 3);
+            cc.setHgrow(Priority.ALWAYS);
+            getColumnConstraints().add(cc);
+        }
+        for (int r = 0; r < 2; r++) {
+            RowConstraints rc = new RowConstraints();
+            rc.setPercentHeight(50);
+            rc.setVgrow(Priority.ALWAYS);
+            getRowConstraints().add(rc);
+        }
+        feeder = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "chart-feeder");
+            t.setDaemon(true);
+            return t;
+        });
+        feeder.scheduleWithFixedDelay(this::feed, 50, 100, TimeUnit.MILLISECONDS);
+    }
+
+    private XYChart chart(String title, String unit) {
+        DefaultNumericAxis x = new DefaultNumericAxis("t", "s");
+        DefaultNumericAxis y = new DefaultNumericAxis("", unit);
+        y.setForceZeroInRange(true);
+        x.setAutoRanging(true);
+        y.setAutoRanging(true);
+        XYChart c = new XYChart(x, y);
+        c.setTitle(title);
+        c.setLegendVisible(false);
+        c.setAnimated(false);
+        c.getPlugins().add(new DataPointTooltip());
+        c.getPlugins().add(new Zoomer(AxisMode.X));
+        ErrorDataSetRenderer r = new ErrorDataSetRenderer();
+        r.setErrorStyle(ErrorStyle.NONE);
+        r.setDrawMarker(false);
+        r.setPolyLineStyle(LineStyle.NORMAL);
+        r.setAllowNaNs(true);
+        c.getRenderers().setAll(r);
+        c.setMinSize(120, 100);
+        c.setPrefSize(300, 200);
+        charts.add(c);
+        return c;
+    }
+
+    private void flowLine(XYChart c, String name, int flow, String hex, ToDoubleFunction<Samples.Flow> v, boolean thick) {
+        DoubleDataSet ds = dataset(c, name, hex, false, thick);
+        series.add(new Series(ds, false, flow, -1, null, v));
+    }
+
+    private void subLine(XYChart c, String name, int flow, int path, String hex, ToDoubleFunction<Samples.Subflow> v, boolean dashed) {
+        DoubleDataSet ds = dataset(c, name, hex, dashed, false);
+        series.add(new Series(ds, true, flow, path, v, null));
+    }
+
+    private static DoubleDataSet dataset(XYChart c, String name, String hex, boolean dashed, boolean thick) {
+        DoubleDataSet ds = new DoubleDataSet(name);
+        ds.setStyle("-fx-line-color: " + hex + "; -fx-line-width: " + (thick ? 3 : 2) + ";"
+                + (dashed ? " -fx-line-dash-array: 6 4;" : ""));
+        ((ErrorDataSetRenderer) c.getRenderers().get(0)).getDatasets().add(ds);
+        return ds;
+    }
+
+    public void setWindowSeconds(int seconds) {
+        windowNanos = seconds * 1_000_000_000L;
+    }
+
+    public long windowNanos() {
+        return windowNanos;
+    }
+
+    public List<XYChart> charts() {
+        return charts;
+    }
+
+    /** On the feeder thread: the store's samples in the window, into the datasets. */
+    void feed() {
+        try {
+            Session s = session.get();
+            SampleStore store = s.store();
+            long now = s.state().nowNanos();
+            long from = Math.max(0, now - windowNanos);
+            List<Samples.Subflow> subs = store.subflowsSince(from);
+            List<Samples.Flow> flows = store.flowsSince(from);
+            // Per (flow, path): one point per sample instant, from the newest live subflow there.
+            Map<Long, List<Samples.Subflow>> byKey = new HashMap<>();
+            for (Samples.Subflow x : subs) {
+                if (!x.state().synchronizedState()) {
+                    continue;
+                }
+                List<Samples.Subflow> l = byKey.computeIfAbsent(key(x.flow(), x.path()), k -> new ArrayList<>());
+                Samples.Subflow last = l.isEmpty() ? null : l.get(l.size() - 1);
+                if (last != null && last.t() == x.t()) {
+                    if (x.subflowId() > last.subflowId()) {
+                        l.set(l.size() - 1, x);
+                    }
+                } else {
+                    l.add(x);
+                }
+            }
+            for (Series se : series) {
+                if (se.subflow()) {
+                    List<Samples.Subflow> l = byKey.getOrDefault(key(se.flow(), se.path()), List.of());
+                    double[] xs = new double[l.size()];
+                    double[] ys = new double[l.size()];
+                    int k = 0;
+                    for (Samples.Subflow x : l) {
+                        double y = se.sub().applyAsDouble(x);
+                        if (Double.isNaN(y)) {
+                            continue;
+                        }
+                        xs[k] = x.t() / 1e9;
+                        ys[k++] = y;
+                    }
+                    se.data().set(java.util.Arrays.copyOf(xs, k), java.util.Arrays.copyOf(ys, k));
+                } else {
+                    double[] xs = new double[flows.size()];
+                    double[] ys = new double[flows.size()];
+                    int k = 0;
+                    for (Samples.Flow f : flows) {
+                        if (f.flow() != se.flow()) {
+                            continue;
+                        }
+                        double y = se.flowValue().applyAsDouble(f);
+                        if (Double.isNaN(y)) {
+                            continue;
+                        }
+                        xs[k] = f.t() / 1e9;
+                        ys[k++] = y;
+                    }
+                    se.data().set(java.util.Arrays.copyOf(xs, k), java.util.Arrays.copyOf(ys, k));
+                }
+            }
+        } catch (RuntimeException e) {
+            // A feeder that dies silently would freeze the charts: say it once in the log, keep going.
+            System.getLogger("charts").log(System.Logger.Level.WARNING, "chart update failed", e);
+        }
+    }
+
+    private static long key(int flow, int path) {
+        return ((long) flow << 32) | path;
+    }
+
+    /** Stops the feeder thread (window closed). */
+    public void dispose() {
+        feeder.shutdownNow();
+    }
+}

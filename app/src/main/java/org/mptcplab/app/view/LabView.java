@@ -1,0 +1,489 @@
+package org.mptcplab.app.view;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
+
+import javafx.animation.AnimationTimer;
+import javafx.geometry.Insets;
+import javafx.geometry.Orientation;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.Scene;
+import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.ListView;
+import javafx.scene.control.MenuButton;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.Separator;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.TextInputControl;
+import javafx.scene.control.Tooltip;
+import javafx.scene.image.WritableImage;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyEvent;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
+import javafx.stage.Stage;
+import javafx.util.StringConverter;
+
+import org.mptcplab.app.viewmodel.EventLine;
+import org.mptcplab.app.viewmodel.Format;
+import org.mptcplab.app.viewmodel.LabViewModel;
+import org.mptcplab.app.viewmodel.PathViewModel;
+
+/**
+ * The emulated lab: connection controls on top; the topology and the two players; the charts;
+ * each path's controls and the event log in words. One {@link AnimationTimer} is the frame: it
+ * takes the session's published state into the view model and redraws the canvases; nothing in
+ * it waits for the engine.
+ */
+public final class LabView extends StackPane {
+    /** Keyboard shortcuts, as the help overlay and the README list them. */
+    public static final List<String[]> SHORTCUTS = List.of(
+            new String[] {"1 \u2026 8", "take path 1\u20268 down (signalled) / bring it back"},
+            new String[] {"Shift + 1 \u2026 8", "black hole on path 1\u20268 (silent) / restore"},
+            new String[] {"Space", "pause / resume"},
+            new String[] {". or \u2192", "step: the next event (pauses first)"},
+            new String[] {"+ / \u2212", "faster / slower (0.05x \u2026 10x)"},
+            new String[] {"R", "restart with the same seed"},
+            new String[] {"L", "the demo's WiFi outage loop on / off"},
+            new String[] {"P", "presenter mode (large type, high contrast)"},
+            new String[] {"D", "dark / light theme"},
+            new String[] {"F11", "full screen"},
+            new String[] {"H or F1", "this help; Esc closes it"});
+
+    private final LabViewModel vm;
+    private final TopologyView topology = new TopologyView();
+    private final List<PlayerView> players = new ArrayList<>();
+    private final VBox pathCards = new VBox(8);
+    private final HBox playerBox = new HBox(10);
+    private final BorderPane content = new BorderPane();
+    private final VBox help = new VBox(6);
+    private ChartsPane charts;
+    private final BorderPane chartsHost = new BorderPane();
+    private final AnimationTimer frame;
+    private BiFunction<String, Boolean, Path> fileAsker = (what, save) -> null;
+    private long frames;
+
+    public LabView(LabViewModel vm) {
+        this.vm = vm;
+        getStyleClass().add("lab");
+        content.setTop(toolbar());
+
+        playerBox.getStyleClass().add("players");
+        rebuildPlayers();
+        vm.flows().addListener((javafx.collections.ListChangeListener<Object>) c -> rebuildPlayers());
+
+        SplitPane upper = new SplitPane(topology, playerBox);
+        upper.setDividerPositions(0.52);
+        rebuildCharts();
+        vm.specProperty().addListener((o, a, s) -> {
+            if (a == null || a.paths().size() != s.paths().size() || a.singlePathTcp() != s.singlePathTcp()
+                    || !a.paths().stream().map(p -> p.name()).toList().equals(s.paths().stream().map(p -> p.name()).toList())) {
+                rebuildCharts();
+            }
+        });
+        SplitPane centre = new SplitPane(upper, chartsHost);
+        centre.setOrientation(Orientation.VERTICAL);
+        centre.setDividerPositions(0.42);
+
+        rebuildPathCards();
+        vm.paths().addListener((javafx.collections.ListChangeListener<Object>) c -> rebuildPathCards());
+        ListView<EventLine> log = new ListView<>(vm.events());
+        log.setId("eventLog");
+        log.getStyleClass().add("event-log");
+        log.setCellFactory(l -> new ListCell<>() {
+            @Override
+            protected void updateItem(EventLine e, boolean empty) {
+                super.updateItem(e, empty);
+                getStyleClass().remove("event-highlight");
+                if (empty || e == null) {
+                    setText(null);
+                } else {
+                    setText(e.time() + "  " + (e.flow().equals("MPTCP") ? "" : e.flow() + ": ") + e.text());
+                    if (e.highlight()) {
+                        getStyleClass().add("event-highlight");
+                    }
+                }
+            }
+        });
+        Label logTitle = new Label("What happened (newest first)");
+        logTitle.getStyleClass().add("section-title");
+        Label pathsTitle = new Label("Paths");
+        pathsTitle.getStyleClass().add("section-title");
+        VBox side = new VBox(6, pathsTitle, pathCards, logTitle, log);
+        side.getStyleClass().add("side");
+        VBox.setVgrow(log, Priority.ALWAYS);
+        side.setMinWidth(300);
+        side.setPrefWidth(380);
+
+        SplitPane main = new SplitPane(side, centre);
+        main.setDividerPositions(0.3);
+        SplitPane.setResizableWithParent(side, false);
+        content.setCenter(main);
+
+        buildHelp();
+        getChildren().addAll(content, help);
+
+        frame = new AnimationTimer() {
+            @Override
+            public void handle(long now) {
+                frame();
+            }
+        };
+        frame.start();
+    }
+
+    /** One frame: the view model reads the session's snapshot, the canvases redraw. */
+    void frame() {
+        vm.refresh();
+        var st = vm.stateProperty().get();
+        topology.show(st);
+        for (PlayerView p : players) {
+            p.frame(st.nowNanos());
+        }
+        frames++;
+    }
+
+    public long frames() {
+        return frames;
+    }
+
+    // ------------------------------------------------------------------ building
+
+    private Node toolbar() {
+        Button pause = new Button();
+        pause.setId("pauseButton");
+        pause.textProperty().bind(javafx.beans.binding.Bindings.when(vm.pausedProperty()).then("Resume").otherwise("Pause"));
+        pause.setOnAction(e -> vm.togglePause());
+        pause.setTooltip(new Tooltip("Space"));
+        Button step = new Button("Step");
+        step.setId("stepButton");
+        step.setOnAction(e -> vm.step());
+        step.setTooltip(new Tooltip(". or \u2192: the next event (a packet arriving, a timer firing); pauses first"));
+        ComboBox<Double> speed = new ComboBox<>();
+        speed.setId("speedBox");
+        speed.getItems().setAll(LabViewModel.SPEEDS);
+        speed.setConverter(new StringConverter<>() {
+            @Override
+            public String toString(Double d) {
+                return d == null ? "" : Format.speed(d);
+            }
+
+            @Override
+            public Double fromString(String s) {
+                return Double.valueOf(s.replace("x", ""));
+            }
+        });
+        speed.setValue(vm.speedProperty().get());
+        vm.speedProperty().addListener((o, a, s) -> speed.setValue(s.doubleValue()));
+        speed.valueProperty().addListener((o, a, s) -> {
+            if (s != null && Math.abs(s - vm.speedProperty().get()) > 1e-9) {
+                vm.setSpeed(s);
+            }
+        });
+        speed.setTooltip(new Tooltip("+ / \u2212: virtual seconds per wall second"));
+        Button restart = new Button("Restart");
+        restart.setId("restartButton");
+        restart.setOnAction(e -> vm.restart());
+        restart.setTooltip(new Tooltip("R: the same spec from t = 0, same seed: the same run again"));
+        CheckBox loop = new CheckBox("WiFi outage loop");
+        loop.setId("loopBox");
+        loop.selectedProperty().bindBidirectional(vm.flapLoopProperty());
+        loop.setTooltip(new Tooltip("L: the demo takes the first path down for 4 s every 12 s"));
+
+        ComboBox<String> cc = policy("ccBox", LabViewModel.CONGESTION_CONTROLS, vm.specProperty().get().congestionControl(), "congestion control");
+        ComboBox<String> sched = policy("schedulerBox", LabViewModel.SCHEDULERS, vm.specProperty().get().scheduler(), "scheduler");
+        ComboBox<String> pm = policy("pmBox", LabViewModel.PATH_MANAGERS, vm.specProperty().get().pathManager(), "path manager");
+        Runnable apply = () -> {
+            try {
+                vm.setPolicies(cc.getValue(), sched.getValue(), pm.getValue());
+            } catch (IllegalArgumentException ex) {
+                vm.say(ex.getMessage());
+            }
+        };
+        cc.setOnAction(e -> apply.run());
+        sched.setOnAction(e -> apply.run());
+        pm.setOnAction(e -> apply.run());
+
+        ComboBox<Integer> window = new ComboBox<>();
+        window.setId("windowBox");
+        window.getItems().setAll(ChartsPane.WINDOWS);
+        window.setValue(60);
+        window.setConverter(new StringConverter<>() {
+            @Override
+            public String toString(Integer s) {
+                return s == null ? "" : s < 120 ? s + " s" : s / 60 + " min";
+            }
+
+            @Override
+            public Integer fromString(String s) {
+                return 60;
+            }
+        });
+        window.valueProperty().addListener((o, a, s) -> charts.setWindowSeconds(s));
+        window.setTooltip(new Tooltip("How much time the charts show"));
+
+        MenuButton file = new MenuButton("Export");
+        file.setId("exportMenu");
+        MenuItem png = new MenuItem("Window as PNG\u2026");
+        png.setId("exportPng");
+        png.setOnAction(e -> ask("window.png", p -> Png.write(snapshotWindow(), p)));
+        MenuItem csv = new MenuItem("Samples as CSV\u2026");
+        csv.setId("exportCsv");
+        csv.setOnAction(e -> ask("samples.csv", vm::exportCsv));
+        MenuItem save = new MenuItem("Spec as JSON\u2026");
+        save.setId("exportSpec");
+        save.setOnAction(e -> ask("session.json", vm::saveSpec));
+        MenuItem load = new MenuItem("Load a spec\u2026");
+        load.setId("loadSpec");
+        load.setOnAction(e -> {
+            Path p = fileAsker.apply("session.json", false);
+            if (p != null) {
+                try {
+                    vm.loadSpec(p);
+                } catch (IOException ex) {
+                    vm.say("Cannot load " + p.getFileName() + ": " + ex.getMessage());
+                }
+            }
+        });
+        file.getItems().addAll(png, csv, save, load);
+
+        Button helpButton = new Button("?");
+        helpButton.setId("helpButton");
+        helpButton.setOnAction(e -> toggleHelp());
+        helpButton.setTooltip(new Tooltip("Keyboard shortcuts (H)"));
+
+        Label clock = new Label();
+        clock.setId("clock");
+        clock.getStyleClass().add("clock");
+        clock.textProperty().bind(vm.clockProperty());
+        Label message = new Label();
+        message.getStyleClass().add("message");
+        message.textProperty().bind(vm.messageProperty());
+        message.setMinWidth(0);
+        HBox.setHgrow(message, Priority.ALWAYS);
+        message.setMaxWidth(Double.MAX_VALUE);
+
+        HBox bar = new HBox(8, clock, pause, step, speed, restart, loop, new Separator(Orientation.VERTICAL),
+                label("cc"), cc, label("scheduler"), sched, label("pm"), pm, new Separator(Orientation.VERTICAL),
+                label("charts"), window, message, file, helpButton);
+        bar.setAlignment(Pos.CENTER_LEFT);
+        bar.getStyleClass().add("lab-toolbar");
+        return bar;
+    }
+
+    private static Label label(String s) {
+        Label l = new Label(s);
+        l.getStyleClass().add("field-label");
+        return l;
+    }
+
+    private ComboBox<String> policy(String id, List<String> values, String current, String what) {
+        ComboBox<String> c = new ComboBox<>();
+        c.setId(id);
+        c.getItems().setAll(values);
+        c.setValue(current);
+        c.setTooltip(new Tooltip("The " + what + " (what the stack offers today); a change restarts the run with the same seed"));
+        return c;
+    }
+
+    private interface FileAction {
+        void write(Path p) throws IOException;
+    }
+
+    private void ask(String suggested, FileAction action) {
+        Path p = fileAsker.apply(suggested, true);
+        if (p == null) {
+            return;
+        }
+        try {
+            action.write(p);
+            vm.say("Wrote " + p);
+        } catch (IOException | RuntimeException ex) {
+            // A failed export is an error in words, never a silent nothing (issue "Hardening", 4).
+            vm.say("Could not write " + p + ": " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
+        }
+    }
+
+    /** Where exports go: the app asks with a file chooser; tests answer with a temporary path. */
+    public void setFileAsker(BiFunction<String, Boolean, Path> asker) {
+        fileAsker = asker;
+    }
+
+    private WritableImage snapshotWindow() {
+        Scene s = getScene();
+        return s.snapshot(null);
+    }
+
+    private void rebuildPlayers() {
+        players.clear();
+        List<Node> nodes = new ArrayList<>();
+        for (int i = 0; i < vm.flows().size(); i++) {
+            PlayerView p = new PlayerView(vm.flows().get(i), i == 0 ? javafx.scene.paint.Color.web("#1B5E20") : Palette.tcp());
+            p.setId(i == 0 ? "playerMptcp" : "playerTcp");
+            HBox.setHgrow(p, Priority.ALWAYS);
+            p.setMaxWidth(Double.MAX_VALUE);
+            p.setPrefWidth(260);
+            players.add(p);
+            nodes.add(p);
+        }
+        playerBox.getChildren().setAll(nodes);
+    }
+
+    private void rebuildCharts() {
+        if (charts != null) {
+            charts.dispose();
+        }
+        var s = vm.specProperty().get();
+        charts = new ChartsPane(vm::session, s.paths().stream().map(p -> p.name()).toList(), s.singlePathTcp());
+        chartsHost.setCenter(charts);
+    }
+
+    private void rebuildPathCards() {
+        List<Node> cards = new ArrayList<>();
+        for (PathViewModel p : vm.paths()) {
+            cards.add(new PathCard(p));
+        }
+        pathCards.getChildren().setAll(cards);
+    }
+
+    private void buildHelp() {
+        help.setId("helpOverlay");
+        help.getStyleClass().add("help-overlay");
+        Label title = new Label("Keyboard");
+        title.getStyleClass().add("help-title");
+        GridPane g = new GridPane();
+        g.setHgap(24);
+        g.setVgap(6);
+        for (int i = 0; i < SHORTCUTS.size(); i++) {
+            Label k = new Label(SHORTCUTS.get(i)[0]);
+            k.getStyleClass().add("help-key");
+            g.add(k, 0, i);
+            g.add(new Label(SHORTCUTS.get(i)[1]), 1, i);
+        }
+        help.getChildren().addAll(title, g);
+        help.setMaxSize(Region.USE_PREF_SIZE, Region.USE_PREF_SIZE);
+        help.setPadding(new Insets(24));
+        help.setVisible(false);
+    }
+
+    public void toggleHelp() {
+        help.setVisible(!help.isVisible());
+    }
+
+    public boolean helpShown() {
+        return help.isVisible();
+    }
+
+    // ------------------------------------------------------------------ keyboard and modes
+
+    /** Installs the shortcuts on the scene (a presenter's clicker sends keys). */
+    public void installShortcuts(Scene scene) {
+        scene.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
+            if (e.getTarget() instanceof TextInputControl || !isVisible()) {
+                return;
+            }
+            if (handleKey(e.getCode(), e.isShiftDown(), e.getText())) {
+                e.consume();
+            }
+        });
+    }
+
+    boolean handleKey(KeyCode code, boolean shift, String text) {
+        if (code.isDigitKey() && code != KeyCode.DIGIT0 && code != KeyCode.NUMPAD0) {
+            int i = Integer.parseInt(code.getName().replaceAll("[^0-9]", "")) - 1;
+            if (i < vm.paths().size()) {
+                if (shift) {
+                    vm.paths().get(i).blackHole();
+                } else {
+                    vm.paths().get(i).toggle();
+                }
+            }
+            return true;
+        }
+        switch (code) {
+            case SPACE -> vm.togglePause();
+            case PERIOD, RIGHT -> vm.step();
+            case PLUS, ADD, EQUALS -> vm.faster();
+            case MINUS, SUBTRACT -> vm.slower();
+            case R -> vm.restart();
+            case L -> vm.flapLoopProperty().set(!vm.flapLoopProperty().get());
+            case P -> setPresenter(!presenter);
+            case D -> setDark(!dark);
+            case F11 -> {
+                if (getScene() != null && getScene().getWindow() instanceof Stage st) {
+                    st.setFullScreen(!st.isFullScreen());
+                }
+            }
+            case H, F1 -> toggleHelp();
+            case ESCAPE -> help.setVisible(false);
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean presenter;
+    private boolean dark;
+
+    /** Presenter mode: large type and heavy lines, for the back of a room at 1920x1080. */
+    public void setPresenter(boolean on) {
+        presenter = on;
+        Node root = getScene() == null ? this : getScene().getRoot();
+        root.getStyleClass().remove("presenter");
+        if (on) {
+            root.getStyleClass().add("presenter");
+        }
+        topology.setFontScale(on ? 1.35 : 1);
+        vm.say(on ? "Presenter mode (P to leave)" : "Presenter mode off");
+    }
+
+    public boolean isPresenter() {
+        return presenter;
+    }
+
+    /** The dark theme: styles/dark.css on top of the light one. */
+    public void setDark(boolean on) {
+        dark = on;
+        if (getScene() == null) {
+            return;
+        }
+        String css = Styles.class.getResource(Styles.DARK_STYLESHEET).toExternalForm();
+        getScene().getStylesheets().remove(css);
+        if (on) {
+            getScene().getStylesheets().add(css);
+        }
+    }
+
+    public boolean isDark() {
+        return dark;
+    }
+
+    public void dispose() {
+        frame.stop();
+        if (charts != null) {
+            charts.dispose();
+        }
+    }
+
+    public ChartsPane charts() {
+        return charts;
+    }
+
+    public TopologyView topology() {
+        return topology;
+    }
+}

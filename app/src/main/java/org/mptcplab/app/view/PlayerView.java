@@ -1,0 +1,127 @@
+package org.mptcplab.app.view;
+
+import javafx.geometry.Pos;
+import javafx.geometry.VPos;
+import javafx.scene.canvas.Canvas;
+import javafx.scene.canvas.GraphicsContext;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
+import javafx.scene.paint.Color;
+import javafx.scene.text.Font;
+import javafx.scene.text.FontWeight;
+import javafx.scene.text.TextAlignment;
+
+import org.mptcplab.app.viewmodel.FlowViewModel;
+
+/**
+ * One video player as the room sees it: a screen that plays (a moving picture) or freezes with
+ * "stalled" on it, the buffer as a bar, the stall count. The MPTCP player and the single-path TCP
+ * player stand side by side, so a WiFi outage shows as one of them freezing.
+ */
+public final class PlayerView extends VBox {
+    /** The buffer bar's full scale, in seconds of video. */
+    static final double BUFFER_SCALE_S = 8;
+
+    private final FlowViewModel vm;
+    private final Canvas screen = new Canvas(200, 112);
+    private final Label state = new Label();
+    private final ProgressBar buffer = new ProgressBar(0);
+    private double playhead;
+    private long lastNanos = -1;
+
+    public PlayerView(FlowViewModel vm, Color accent) {
+        this.vm = vm;
+        getStyleClass().add("player");
+        Label name = new Label();
+        name.getStyleClass().add("player-name");
+        name.textProperty().bind(vm.nameProperty());
+        name.setTextFill(accent);
+        state.getStyleClass().add("player-state");
+        state.textProperty().bind(vm.stateProperty());
+        Region gap = new Region();
+        HBox.setHgrow(gap, Priority.ALWAYS);
+        HBox head = new HBox(8, name, gap, state);
+        head.setAlignment(Pos.CENTER_LEFT);
+
+        StackPane screenBox = new StackPane(screen);
+        screenBox.getStyleClass().add("player-screen");
+        screenBox.setMinHeight(60);
+        VBox.setVgrow(screenBox, Priority.ALWAYS);
+        screen.widthProperty().bind(screenBox.widthProperty());
+        screen.heightProperty().bind(screenBox.heightProperty());
+
+        buffer.setMaxWidth(Double.MAX_VALUE);
+        buffer.getStyleClass().add("player-buffer");
+        Label bufferText = new Label();
+        bufferText.getStyleClass().add("player-detail");
+        bufferText.textProperty().bind(vm.bufferTextProperty());
+        Label stalls = new Label();
+        stalls.getStyleClass().add("player-stalls");
+        stalls.textProperty().bind(vm.stallsTextProperty());
+        Label detail = new Label();
+        detail.getStyleClass().add("player-detail");
+        detail.textProperty().bind(vm.detailProperty().concat("  \u00b7  ").concat(vm.goodputTextProperty()));
+        getChildren().addAll(head, screenBox, buffer, bufferText, stalls, detail);
+        vm.stalledProperty().addListener((o, a, s) -> restyle());
+        vm.stateProperty().addListener((o, a, s) -> restyle());
+        restyle();
+    }
+
+    private void restyle() {
+        state.getStyleClass().removeAll("state-playing", "state-stalled", "state-other");
+        state.getStyleClass().add(vm.stalledProperty().get() ? "state-stalled"
+                : vm.playingProperty().get() ? "state-playing" : "state-other");
+        buffer.getStyleClass().removeAll("buffer-low");
+        if (vm.stalledProperty().get()) {
+            buffer.getStyleClass().add("buffer-low");
+        }
+    }
+
+    /** Once a frame: the buffer bar and the screen, moving with virtual time. */
+    public void frame(long nowNanos) {
+        buffer.setProgress(Math.min(1, vm.bufferSecondsProperty().get() / BUFFER_SCALE_S));
+        if (lastNanos >= 0 && vm.playingProperty().get() && nowNanos > lastNanos) {
+            playhead += (nowNanos - lastNanos) / 1e9;
+        }
+        lastNanos = nowNanos;
+        draw();
+    }
+
+    private void draw() {
+        double w = screen.getWidth();
+        double h = screen.getHeight();
+        GraphicsContext g = screen.getGraphicsContext2D();
+        g.setFill(Color.web("#10151A"));
+        g.fillRect(0, 0, w, h);
+        if (w < 20 || h < 20) {
+            return;
+        }
+        // The "picture": bars drifting with the playhead, a clock of played video.
+        for (int i = 0; i < 7; i++) {
+            double x = ((playhead * 60 + i * w / 7) % (w + 40)) - 20;
+            g.setFill(Color.hsb((i * 47 + playhead * 20) % 360, 0.55, 0.75));
+            g.fillRect(x, h * 0.25 + (i % 3) * h * 0.12, 24, h * 0.3);
+        }
+        g.setTextAlign(TextAlignment.LEFT);
+        g.setTextBaseline(VPos.BOTTOM);
+        g.setFill(Color.web("#CFD8DC"));
+        g.setFont(Font.font("Monospaced", 12));
+        long s = (long) playhead;
+        g.fillText(String.format("%d:%02d", s / 60, s % 60), 8, h - 6);
+        String st = vm.stateProperty().get();
+        if (vm.stalledProperty().get() || st.equals("STARTING") || st.equals("WAITING")) {
+            g.setFill(Color.color(0, 0, 0, 0.6));
+            g.fillRect(0, 0, w, h);
+            g.setTextAlign(TextAlignment.CENTER);
+            g.setTextBaseline(VPos.CENTER);
+            g.setFont(Font.font("System", FontWeight.BOLD, Math.max(14, h / 6)));
+            g.setFill(vm.stalledProperty().get() ? Color.web("#FF5252") : Color.web("#FFD54F"));
+            g.fillText(vm.stalledProperty().get() ? "STALLED \u2013 buffering" : "starting\u2026", w / 2, h / 2);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package org.mptcplab.app.viewmodel;
+
+import java.util.List;
+import java.util.Locale;
+
+import org.mptcplab.app.session.Samples;
+import org.mptcplab.app.session.Session;
+
+/**
+ * One line of the event log, in words: when, which flow, what happened.
+ *
+ * @param tNanos     virtual time of the event
+ * @param flow       "network", "MPTCP" or the comparison flow's name
+ * @param kind       the stack's event kind (or the network's)
+ * @param text       the sentence shown
+ * @param highlight  path changes and data-level recovery: what a presenter points at
+ */
+public record EventLine(long tNanos, String flow, String kind, String text, boolean highlight) {
+
+    /** The time column: seconds with milliseconds. */
+    public String time() {
+        return String.format(Locale.ROOT, "%8.3f s", tNanos / 1e9);
+    }
+
+    @Override
+    public String toString() {
+        return time() + "  " + flow + "  " + text;
+    }
+
+    /** Puts a stack or network event in words; subflow ids are followed by their path's name where known. */
+    static EventLine of(Samples.Event e, List<String> flowNames, List<String> pathNames, Session.State st) {
+        String flow = e.flow() < 0 ? "network" : e.flow() < flowNames.size() ? flowNames.get(e.flow()) : "flow " + e.flow();
+        String who = e.host();
+        String sub = e.subflowId() < 0 ? "" : "subflow " + e.subflowId() + pathOf(e, pathNames, st);
+        String d = e.detail() == null ? "" : e.detail();
+        boolean hi = false;
+        String text = switch (e.kind()) {
+            case "PATH_DOWN", "PATH_BLACKHOLE", "PATH_UP", "LINK_CHANGED", "BACKUP_ON", "BACKUP_OFF" -> {
+                hi = !e.kind().equals("LINK_CHANGED");
+                yield d;
+            }
+            case "MP_CAPABLE" -> who + ": MPTCP connection up (MP_CAPABLE), " + d.replace("MP_CAPABLE established as " + who + ": ", "");
+            case "FALLBACK" -> who + ": " + d;
+            case "SUBFLOW_ESTABLISHED" -> who + ": first " + d;
+            case "JOIN" -> {
+                hi = true;
+                yield who + ": new " + sub + " joined (MP_JOIN), " + d.replace("join ", "");
+            }
+            case "ADD_ADDR" -> who + ": " + d + " (ADD_ADDR)";
+            case "REMOVE_ADDR" -> {
+                hi = true;
+                yield who + ": " + d + " (REMOVE_ADDR)";
+            }
+            case "REINJECTION" -> {
+                hi = true;
+                yield who + ": " + d.replace("reinjecting", "reinjects") + pathOf(e, pathNames, st)
+                        + " onto the other subflows (data level)";
+            }
+            case "RTO" -> who + ": retransmission timeout on " + sub + ", " + d.replace("RTO ", "timer ");
+            case "FAST_RETRANSMIT" -> who + ": fast retransmit on " + sub;
+            case "MP_PRIO" -> {
+                hi = true;
+                yield who + ": " + d + " (MP_PRIO)";
+            }
+            case "SUBFLOW_CLOSED", "SUBFLOW_RESET" -> who + ": " + sub + " " + d.replaceFirst("^subflow \\d+ ", "");
+            default -> who + ": " + e.kind().toLowerCase(Locale.ROOT).replace('_', ' ') + (d.isEmpty() ? "" : ", " + d);
+        };
+        return new EventLine(e.t(), flow, e.kind(), text, hi);
+    }
+
+    private static String pathOf(Samples.Event e, List<String> pathNames, Session.State st) {
+        if (e.flow() != 0 || e.subflowId() < 0 || st == null || st.flows().isEmpty()) {
+            return "";
+        }
+        return st.flows().get(0).subflows().stream().filter(sf -> sf.id() == e.subflowId()).findFirst()
+                .filter(sf -> sf.iface() >= 0 && sf.iface() < pathNames.size())
+                .map(sf -> " (" + pathNames.get(sf.iface()) + ")").orElse("");
+    }
+}

@@ -1,0 +1,81 @@
+package org.mptcplab.app.viewmodel;
+
+import java.util.Locale;
+
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyDoubleProperty;
+import javafx.beans.property.ReadOnlyDoubleWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+
+import org.mptcplab.app.session.Session;
+
+/**
+ * One flow's player (or receiver) as the window shows it: MPTCP over every path, or the
+ * single-path TCP comparison. What a room must read at a glance: playing or stalled, how much
+ * video is buffered, how many stalls so far.
+ */
+public final class FlowViewModel {
+    private final ReadOnlyStringWrapper name = new ReadOnlyStringWrapper(this, "name", "");
+    private final ReadOnlyStringWrapper state = new ReadOnlyStringWrapper(this, "state", "");
+    private final ReadOnlyBooleanWrapper stalled = new ReadOnlyBooleanWrapper(this, "stalled");
+    private final ReadOnlyBooleanWrapper playing = new ReadOnlyBooleanWrapper(this, "playing");
+    private final ReadOnlyDoubleWrapper bufferSeconds = new ReadOnlyDoubleWrapper(this, "bufferSeconds");
+    private final ReadOnlyStringWrapper bufferText = new ReadOnlyStringWrapper(this, "bufferText", "");
+    private final ReadOnlyStringWrapper stallsText = new ReadOnlyStringWrapper(this, "stallsText", "");
+    private final ReadOnlyStringWrapper goodputText = new ReadOnlyStringWrapper(this, "goodputText", "");
+    private final ReadOnlyStringWrapper detail = new ReadOnlyStringWrapper(this, "detail", "");
+
+    void update(Session.FlowState f) {
+        name.set(f.name());
+        String s = f.playerState() == null ? "" : f.playerState().toUpperCase(Locale.ROOT);
+        state.set(s);
+        stalled.set(s.equals("STALLED"));
+        playing.set(s.equals("PLAYING") || s.equals("RECEIVING"));
+        double b = f.playerBufferS();
+        bufferSeconds.set(Double.isNaN(b) ? 0 : b);
+        bufferText.set(Double.isNaN(b) ? "" : String.format(Locale.ROOT, "%.1f s buffered", b));
+        stallsText.set(f.stalls() == 0 ? "no stall" : f.stalls() + (f.stalls() == 1 ? " stall, " : " stalls, ")
+                + Format.seconds(f.stalledNanos()) + " frozen");
+        goodputText.set(Format.bps(f.goodputBps()));
+        long open = f.subflows().stream().filter(sf -> sf.state().synchronizedState()).count();
+        detail.set(f.fallback() ? "plain TCP, 1 path" : open + (open == 1 ? " subflow" : " subflows") + " open");
+    }
+
+    public ReadOnlyStringProperty nameProperty() {
+        return name.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty stateProperty() {
+        return state.getReadOnlyProperty();
+    }
+
+    public ReadOnlyBooleanProperty stalledProperty() {
+        return stalled.getReadOnlyProperty();
+    }
+
+    public ReadOnlyBooleanProperty playingProperty() {
+        return playing.getReadOnlyProperty();
+    }
+
+    public ReadOnlyDoubleProperty bufferSecondsProperty() {
+        return bufferSeconds.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty bufferTextProperty() {
+        return bufferText.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty stallsTextProperty() {
+        return stallsText.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty goodputTextProperty() {
+        return goodputText.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty detailProperty() {
+        return detail.getReadOnlyProperty();
+    }
+}

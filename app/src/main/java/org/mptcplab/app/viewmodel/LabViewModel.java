@@ -1,0 +1,337 @@
+package org.mptcplab.app.viewmodel;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyDoubleProperty;
+import javafx.beans.property.ReadOnlyDoubleWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+import org.mptcplab.app.session.SampleStore;
+import org.mptcplab.app.session.Samples;
+import org.mptcplab.app.session.Session;
+import org.mptcplab.app.session.SessionSpec;
+
+/**
+ * The emulated lab as the window shows it: the running {@link Session}, its paths and flows as
+ * view models, the event log, and the connection's commands (pause, step, speed, restart,
+ * policies, the demo's outage loop, exports). Plain Java: javafx.beans only, no controls and no FX
+ * thread, so it is tested without a display.
+ *
+ * <p>{@link #refresh} is the frame: the window calls it once per pulse; it reads the session's
+ * published state (a volatile snapshot, never a lock held by the engine) and the events added
+ * since the last frame. Commands go to the session, which runs them on its engine's thread.
+ */
+public final class LabViewModel implements AutoCloseable {
+    /** The speed steps of the selector and of the +/- keys. */
+    public static final List<Double> SPEEDS = List.of(0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0);
+    /** What the stack offers today; the policies issue adds to these lists. */
+    public static final List<String> CONGESTION_CONTROLS = List.of("newreno");
+    public static final List<String> SCHEDULERS = List.of("minrtt");
+    public static final List<String> PATH_MANAGERS = List.of("fullmesh", "none");
+    static final int MAX_EVENTS = 400;
+
+    private final boolean realTime;
+    private Session session;
+    private final ObservableList<PathViewModel> paths = FXCollections.observableArrayList();
+    private final ObservableList<FlowViewModel> flows = FXCollections.observableArrayList();
+    private final ObservableList<EventLine> events = FXCollections.observableArrayList();
+    private final ReadOnlyStringWrapper clock = new ReadOnlyStringWrapper(this, "clock", "");
+    private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "");
+    private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper(this, "message", "");
+    private final ReadOnlyBooleanWrapper paused = new ReadOnlyBooleanWrapper(this, "paused");
+    private final ReadOnlyDoubleWrapper speed = new ReadOnlyDoubleWrapper(this, "speed", 1);
+    private final ReadOnlyObjectWrapper<Session.State> state = new ReadOnlyObjectWrapper<>(this, "state");
+    private final ReadOnlyObjectWrapper<SessionSpec> spec = new ReadOnlyObjectWrapper<>(this, "spec");
+    private final BooleanProperty flapLoop = new SimpleBooleanProperty(this, "flapLoop", true);
+    private long eventsSeen;
+
+    /**
+     * @param realTime true: the session runs on its own thread paced to the wall clock (the app);
+     *                 false: nothing runs until the caller advances {@link #session()} (tests)
+     */
+    public LabViewModel(SessionSpec spec, boolean realTime) {
+        this.realTime = realTime;
+        flapLoop.addListener((o, a, on) -> session.setFlapLoop(on));
+        open(Objects.requireNonNull(spec, "spec"));
+    }
+
+    private void open(SessionSpec s) {
+        session = new Session(s, new SampleStore());
+        session.setFlapLoop(flapLoop.get());
+        spec.set(s);
+        eventsSeen = 0;
+        events.clear();
+        if (paths.size() != s.paths().size()) {
+            List<PathViewModel> list = new ArrayList<>();
+            for (int i = 0; i < s.paths().size(); i++) {
+                list.add(new PathViewModel(i, this::session));
+            }
+            paths.setAll(list);
+        }
+        if (realTime) {
+            session.start(speed.get());
+        }
+        refresh();
+    }
+
+    /** The frame: takes the session's latest state into the properties. Call on the FX thread. */
+    public void refresh() {
+        Session.State st = session.state();
+        state.set(st);
+        List<String> pathNames = st.paths().stream().map(p -> p.settings().name()).toList();
+        List<String> flowNames = st.flows().stream().map(Session.FlowState::name).toList();
+        var mptcpSubflows = st.flows().isEmpty() ? List.<org.mptcplab.stack.mptcp.SubflowSnapshot>of() : st.flows().get(0).subflows();
+        for (int i = 0; i < paths.size() && i < st.paths().size(); i++) {
+            paths.get(i).update(st.paths().get(i), mptcpSubflows);
+        }
+        while (flows.size() < st.flows().size()) {
+            flows.add(new FlowViewModel());
+        }
+        for (int i = 0; i < st.flows().size(); i++) {
+            flows.get(i).update(st.flows().get(i));
+        }
+        List<Samples.Event> fresh = session.store().eventsAfter(eventsSeen);
+        eventsSeen = session.store().eventsAdded();
+        if (!fresh.isEmpty()) {
+            List<EventLine> lines = new ArrayList<>(fresh.size());
+            for (int i = fresh.size() - 1; i >= 0; i--) {
+                Samples.Event e = fresh.get(i);
+                // The comparison flow's fast retransmits are its routine; its timeouts (the stall) stay.
+                if (e.flow() > 0 && e.kind().equals("FAST_RETRANSMIT")) {
+                    continue;
+                }
+                lines.add(EventLine.of(e, flowNames, pathNames, st));
+            }
+            // Newest first, so the latest is where the eye is.
+            events.addAll(0, lines.size() > MAX_EVENTS ? lines.subList(0, MAX_EVENTS) : lines);
+            if (events.size() > MAX_EVENTS) {
+                events.remove(MAX_EVENTS, events.size());
+            }
+        }
+        paused.set(st.paused());
+        speed.set(st.speed());
+        clock.set(String.format(Locale.ROOT, "t = %.1f s", st.nowNanos() / 1e9));
+        StringBuilder sb = new StringBuilder("Emulated");
+        if (!st.flows().isEmpty()) {
+            Session.FlowState f = st.flows().get(0);
+            long open = f.subflows().stream().filter(sf -> sf.state() == org.mptcplab.stack.mptcp.SubflowState.ESTABLISHED).count();
+            sb.append("  \u00b7  MPTCP ").append(f.connectionState().toLowerCase(Locale.ROOT)).append(", ")
+                    .append(open).append(open == 1 ? " subflow" : " subflows").append(" established");
+        }
+        sb.append("  \u00b7  speed ").append(Format.speed(st.speed())).append(st.paused() ? "  \u00b7  PAUSED" : "");
+        sb.append("  \u00b7  seed ").append(spec.get().seed());
+        if (st.failure() != null) {
+            sb.append("  \u00b7  engine stopped: ").append(st.failure());
+        }
+        status.set(sb.toString());
+    }
+
+    // ------------------------------------------------------------------ commands
+
+    public void togglePause() {
+        if (session.isPaused()) {
+            session.resume();
+            say("Running");
+        } else {
+            session.pause();
+            say("Paused: Step (.) moves to the next event");
+        }
+    }
+
+    /** While paused: the next event (a packet arriving, a timer firing). */
+    public void step() {
+        if (!session.isPaused() && realTime) {
+            session.pause();
+        }
+        session.step();
+    }
+
+    public void setSpeed(double s) {
+        session.setSpeed(s);
+        speed.set(s);
+    }
+
+    public void faster() {
+        setSpeed(SPEEDS.stream().filter(v -> v > speed.get() + 1e-9).findFirst().orElse(SPEEDS.get(SPEEDS.size() - 1)));
+        say("Speed " + Format.speed(speed.get()));
+    }
+
+    public void slower() {
+        double s = SPEEDS.get(0);
+        for (double v : SPEEDS) {
+            if (v < speed.get() - 1e-9) {
+                s = v;
+            }
+        }
+        setSpeed(s);
+        say("Speed " + Format.speed(speed.get()));
+    }
+
+    /** The same spec again from t = 0: same seed, same pictures. */
+    public void restart() {
+        restart(spec.get());
+        say("Restarted with seed " + spec.get().seed());
+    }
+
+    private void restart(SessionSpec s) {
+        session.close();
+        open(s);
+    }
+
+    /** A policy change applies from the start of a new run with the same seed, so runs stay comparable. */
+    public void setPolicies(String cc, String scheduler, String pm) {
+        check("congestion control", cc, CONGESTION_CONTROLS);
+        check("scheduler", scheduler, SCHEDULERS);
+        check("path manager", pm, PATH_MANAGERS);
+        SessionSpec s = spec.get();
+        if (s.congestionControl().equals(cc) && s.scheduler().equals(scheduler) && s.pathManager().equals(pm)) {
+            return;
+        }
+        restart(s.withPolicies(cc, scheduler, pm));
+        say("Restarted with " + cc + ", " + scheduler + ", " + pm);
+    }
+
+    private static void check(String what, String value, List<String> valid) {
+        if (!valid.contains(value)) {
+            throw new IllegalArgumentException("unknown " + what + " '" + value + "' (valid: " + String.join(", ", valid) + ")");
+        }
+    }
+
+    /** The spec with the paths' settings as they are now. */
+    public SessionSpec currentSpec() {
+        return spec.get().withPaths(session.state().paths().stream().map(Session.PathState::settings).toList());
+    }
+
+    /** Loads a spec saved by {@link #saveSpec} and starts it. */
+    public void loadSpec(Path file) throws IOException {
+        SessionSpec s;
+        try {
+            s = SessionSpec.fromJson(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file.getFileName() + ": " + e.getMessage(), e);
+        }
+        restart(s);
+        say("Loaded " + file.getFileName());
+    }
+
+    /** Saves the spec as the paths are now (edits and backup flags included), so that loading it gives this setup. */
+    public void saveSpec(Path file) throws IOException {
+        Files.writeString(file, currentSpec().toJson(), StandardCharsets.UTF_8);
+        say("Saved the spec to " + file.getFileName());
+    }
+
+    /**
+     * Writes what the store holds as CSV, one row per sample: subflow rows (cwnd, ssthresh,
+     * srtt...) and flow rows (goodput, buffers, the player) in one table with a kind column.
+     */
+    public void exportCsv(Path file) throws IOException {
+        SampleStore store = session.store();
+        StringBuilder sb = new StringBuilder(1 << 16);
+        sb.append("kind,t_s,flow,subflow,path,state,backup,cwnd_bytes,ssthresh_bytes,srtt_ms,rttvar_ms,in_flight_bytes,"
+                + "send_bps,goodput_bps,delivered_bytes,send_buffer_bytes,receive_buffer_bytes,player_buffer_s,player_state,stalls\n");
+        for (Samples.Subflow s : store.subflowsSince(0)) {
+            sb.append("subflow,").append(sec(s.t())).append(',').append(s.flow()).append(',').append(s.subflowId()).append(',')
+                    .append(s.path()).append(',').append(s.state()).append(',').append(s.backup()).append(',').append(s.cwnd())
+                    .append(',').append(s.ssthresh() == Long.MAX_VALUE || s.ssthresh() < 0 ? "" : s.ssthresh()).append(',')
+                    .append(fmt(s.srttNanos() / 1e6)).append(',').append(fmt(s.rttvarNanos() / 1e6)).append(',')
+                    .append(s.bytesInFlight()).append(',').append(fmt(s.sendBps())).append(",,,,,,,\n");
+        }
+        for (Samples.Flow f : store.flowsSince(0)) {
+            sb.append("flow,").append(sec(f.t())).append(',').append(f.flow()).append(",,,,,,,,,,,").append(fmt(f.goodputBps()))
+                    .append(',').append(f.delivered()).append(',').append(f.sendBufferUsed()).append(',')
+                    .append(f.receiveBufferUsed()).append(',').append(Double.isNaN(f.playerBufferS()) ? "" : fmt(f.playerBufferS()))
+                    .append(',').append(f.playerState()).append(',').append(f.stalls()).append('\n');
+        }
+        Files.writeString(file, sb, StandardCharsets.UTF_8);
+        say("Wrote " + file.getFileName());
+    }
+
+    private static String sec(long t) {
+        return String.format(Locale.ROOT, "%.3f", t / 1e9);
+    }
+
+    private static String fmt(double d) {
+        return String.format(Locale.ROOT, "%.3f", d);
+    }
+
+    /** A short message for the status line (what a command did, or why it could not). */
+    public void say(String text) {
+        message.set(text);
+    }
+
+    @Override
+    public void close() {
+        session.close();
+    }
+
+    // ------------------------------------------------------------------ properties
+
+    public Session session() {
+        return session;
+    }
+
+    public boolean isRealTime() {
+        return realTime;
+    }
+
+    public ObservableList<PathViewModel> paths() {
+        return paths;
+    }
+
+    public ObservableList<FlowViewModel> flows() {
+        return flows;
+    }
+
+    /** Newest first, at most {@value #MAX_EVENTS}. */
+    public ObservableList<EventLine> events() {
+        return events;
+    }
+
+    public ReadOnlyStringProperty clockProperty() {
+        return clock.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty statusProperty() {
+        return status.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty messageProperty() {
+        return message.getReadOnlyProperty();
+    }
+
+    public ReadOnlyBooleanProperty pausedProperty() {
+        return paused.getReadOnlyProperty();
+    }
+
+    public ReadOnlyDoubleProperty speedProperty() {
+        return speed.getReadOnlyProperty();
+    }
+
+    public ReadOnlyObjectProperty<Session.State> stateProperty() {
+        return state.getReadOnlyProperty();
+    }
+
+    public ReadOnlyObjectProperty<SessionSpec> specProperty() {
+        return spec.getReadOnlyProperty();
+    }
+
+    public BooleanProperty flapLoopProperty() {
+        return flapLoop;
+    }
+}

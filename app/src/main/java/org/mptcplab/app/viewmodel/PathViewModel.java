@@ -1,0 +1,247 @@
+package org.mptcplab.app.viewmodel;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+
+import org.mptcplab.app.session.PathSettings;
+import org.mptcplab.app.session.Session;
+import org.mptcplab.stack.emu.LinkConfig;
+import org.mptcplab.stack.mptcp.SubflowSnapshot;
+
+/**
+ * One path of the running session as its control card shows it: status, settings as text, the
+ * error of each field, and the commands. Plain Java (javafx.beans only); the session is asked for
+ * through a supplier because a restart replaces it.
+ */
+public final class PathViewModel {
+    /** A setting of the path that a field edits. */
+    public enum Field { RATE, DELAY, LOSS, QUEUE }
+
+    private final int index;
+    private final Supplier<Session> session;
+    private final ReadOnlyStringWrapper name = new ReadOnlyStringWrapper(this, "name", "");
+    private final ReadOnlyObjectWrapper<Session.PathStatus> status =
+            new ReadOnlyObjectWrapper<>(this, "status", Session.PathStatus.UP);
+    private final ReadOnlyStringWrapper statusText = new ReadOnlyStringWrapper(this, "statusText", "");
+    private final ReadOnlyBooleanWrapper backup = new ReadOnlyBooleanWrapper(this, "backup");
+    private final ReadOnlyStringWrapper throughput = new ReadOnlyStringWrapper(this, "throughput", "");
+    private final ReadOnlyStringWrapper subflows = new ReadOnlyStringWrapper(this, "subflows", "");
+    private final java.util.EnumMap<Field, ReadOnlyStringWrapper> text = new java.util.EnumMap<>(Field.class);
+    private final java.util.EnumMap<Field, ReadOnlyStringWrapper> error = new java.util.EnumMap<>(Field.class);
+    private PathSettings settings;
+
+    public PathViewModel(int index, Supplier<Session> session) {
+        this.index = index;
+        this.session = Objects.requireNonNull(session, "session");
+        for (Field f : Field.values()) {
+            text.put(f, new ReadOnlyStringWrapper(this, f.name().toLowerCase() + "Text", ""));
+            error.put(f, new ReadOnlyStringWrapper(this, f.name().toLowerCase() + "Error", ""));
+        }
+    }
+
+    public int index() {
+        return index;
+    }
+
+    /** Keyboard key that toggles this path (1 for the first). */
+    public String key() {
+        return String.valueOf(index + 1);
+    }
+
+    /** Takes the session's state for this path (once a frame). */
+    void update(Session.PathState p, List<SubflowSnapshot> mptcpSubflows) {
+        name.set(p.settings().name());
+        status.set(p.status());
+        statusText.set(switch (p.status()) {
+            case UP -> "up";
+            case DOWN_SIGNALLED -> "down (link down)";
+            case DOWN_SILENT -> "black hole (silent)";
+        });
+        backup.set(p.settings().backup());
+        throughput.set(p.status() == Session.PathStatus.UP ? Format.bps(p.sentBps()) : "no traffic");
+        if (!p.settings().equals(settings)) {
+            settings = p.settings();
+            text.get(Field.RATE).set(rateText(settings.rateBps()));
+            text.get(Field.DELAY).set(timeText(settings.delayNanos()));
+            text.get(Field.LOSS).set(lossText(settings.loss()));
+            text.get(Field.QUEUE).set(settings.queueBytes() == 0 ? "auto" : sizeText(settings.queueBytes()));
+        }
+        StringBuilder sb = new StringBuilder();
+        for (SubflowSnapshot sf : mptcpSubflows) {
+            if (sf.iface() == index) {
+                if (sb.length() > 0) {
+                    sb.append(", ");
+                }
+                sb.append("subflow ").append(sf.id()).append(' ').append(SubflowWords.state(sf));
+            }
+        }
+        subflows.set(sb.length() == 0 ? "no subflow" : sb.toString());
+    }
+
+    // ------------------------------------------------------------------ commands
+
+    /** One click: an up path goes down (signalled, as when a WiFi link drops); a down one comes back. */
+    public void toggle() {
+        if (status.get() == Session.PathStatus.UP) {
+            session.get().pathDown(index, false);
+        } else {
+            session.get().pathUp(index);
+        }
+    }
+
+    /** A silent failure: packets vanish and nobody is told (RTO must find out). */
+    public void blackHole() {
+        if (status.get() == Session.PathStatus.UP) {
+            session.get().pathDown(index, true);
+        } else {
+            session.get().pathUp(index);
+        }
+    }
+
+    public void setBackup(boolean on) {
+        if (on != backup.get()) {
+            session.get().setBackup(index, on);
+            backup.set(on);
+        }
+    }
+
+    /**
+     * Applies the text of one field. A bad value is refused: the path keeps its setting and
+     * {@link #errorProperty} says what is wrong and what is expected.
+     *
+     * @return whether the value was taken
+     */
+    public boolean apply(Field field, String value) {
+        PathSettings now = settings;
+        if (now == null) {
+            return false;
+        }
+        PathSettings next;
+        try {
+            String v = value == null ? "" : value.trim();
+            next = switch (field) {
+                case RATE -> now.withRate(v.equalsIgnoreCase("unlimited") ? 0 : parse("rate", v).rateBitsPerSecond());
+                case DELAY -> now.withDelay(parse("delay", v).delayNanos());
+                case LOSS -> now.withLoss(parse("loss", v).lossProbability());
+                case QUEUE -> now.withQueue(v.equalsIgnoreCase("auto") ? 0 : parse("queue", v).queueBytes());
+            };
+        } catch (IllegalArgumentException e) {
+            error.get(field).set(e.getMessage());
+            return false;
+        }
+        error.get(field).set("");
+        if (!next.equals(now)) {
+            session.get().setLink(index, next);
+            settings = next;
+            text.get(Field.RATE).set(rateText(next.rateBps()));
+            text.get(Field.DELAY).set(timeText(next.delayNanos()));
+            text.get(Field.LOSS).set(lossText(next.loss()));
+            text.get(Field.QUEUE).set(next.queueBytes() == 0 ? "auto" : sizeText(next.queueBytes()));
+        }
+        return true;
+    }
+
+    /** Parses one setting with the CLI's grammar and says what is expected, without the grammar's prefix. */
+    private static LinkConfig parse(String key, String value) {
+        if (value.isEmpty()) {
+            throw new IllegalArgumentException(switch (key) {
+                case "rate" -> "write a rate, e.g. 20mbit, or unlimited";
+                case "delay" -> "write a one-way delay, e.g. 10ms";
+                case "loss" -> "write a loss rate, e.g. 1% or 0";
+                default -> "write a queue size, e.g. 64kb, or auto";
+            });
+        }
+        if (value.contains(",") || value.contains("=")) {
+            throw new IllegalArgumentException("one value only, e.g. " + example(key));
+        }
+        try {
+            return LinkConfig.parse(key.equals("rate") ? value : "unlimited," + (key.equals("delay") ? value : "0ms," + key + "=" + value));
+        } catch (IllegalArgumentException e) {
+            String m = e.getMessage();
+            int cut = m.indexOf("': ");
+            return fail(cut >= 0 ? m.substring(cut + 3) : m);
+        }
+    }
+
+    private static LinkConfig fail(String message) {
+        throw new IllegalArgumentException(message);
+    }
+
+    private static String example(String key) {
+        return switch (key) {
+            case "rate" -> "20mbit";
+            case "delay" -> "10ms";
+            case "loss" -> "1%";
+            default -> "64kb";
+        };
+    }
+
+    static String rateText(long bps) {
+        return bps == 0 ? "unlimited" : new LinkConfig(bps, 0, 0, 0, 0).toSpec();
+    }
+
+    static String timeText(long nanos) {
+        String s = new LinkConfig(0, nanos, 0, 0, 1).toSpec();
+        // "unlimited,10ms,queue=1b": the delay is the second item.
+        return s.split(",")[1];
+    }
+
+    static String lossText(double p) {
+        if (p == 0) {
+            return "0%";
+        }
+        String s = new LinkConfig(0, 0, 0, p, 0).toSpec();
+        return s.substring(s.indexOf("loss=") + 5);
+    }
+
+    static String sizeText(long bytes) {
+        String s = new LinkConfig(0, 0, 0, 0, bytes).toSpec();
+        return s.substring(s.indexOf("queue=") + 6);
+    }
+
+    // ------------------------------------------------------------------ properties
+
+    public ReadOnlyStringProperty nameProperty() {
+        return name.getReadOnlyProperty();
+    }
+
+    public ReadOnlyObjectProperty<Session.PathStatus> statusProperty() {
+        return status.getReadOnlyProperty();
+    }
+
+    public Session.PathStatus getStatus() {
+        return status.get();
+    }
+
+    public ReadOnlyStringProperty statusTextProperty() {
+        return statusText.getReadOnlyProperty();
+    }
+
+    public ReadOnlyBooleanProperty backupProperty() {
+        return backup.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty throughputProperty() {
+        return throughput.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty subflowsProperty() {
+        return subflows.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty textProperty(Field f) {
+        return text.get(f).getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty errorProperty(Field f) {
+        return error.get(f).getReadOnlyProperty();
+    }
+}
