@@ -55,7 +55,7 @@ public final class ChartsPane extends GridPane {
 
     public ChartsPane(Supplier<Session> session, List<String> pathNames, boolean tcp) {
         this.session = session;
-        getStyleClass().add("charts");
+        getStyleClass().add(Styles.CHARTS);
         setHgap(6);
         setVgap(6);
         int n = pathNames.size();

@@ -78,10 +78,10 @@ public final class LabView extends StackPane {
 
     public LabView(LabViewModel vm) {
         this.vm = vm;
-        getStyleClass().add("lab");
+        getStyleClass().add(Styles.LAB);
         content.setTop(toolbar());
 
-        playerBox.getStyleClass().add("players");
+        playerBox.getStyleClass().add(Styles.PLAYERS);
         rebuildPlayers();
         vm.flows().addListener((javafx.collections.ListChangeListener<Object>) c -> rebuildPlayers());
 
@@ -102,28 +102,28 @@ public final class LabView extends StackPane {
         vm.paths().addListener((javafx.collections.ListChangeListener<Object>) c -> rebuildPathCards());
         ListView<EventLine> log = new ListView<>(vm.events());
         log.setId("eventLog");
-        log.getStyleClass().add("event-log");
+        log.getStyleClass().add(Styles.EVENT_LOG);
         log.setCellFactory(l -> new ListCell<>() {
             @Override
             protected void updateItem(EventLine e, boolean empty) {
                 super.updateItem(e, empty);
-                getStyleClass().remove("event-highlight");
+                getStyleClass().remove(Styles.EVENT_HIGHLIGHT);
                 if (empty || e == null) {
                     setText(null);
                 } else {
                     setText(e.time() + "  " + (e.flow().equals("MPTCP") ? "" : e.flow() + ": ") + e.text());
                     if (e.highlight()) {
-                        getStyleClass().add("event-highlight");
+                        getStyleClass().add(Styles.EVENT_HIGHLIGHT);
                     }
                 }
             }
         });
         Label logTitle = new Label("What happened (newest first)");
-        logTitle.getStyleClass().add("section-title");
+        logTitle.getStyleClass().add(Styles.SECTION_TITLE);
         Label pathsTitle = new Label("Paths");
-        pathsTitle.getStyleClass().add("section-title");
+        pathsTitle.getStyleClass().add(Styles.SECTION_TITLE);
         VBox side = new VBox(6, pathsTitle, pathCards, logTitle, log);
-        side.getStyleClass().add("side");
+        side.getStyleClass().add(Styles.SIDE);
         VBox.setVgrow(log, Priority.ALWAYS);
         side.setMinWidth(300);
         side.setPrefWidth(380);
@@ -267,10 +267,10 @@ public final class LabView extends StackPane {
 
         Label clock = new Label();
         clock.setId("clock");
-        clock.getStyleClass().add("clock");
+        clock.getStyleClass().add(Styles.CLOCK);
         clock.textProperty().bind(vm.clockProperty());
         Label message = new Label();
-        message.getStyleClass().add("message");
+        message.getStyleClass().add(Styles.MESSAGE);
         message.textProperty().bind(vm.messageProperty());
         message.setMinWidth(0);
         HBox.setHgrow(message, Priority.ALWAYS);
@@ -280,13 +280,13 @@ public final class LabView extends StackPane {
                 label("cc"), cc, label("scheduler"), sched, label("pm"), pm, new Separator(Orientation.VERTICAL),
                 label("charts"), window, message, file, helpButton);
         bar.setAlignment(Pos.CENTER_LEFT);
-        bar.getStyleClass().add("lab-toolbar");
+        bar.getStyleClass().add(Styles.LAB_TOOLBAR);
         return bar;
     }
 
     private static Label label(String s) {
         Label l = new Label(s);
-        l.getStyleClass().add("field-label");
+        l.getStyleClass().add(Styles.FIELD_LABEL);
         return l;
     }
 
@@ -361,15 +361,15 @@ public final class LabView extends StackPane {
 
     private void buildHelp() {
         help.setId("helpOverlay");
-        help.getStyleClass().add("help-overlay");
+        help.getStyleClass().add(Styles.HELP_OVERLAY);
         Label title = new Label("Keyboard");
-        title.getStyleClass().add("help-title");
+        title.getStyleClass().add(Styles.HELP_TITLE);
         GridPane g = new GridPane();
         g.setHgap(24);
         g.setVgap(6);
         for (int i = 0; i < SHORTCUTS.size(); i++) {
             Label k = new Label(SHORTCUTS.get(i)[0]);
-            k.getStyleClass().add("help-key");
+            k.getStyleClass().add(Styles.HELP_KEY);
             g.add(k, 0, i);
             g.add(new Label(SHORTCUTS.get(i)[1]), 1, i);
         }
@@ -443,9 +443,9 @@ public final class LabView extends StackPane {
     public void setPresenter(boolean on) {
         presenter = on;
         Node root = getScene() == null ? this : getScene().getRoot();
-        root.getStyleClass().remove("presenter");
+        root.getStyleClass().remove(Styles.PRESENTER);
         if (on) {
-            root.getStyleClass().add("presenter");
+            root.getStyleClass().add(Styles.PRESENTER);
         }
         topology.setFontScale(on ? 1.35 : 1);
         vm.say(on ? "Presenter mode (P to leave)" : "Presenter mode off");

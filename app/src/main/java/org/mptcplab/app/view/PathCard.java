@@ -34,15 +34,15 @@ public final class PathCard extends VBox {
 
     public PathCard(PathViewModel vm) {
         this.vm = vm;
-        getStyleClass().add("path-card");
+        getStyleClass().add(Styles.PATH_CARD);
         int i = vm.index();
         setId("path" + (i + 1));
         Circle dot = new Circle(7, Palette.path(i));
         Label name = new Label();
-        name.getStyleClass().add("path-name");
+        name.getStyleClass().add(Styles.PATH_NAME);
         name.textProperty().bind(vm.nameProperty());
         Label status = new Label();
-        status.getStyleClass().add("path-status");
+        status.getStyleClass().add(Styles.PATH_STATUS);
         status.textProperty().bind(vm.statusTextProperty().concat("  \u00b7  ").concat(vm.throughputProperty()));
         Region gap = new Region();
         HBox.setHgrow(gap, Priority.ALWAYS);
@@ -58,8 +58,7 @@ public final class PathCard extends VBox {
         head.setAlignment(Pos.CENTER_LEFT);
 
         GridPane grid = new GridPane();
-        grid.getStyleClass().add("path-fields");
-        grid.setHgap(6);
+                grid.setHgap(6);
         grid.setVgap(2);
         int col = 0;
         for (Field f : Field.values()) {
@@ -69,7 +68,7 @@ public final class PathCard extends VBox {
                 case LOSS -> "loss";
                 case QUEUE -> "queue";
             });
-            l.getStyleClass().add("field-label");
+            l.getStyleClass().add(Styles.FIELD_LABEL);
             TextField t = new TextField();
             t.setId("path" + (i + 1) + f.name().charAt(0) + f.name().substring(1).toLowerCase());
             t.setPrefColumnCount(6);
@@ -98,12 +97,12 @@ public final class PathCard extends VBox {
         vm.backupProperty().addListener((o, a, b) -> backup.setSelected(b));
         backup.selectedProperty().addListener((o, a, b) -> vm.setBackup(b));
 
-        error.getStyleClass().add("field-error-text");
+        error.getStyleClass().add(Styles.FIELD_ERROR_TEXT);
         error.setWrapText(true);
         error.setManaged(false);
         error.setVisible(false);
         Label subflows = new Label();
-        subflows.getStyleClass().add("path-subflows");
+        subflows.getStyleClass().add(Styles.PATH_SUBFLOWS);
         subflows.textProperty().bind(vm.subflowsProperty());
         Region gap2 = new Region();
         HBox.setHgrow(gap2, Priority.ALWAYS);
@@ -125,9 +124,9 @@ public final class PathCard extends VBox {
         for (Field f : Field.values()) {
             String m = vm.errorProperty(f).get();
             TextField t = fields.get(f);
-            t.getStyleClass().remove("field-error");
+            t.getStyleClass().remove(Styles.FIELD_ERROR);
             if (!m.isEmpty()) {
-                t.getStyleClass().add("field-error");
+                t.getStyleClass().add(Styles.FIELD_ERROR);
                 t.setTooltip(new Tooltip(m));
                 sb.append(sb.length() > 0 ? "\n" : "").append(f.name().toLowerCase()).append(": ").append(m);
             } else {
@@ -144,11 +143,11 @@ public final class PathCard extends VBox {
         toggle.setText(s == Session.PathStatus.UP ? "Down  " + vm.key() : "Up  " + vm.key());
         blackHole.setText(s == Session.PathStatus.UP ? "Black hole" : "Restore");
         blackHole.setDisable(s == Session.PathStatus.DOWN_SIGNALLED);
-        getStyleClass().removeAll("path-down", "path-blackhole");
+        getStyleClass().removeAll(Styles.PATH_DOWN, Styles.PATH_BLACKHOLE);
         if (s == Session.PathStatus.DOWN_SIGNALLED) {
-            getStyleClass().add("path-down");
+            getStyleClass().add(Styles.PATH_DOWN);
         } else if (s == Session.PathStatus.DOWN_SILENT) {
-            getStyleClass().add("path-blackhole");
+            getStyleClass().add(Styles.PATH_BLACKHOLE);
         }
     }
 

@@ -36,12 +36,12 @@ public final class PlayerView extends VBox {
 
     public PlayerView(FlowViewModel vm, Color accent) {
         this.vm = vm;
-        getStyleClass().add("player");
+        getStyleClass().add(Styles.PLAYER);
         Label name = new Label();
-        name.getStyleClass().add("player-name");
+        name.getStyleClass().add(Styles.PLAYER_NAME);
         name.textProperty().bind(vm.nameProperty());
         name.setTextFill(accent);
-        state.getStyleClass().add("player-state");
+        state.getStyleClass().add(Styles.PLAYER_STATE);
         state.textProperty().bind(vm.stateProperty());
         Region gap = new Region();
         HBox.setHgrow(gap, Priority.ALWAYS);
@@ -49,22 +49,22 @@ public final class PlayerView extends VBox {
         head.setAlignment(Pos.CENTER_LEFT);
 
         StackPane screenBox = new StackPane(screen);
-        screenBox.getStyleClass().add("player-screen");
+        screenBox.getStyleClass().add(Styles.PLAYER_SCREEN);
         screenBox.setMinHeight(60);
         VBox.setVgrow(screenBox, Priority.ALWAYS);
         screen.widthProperty().bind(screenBox.widthProperty());
         screen.heightProperty().bind(screenBox.heightProperty());
 
         buffer.setMaxWidth(Double.MAX_VALUE);
-        buffer.getStyleClass().add("player-buffer");
+        buffer.getStyleClass().add(Styles.PLAYER_BUFFER);
         Label bufferText = new Label();
-        bufferText.getStyleClass().add("player-detail");
+        bufferText.getStyleClass().add(Styles.PLAYER_DETAIL);
         bufferText.textProperty().bind(vm.bufferTextProperty());
         Label stalls = new Label();
-        stalls.getStyleClass().add("player-stalls");
+        stalls.getStyleClass().add(Styles.PLAYER_STALLS);
         stalls.textProperty().bind(vm.stallsTextProperty());
         Label detail = new Label();
-        detail.getStyleClass().add("player-detail");
+        detail.getStyleClass().add(Styles.PLAYER_DETAIL);
         detail.textProperty().bind(vm.detailProperty().concat("  \u00b7  ").concat(vm.goodputTextProperty()));
         getChildren().addAll(head, screenBox, buffer, bufferText, stalls, detail);
         vm.stalledProperty().addListener((o, a, s) -> restyle());
@@ -73,12 +73,12 @@ public final class PlayerView extends VBox {
     }
 
     private void restyle() {
-        state.getStyleClass().removeAll("state-playing", "state-stalled", "state-other");
-        state.getStyleClass().add(vm.stalledProperty().get() ? "state-stalled"
-                : vm.playingProperty().get() ? "state-playing" : "state-other");
-        buffer.getStyleClass().removeAll("buffer-low");
+        state.getStyleClass().removeAll(Styles.STATE_PLAYING, Styles.STATE_STALLED, Styles.STATE_OTHER);
+        state.getStyleClass().add(vm.stalledProperty().get() ? Styles.STATE_STALLED
+                : vm.playingProperty().get() ? Styles.STATE_PLAYING : Styles.STATE_OTHER);
+        buffer.getStyleClass().removeAll(Styles.BUFFER_LOW);
         if (vm.stalledProperty().get()) {
-            buffer.getStyleClass().add("buffer-low");
+            buffer.getStyleClass().add(Styles.BUFFER_LOW);
         }
     }
 

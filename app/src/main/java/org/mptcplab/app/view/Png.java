@@ -24,8 +24,12 @@ public final class Png {
         out.setRGB(0, 0, w, h, argb, 0, w);
         Path tmp = file.resolveSibling(file.getFileName() + ".part");
         try {
-            if (!ImageIO.write(out, "png", tmp.toFile())) {
-                throw new IOException("no PNG writer available");
+            // Our own stream: a missing directory or a full disk is an IOException with the OS's
+            // reason, where ImageIO.write(File) would print a trace and return false.
+            try (java.io.OutputStream os = Files.newOutputStream(tmp)) {
+                if (!ImageIO.write(out, "png", os)) {
+                    throw new IOException("no PNG writer available");
+                }
             }
             // ImageIO reports some write failures only as a short file: check before replacing.
             if (Files.size(tmp) == 0) {

@@ -38,6 +38,44 @@ public final class Styles {
     public static final String STATUS_BAR = "status-bar";
     public static final String STATUS_TEXT = "status-text";
 
+
+    // The emulated lab (LabView and its parts).
+    public static final String LAB = "lab";
+    public static final String LAB_TOOLBAR = "lab-toolbar";
+    public static final String CLOCK = "clock";
+    public static final String MESSAGE = "message";
+    public static final String FIELD_LABEL = "field-label";
+    public static final String SECTION_TITLE = "section-title";
+    public static final String SIDE = "side";
+    public static final String TOPOLOGY = "topology";
+    public static final String PATH_CARD = "path-card";
+    public static final String PATH_DOWN = "path-down";
+    public static final String PATH_BLACKHOLE = "path-blackhole";
+    public static final String PATH_NAME = "path-name";
+    public static final String PATH_STATUS = "path-status";
+    public static final String PATH_SUBFLOWS = "path-subflows";
+    public static final String FIELD_ERROR = "field-error";
+    public static final String FIELD_ERROR_TEXT = "field-error-text";
+    public static final String PLAYERS = "players";
+    public static final String PLAYER = "player";
+    public static final String PLAYER_NAME = "player-name";
+    public static final String PLAYER_STATE = "player-state";
+    public static final String STATE_PLAYING = "state-playing";
+    public static final String STATE_STALLED = "state-stalled";
+    public static final String STATE_OTHER = "state-other";
+    public static final String PLAYER_SCREEN = "player-screen";
+    public static final String PLAYER_BUFFER = "player-buffer";
+    public static final String BUFFER_LOW = "buffer-low";
+    public static final String PLAYER_STALLS = "player-stalls";
+    public static final String PLAYER_DETAIL = "player-detail";
+    public static final String CHARTS = "charts";
+    public static final String EVENT_LOG = "event-log";
+    public static final String EVENT_HIGHLIGHT = "event-highlight";
+    public static final String HELP_OVERLAY = "help-overlay";
+    public static final String HELP_TITLE = "help-title";
+    public static final String HELP_KEY = "help-key";
+    public static final String PRESENTER = "presenter";
+
     private Styles() {
     }
 }

@@ -30,7 +30,7 @@ public final class TopologyView extends Region {
 
     public TopologyView() {
         getChildren().add(canvas);
-        getStyleClass().add("topology");
+        getStyleClass().add(Styles.TOPOLOGY);
         setMinSize(300, 180);
         setPrefSize(700, 260);
     }

@@ -18,7 +18,7 @@ public enum Mode {
             List.of(
                     "The connection's subflows, one row per path",
                     "Congestion window (cwnd) and RTT of each subflow over time",
-                    "Data-sequence mappings: how the data stream is spread over the subflows",
+                    "Send rate and bytes in flight per path; goodput and the video player's buffer",
                     "Path up/down buttons to take a path away and watch the handover")),
 
     LIVE("Live",
@@ -27,26 +27,24 @@ public enum Mode {
                     + "interoperability test against a real implementation, so it needs root "
                     + "and libpcap.",
             "Needs root and libpcap",
-            "Nothing is running yet. When a live connection runs, this area shows:",
+            "Live runs in the window are not built yet. Today live mode works from the command line:",
             List.of(
-                    "The connection's subflows, one row per interface pair",
-                    "Congestion window (cwnd) and RTT of each subflow over time",
-                    "Data-sequence mappings: how the data stream is spread over the subflows",
-                    "Path up/down buttons to take a path away and watch the handover")),
+                    "mptcp-lab lab up: network namespaces and veth links with the Linux kernel's MPTCP as the peer",
+                    "mptcp-lab connect / listen: our stack against the kernel, both roles, with path changes",
+                    "connect --iface: real interfaces against any MPTCP server",
+                    "Run the commands with --help to see every option")),
 
     REPLAY("Replay",
             "Open a pcap or pcapng capture, for example one recorded with tcpdump or "
                     + "Wireshark, and see its MPTCP connections in the same views as a running "
                     + "connection. Read-only: nothing is sent.",
             "Needs a .pcap or .pcapng file",
-            "No capture is open yet. When one is open, this area shows:",
-            // A capture only holds what was on the wire: the sender's cwnd is not in it, and
-            // past path changes can be shown but not made, hence the different wording.
+            "Replay in the window is not built yet. Today a capture is read from the command line:",
             List.of(
-                    "The subflows of each MPTCP connection in the capture",
-                    "RTT and bytes in flight of each subflow (cwnd itself is not on the wire)",
-                    "Data-sequence mappings: how the data stream is spread over the subflows",
-                    "Path up/down events on the timeline"));
+                    "mptcp-lab decode FILE: every packet's MPTCP options, field by field",
+                    "decode --json: the same as JSON Lines, for scripts",
+                    "decode --summary: per-option counts, and where a damaged file was skipped",
+                    "Captures the stack records itself: simulate --pcap, connect --pcap"));
 
     private final String displayName;
     private final String description;

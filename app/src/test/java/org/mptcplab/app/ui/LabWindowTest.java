@@ -1,0 +1,231 @@
+package org.mptcplab.app.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicReference;
+
+import javafx.scene.Node;
+import javafx.scene.Scene;
+import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListView;
+import javafx.scene.control.TextField;
+import javafx.scene.input.KeyCode;
+import javafx.stage.Stage;
+import javax.imageio.ImageIO;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.mptcplab.app.MptcpLabApp;
+import org.mptcplab.app.session.Session;
+import org.mptcplab.app.session.SessionSpec;
+import org.mptcplab.app.view.LabView;
+import org.mptcplab.app.view.PathCard;
+import org.mptcplab.app.viewmodel.LabViewModel;
+import org.mptcplab.app.viewmodel.MainViewModel;
+import org.mptcplab.app.viewmodel.Mode;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * The emulated lab driven as a presenter would, headless under Monocle. The session does not run
+ * on its own here ({@code realTime} false): each test advances virtual time on the FX thread, so
+ * what it sees is the same on every machine.
+ */
+@ExtendWith(ApplicationExtension.class)
+class LabWindowTest {
+    private static final long S = 1_000_000_000L;
+
+    @TempDir
+    Path dir;
+    private LabViewModel lab;
+    private MainViewModel main;
+    private Scene scene;
+    private LabView view;
+    private final AtomicReference<Path> nextFile = new AtomicReference<>();
+
+    @Start
+    void start(Stage stage) {
+        lab = new LabViewModel(SessionSpec.demo().withFlap(0, 0), false);
+        main = new MainViewModel(lab);
+        scene = MptcpLabApp.showMainWindow(stage, main);
+        view = (LabView) scene.lookup("#lab");
+        view.installShortcuts(scene);
+        view.setFileAsker((suggested, save) -> nextFile.get());
+    }
+
+    @AfterEach
+    void close() {
+        WaitForAsyncUtils.asyncFx(() -> view.dispose());
+        lab.close();
+    }
+
+    private void advance(FxRobot robot, long nanos) {
+        robot.interact(() -> {
+            lab.session().runFor(nanos);
+            lab.refresh();
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    private Session.PathStatus status(int path) {
+        return lab.session().state().paths().get(path).status();
+    }
+
+    @Test
+    void opensOnTheLabWithTopologyPlayersChartsAndPaths(FxRobot robot) {
+        advance(robot, 2 * S);
+        assertThat(view.isVisible()).isTrue();
+        assertThat(robot.lookup("#playerMptcp").tryQuery()).isPresent();
+        assertThat(robot.lookup("#playerTcp").tryQuery()).isPresent();
+        assertThat(robot.lookup("#path1").tryQuery()).isPresent();
+        assertThat(robot.lookup("#path2").tryQuery()).isPresent();
+        assertThat(view.charts().charts()).hasSize(6);
+        assertThat(robot.lookup("#clock").queryAs(Label.class).getText()).isEqualTo("t = 2.0 s");
+        ListView<?> log = robot.lookup("#eventLog").queryAs(ListView.class);
+        assertThat(log.getItems()).isNotEmpty();
+        assertThat(view.frames()).isPositive();
+    }
+
+    @Test
+    void thePathButtonTakesThePathDownInTheStackAndTheTopology(FxRobot robot) {
+        advance(robot, S);
+        robot.clickOn("#pathToggle1");
+        assertThat(status(0)).isEqualTo(Session.PathStatus.DOWN_SIGNALLED);
+        advance(robot, S / 2);
+        assertThat(robot.lookup("#pathToggle1").queryAs(Button.class).getText()).startsWith("Up");
+        assertThat(robot.lookup("#path1").queryAs(PathCard.class).getStyleClass()).contains("path-down");
+        assertThat(lab.session().state().flows().get(0).subflows().stream()
+                .filter(sf -> sf.iface() == 0 && sf.state() == org.mptcplab.stack.mptcp.SubflowState.ESTABLISHED)).isEmpty();
+        robot.clickOn("#pathToggle1");
+        assertThat(status(0)).isEqualTo(Session.PathStatus.UP);
+        robot.clickOn("#pathBlackHole2");
+        assertThat(status(1)).isEqualTo(Session.PathStatus.DOWN_SILENT);
+        advance(robot, S / 10);
+        assertThat(robot.lookup("#path2").queryAs(PathCard.class).getStyleClass()).contains("path-blackhole");
+    }
+
+    @Test
+    void aBadValueIsRefusedOnTheFieldAndAGoodOneApplies(FxRobot robot) {
+        advance(robot, S / 2);
+        PathCard card = robot.lookup("#path1").queryAs(PathCard.class);
+        TextField rate = robot.lookup("#path1Rate").queryAs(TextField.class);
+        robot.doubleClickOn(rate).eraseText(12).write("fast").type(KeyCode.ENTER);
+        assertThat(rate.getStyleClass()).contains("field-error");
+        assertThat(card.errorLabel().isVisible()).isTrue();
+        assertThat(card.errorLabel().getText()).contains("rate:").contains("fast");
+        assertThat(lab.session().state().paths().get(0).settings().rateBps()).isEqualTo(20_000_000L);
+
+        robot.doubleClickOn(rate).eraseText(12).write("5mbit").type(KeyCode.ENTER);
+        assertThat(rate.getStyleClass()).doesNotContain("field-error");
+        assertThat(card.errorLabel().isVisible()).isFalse();
+        assertThat(lab.session().state().paths().get(0).settings().rateBps()).isEqualTo(5_000_000L);
+
+        TextField loss = robot.lookup("#path2Loss").queryAs(TextField.class);
+        robot.doubleClickOn(loss).eraseText(12).write("2%");
+        // Focus leaving the field applies it too.
+        robot.clickOn("#path2Delay");
+        assertThat(lab.session().state().paths().get(1).settings().loss()).isEqualTo(0.02);
+
+        robot.clickOn("#path2Backup");
+        assertThat(lab.session().state().paths().get(1).settings().backup()).isTrue();
+    }
+
+    @Test
+    void keysTogglePathsHelpAndPresenterMode(FxRobot robot) {
+        advance(robot, S / 2);
+        robot.clickOn("#clock");
+        robot.type(KeyCode.DIGIT2);
+        assertThat(status(1)).isEqualTo(Session.PathStatus.DOWN_SIGNALLED);
+        robot.type(KeyCode.DIGIT2);
+        assertThat(status(1)).isEqualTo(Session.PathStatus.UP);
+        robot.press(KeyCode.SHIFT).type(KeyCode.DIGIT1).release(KeyCode.SHIFT);
+        assertThat(status(0)).isEqualTo(Session.PathStatus.DOWN_SILENT);
+        robot.type(KeyCode.H);
+        assertThat(robot.lookup("#helpOverlay").query().isVisible()).isTrue();
+        robot.type(KeyCode.ESCAPE);
+        assertThat(robot.lookup("#helpOverlay").query().isVisible()).isFalse();
+        robot.type(KeyCode.P);
+        assertThat(scene.getRoot().getStyleClass()).contains("presenter");
+        robot.type(KeyCode.D);
+        assertThat(view.isDark()).isTrue();
+        assertThat(scene.getStylesheets()).anyMatch(s -> s.endsWith("dark.css"));
+        robot.type(KeyCode.L);
+        assertThat(lab.flapLoopProperty().get()).isFalse();
+        robot.type(KeyCode.EQUALS);
+        assertThat(lab.speedProperty().get()).isEqualTo(2.0);
+        robot.type(KeyCode.MINUS);
+        robot.type(KeyCode.MINUS);
+        assertThat(lab.speedProperty().get()).isEqualTo(0.5);
+    }
+
+    @Test
+    void connectionControlsReachTheSession(FxRobot robot) {
+        advance(robot, S);
+        robot.clickOn("#loopBox");
+        assertThat(lab.flapLoopProperty().get()).isFalse();
+        assertThat(lab.session().flapLoop()).isFalse();
+        @SuppressWarnings("unchecked")
+        ComboBox<Double> speed = robot.lookup("#speedBox").queryAs(ComboBox.class);
+        robot.interact(() -> speed.setValue(5.0));
+        assertThat(lab.session().state().speed()).isEqualTo(5.0);
+        robot.clickOn("#stepButton");
+        long t = lab.session().state().nowNanos();
+        assertThat(t).isGreaterThan(S);
+        robot.clickOn("#restartButton");
+        assertThat(lab.session().state().nowNanos()).isZero();
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup("#clock").queryAs(Label.class).getText()).isEqualTo("t = 0.0 s");
+        @SuppressWarnings("unchecked")
+        ComboBox<String> pm = robot.lookup("#pmBox").queryAs(ComboBox.class);
+        robot.interact(() -> pm.setValue("none"));
+        assertThat(lab.specProperty().get().pathManager()).isEqualTo("none");
+        advance(robot, 2 * S);
+        assertThat(lab.session().state().flows().get(0).subflows()).hasSize(1);
+    }
+
+    @Test
+    void exportsWriteAPngACsvAndASpecThatReloads(FxRobot robot) throws Exception {
+        advance(robot, S);
+        Path png = dir.resolve("w.png");
+        nextFile.set(png);
+        robot.clickOn("#exportMenu").clickOn("#exportPng");
+        WaitForAsyncUtils.waitForFxEvents();
+        BufferedImage img = ImageIO.read(png.toFile());
+        assertThat(img).isNotNull();
+        assertThat(img.getWidth()).isEqualTo((int) scene.getWidth());
+
+        Path csv = dir.resolve("s.csv");
+        nextFile.set(csv);
+        robot.clickOn("#exportMenu").clickOn("#exportCsv");
+        assertThat(Files.readAllLines(csv).get(0)).startsWith("kind,t_s");
+
+        Path json = dir.resolve("spec.json");
+        nextFile.set(json);
+        robot.clickOn("#exportMenu").clickOn("#exportSpec");
+        assertThat(SessionSpec.fromJson(Files.readString(json))).isEqualTo(lab.currentSpec());
+
+        nextFile.set(dir.resolve("missing/dir/w.png"));
+        robot.clickOn("#exportMenu").clickOn("#exportPng");
+        assertThat(lab.messageProperty().get()).startsWith("Could not write");
+    }
+
+    @Test
+    void otherModesShowTheirCardOverTheLab(FxRobot robot) {
+        robot.clickOn("#modeLive");
+        assertThat(main.getMode()).isEqualTo(Mode.LIVE);
+        assertThat(view.isVisible()).isFalse();
+        assertThat(robot.lookup("#emptyState").query().isVisible()).isTrue();
+        robot.clickOn("#modeEmulated");
+        assertThat(view.isVisible()).isTrue();
+    }
+}
