@@ -65,9 +65,10 @@ import picocli.CommandLine.Spec;
             "Example: simulate --path 40mbit,10ms --path 20mbit,40ms,loss=1%% --bytes 50M",
             "         --seed 7 --pcap out.pcap --json",
             "",
-            "Exit status: 0 the transfer finished with the stream intact, 1 it ended with a",
-            "reset, did not finish by the deadline or delivered a different stream (the",
-            "report says which), or the capture could not be written; 2 bad arguments."})
+            "Exit status: 0 the transfer finished with the stream intact (an endless video:",
+            "ran until the deadline), 1 it ended with a reset, did not finish by the",
+            "deadline or delivered a different stream (the report says which), or the",
+            "capture could not be written; 2 bad arguments."})
 public final class SimulateCommand implements Callable<Integer> {
     static final String DEFAULT_PATH = "100mbit,10ms";
     static final int MAX_PATHS = 8;
