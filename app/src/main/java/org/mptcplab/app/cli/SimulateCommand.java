@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.mptcplab.stack.apps.TrafficReport;
+import org.mptcplab.stack.apps.VideoSender;
 import org.mptcplab.stack.emu.FaultInjector;
 import org.mptcplab.stack.emu.LinkConfig;
 import org.mptcplab.stack.emu.Middlebox;
@@ -32,14 +34,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code simulate}: one bulk transfer between an emulated client and server over N paths, headless
- * and in virtual time, with the report as text or one JSON object.
+ * {@code simulate}: one connection between an emulated client and server over N paths carrying a
+ * bulk transfer, a video stream or request/response exchanges, headless and in virtual time, with
+ * the report as text or one JSON object.
  */
 @Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Runs one bulk transfer between an emulated client and server joined by 1 to 8",
-            "paths, headless and in virtual time (deterministic: the same arguments give the",
-            "same packets), and reports goodput, stream integrity (SHA-256 at both ends),",
-            "each subflow, fallback, resets, protocol events and both hosts' MIB counters.",
+        description = {"Runs one bulk transfer (or a video stream, or request/response exchanges:",
+            "--traffic) between an emulated client and server joined by 1 to 8 paths,",
+            "headless and in virtual time (deterministic: the same arguments give the same",
+            "packets), and reports goodput, stream integrity (SHA-256 at both ends), each",
+            "subflow, fallback, resets, protocol events and both hosts' MIB counters.",
             "Paths are numbered from 1: path N joins client 10.N.0.1 (fd00:N::1) to server",
             "10.N.0.2 (fd00:N::2), port 5201; the client connects on path 1."},
         footer = {"", "SIZE: bytes, or with K, M, G (powers of 1000) or KiB, MiB, GiB, e.g. 50M.",
@@ -48,13 +52,23 @@ import picocli.CommandLine.Spec;
             "  or UP/DOWN, each direction its own (UP: client to server), e.g.",
             "  40mbit,10ms/10mbit,10ms. A rate-limited direction without queue= gets a",
             "  drop-tail queue of twice its bandwidth-delay product (at least 64 KiB).",
+            "TRAFFIC: bulk (default: --bytes one way, see --download), or",
+            "  video:RATE[,chunk=TIME][,duration=TIME][,start=TIME][,rebuffer=TIME]: a live",
+            "  stream from the server, one chunk of RATE x chunk (default 250ms) every chunk,",
+            "  into a player that starts with start (default 1s) of video buffered and",
+            "  after a stall resumes with rebuffer (default 1s); without duration it runs",
+            "  until --deadline (which then ends it, not a failure); e.g. video:8mbit, or",
+            "  rr:REQUEST/RESPONSE[,n=COUNT]: COUNT (default 100) requests of REQUEST bytes",
+            "  from the client, one at a time, each answered with RESPONSE bytes; e.g.",
+            "  rr:200/20k,n=100. RATE: a number and bit, kbit, mbit or gbit.",
             "",
             "Example: simulate --path 40mbit,10ms --path 20mbit,40ms,loss=1%% --bytes 50M",
             "         --seed 7 --pcap out.pcap --json",
             "",
-            "Exit status: 0 the transfer finished with the stream intact, 1 it ended with a",
-            "reset, did not finish by the deadline or delivered a different stream (the",
-            "report says which), or the capture could not be written; 2 bad arguments."})
+            "Exit status: 0 the transfer finished with the stream intact (an endless video:",
+            "ran until the deadline), 1 it ended with a reset, did not finish by the",
+            "deadline or delivered a different stream (the report says which), or the",
+            "capture could not be written; 2 bad arguments."})
 public final class SimulateCommand implements Callable<Integer> {
     static final String DEFAULT_PATH = "100mbit,10ms";
     static final int MAX_PATHS = 8;
@@ -70,13 +84,25 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "a path (repeatable, 1 to " + MAX_PATHS + " paths; default: one " + DEFAULT_PATH + ")")
     List<String> pathArgs = new ArrayList<>();
 
-    @Option(names = "--bytes", paramLabel = "SIZE", description = "bytes to transfer (default: ${DEFAULT-VALUE})")
-    String bytesArg = "10M";
+    static final String DEFAULT_BYTES = "10M";
+    static final String DEFAULT_TRAFFIC = "bulk";
+    static final int DEFAULT_RR_COUNT = 100;
+
+    /** Null when not given: only bulk traffic has a size, so giving it with another is an error. */
+    @Option(names = "--bytes", paramLabel = "SIZE",
+            description = "bytes to transfer (default: " + DEFAULT_BYTES + "; bulk traffic only: video and rr size themselves)")
+    String bytesArg;
+
+    @Option(names = "--traffic", paramLabel = "TRAFFIC",
+            description = "what the connection carries: bulk, video:RATE[,...] or rr:REQUEST/RESPONSE[,n=COUNT] "
+                    + "(see TRAFFIC below; default: ${DEFAULT-VALUE})")
+    String trafficArg = DEFAULT_TRAFFIC;
 
     @Option(names = "--seed", paramLabel = "N", description = "seed of every random choice (default: ${DEFAULT-VALUE})")
     long seed = 1;
 
-    @Option(names = "--download", description = "the server sends and the client receives (default: the client sends)")
+    @Option(names = "--download", description = "the server sends and the client receives (default: the client sends; "
+            + "video always downloads, rr goes both ways)")
     boolean download;
 
     @Option(names = "--ipv6", description = "IPv6 addresses instead of IPv4")
@@ -140,7 +166,10 @@ public final class SimulateCommand implements Callable<Integer> {
 
     /** Everything the arguments mean, once checked. */
     record Settings(List<PathArg> paths, long bytes, MiddleboxArg middlebox, FaultInjector faults,
-                    List<PathChange> changes, long deadlineNanos, long pcapLimit) {
+                    List<PathChange> changes, long deadlineNanos, long pcapLimit, Scenario.Traffic traffic) {
+        boolean bulk() {
+            return traffic instanceof Scenario.Traffic.Bulk;
+        }
     }
 
     @Override
@@ -198,11 +227,28 @@ public final class SimulateCommand implements Callable<Integer> {
                 problems.add("--path" + (t.indexOf('/') < 0 ? "" : " " + quote(t)) + ": " + e.getMessage());
             }
         }
+        Scenario.Traffic traffic = new Scenario.Traffic.Bulk();
+        try {
+            traffic = parseTraffic(trafficArg);
+        } catch (IllegalArgumentException e) {
+            problems.add("--traffic " + quote(trafficArg) + ": " + e.getMessage());
+        }
+        String bytesText = bytesArg == null ? DEFAULT_BYTES : bytesArg;
         long bytes = 0;
         try {
-            bytes = parseSize(bytesArg);
+            bytes = parseSize(bytesText);
         } catch (IllegalArgumentException e) {
-            problems.add("--bytes " + quote(bytesArg) + " " + e.getMessage());
+            problems.add("--bytes " + quote(bytesText) + " " + e.getMessage());
+        }
+        // Sizes and directions that a traffic model sets itself: a contradiction is refused, not ignored.
+        if (bytesArg != null && !(traffic instanceof Scenario.Traffic.Bulk)) {
+            problems.add("--bytes " + quote(bytesArg) + ": only bulk traffic has a size (--traffic " + trafficArg.trim()
+                    + (traffic instanceof Scenario.Traffic.Video ? " sends bitrate x duration" : " sends its requests")
+                    + "); leave --bytes out");
+        }
+        if (download && traffic instanceof Scenario.Traffic.RequestResponse) {
+            problems.add("--download: request/response traffic goes both ways (requests from the client, responses"
+                    + " from the server); leave --download out");
         }
         int pathCount = pathTexts.size();
         MiddleboxArg middlebox = new MiddleboxArg(Middlebox.NONE, -1);
@@ -249,7 +295,7 @@ public final class SimulateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             problems.add("--pcap-limit " + quote(pcapLimitArg) + " " + e.getMessage());
         }
-        return new Settings(paths, bytes, middlebox, faults, changes, deadline, pcapLimit);
+        return new Settings(paths, bytes, middlebox, faults, changes, deadline, pcapLimit, traffic);
     }
 
     private Scenario scenario(Settings s) {
@@ -257,7 +303,8 @@ public final class SimulateCommand implements Callable<Integer> {
         StackConfig client = policies.apply(StackConfig.defaults().withChecksum(checksum));
         StackConfig server = policies.apply(StackConfig.defaults().withChecksum(checksum).withMptcp(!noMptcpServer));
         Scenario sc = new Scenario().bytes(s.bytes()).seed(seed).download(download).ipv6(ipv6).clientConfig(client)
-                .serverConfig(server).faults(s.faults()).deadline(s.deadlineNanos()).pcap(pcap).pcapLimit(s.pcapLimit());
+                .serverConfig(server).faults(s.faults()).deadline(s.deadlineNanos()).pcap(pcap).pcapLimit(s.pcapLimit())
+                .traffic(s.traffic());
         for (PathArg p : s.paths()) {
             sc.path(p.spec());
         }
@@ -272,6 +319,153 @@ public final class SimulateCommand implements Callable<Integer> {
 
     private static String quote(String s) {
         return "'" + s + "'";
+    }
+
+    /**
+     * {@code bulk}, {@code video:RATE[,chunk=TIME][,duration=TIME][,start=TIME][,rebuffer=TIME]} or
+     * {@code rr:REQUEST/RESPONSE[,n=COUNT]}; the message says what is wrong, without the option.
+     */
+    static Scenario.Traffic parseTraffic(String text) {
+        String t = text.trim();
+        int colon = t.indexOf(':');
+        String kind = (colon < 0 ? t : t.substring(0, colon)).trim().toLowerCase(Locale.ROOT);
+        String rest = colon < 0 ? null : t.substring(colon + 1).trim();
+        switch (kind) {
+            case "bulk" -> {
+                if (rest != null) {
+                    throw new IllegalArgumentException("bulk takes no settings (its size is --bytes)");
+                }
+                return new Scenario.Traffic.Bulk();
+            }
+            case "video" -> {
+                return parseVideo(rest);
+            }
+            case "rr" -> {
+                return parseRequestResponse(rest);
+            }
+            default -> throw new IllegalArgumentException("unknown traffic '" + kind
+                    + "' (use bulk, video:RATE or rr:REQUEST/RESPONSE, e.g. video:8mbit or rr:200/20k)");
+        }
+    }
+
+    private static Scenario.Traffic.Video parseVideo(String rest) {
+        if (rest == null || rest.isEmpty()) {
+            throw new IllegalArgumentException("video needs a bitrate (e.g. video:8mbit)");
+        }
+        String[] items = rest.split(",", -1);
+        long bitrate;
+        try {
+            bitrate = parseRate(items[0]);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("bitrate '" + items[0].trim() + "' " + e.getMessage(), e);
+        }
+        if (bitrate == 0) {
+            throw new IllegalArgumentException("the bitrate must be above 0");
+        }
+        Scenario.Traffic.Video d = Scenario.Traffic.Video.of(bitrate);
+        Map<String, Long> set = settingsOf(items, List.of("chunk", "duration", "start", "rebuffer"), "e.g. chunk=250ms");
+        for (Map.Entry<String, Long> e : set.entrySet()) {
+            if (e.getValue() == 0 && (e.getKey().equals("chunk") || e.getKey().equals("duration"))) {
+                throw new IllegalArgumentException(e.getKey() + " must be above 0");
+            }
+        }
+        return new Scenario.Traffic.Video(bitrate, set.getOrDefault("chunk", d.chunkNanos()),
+                set.getOrDefault("duration", d.durationNanos()), set.getOrDefault("start", d.startNanos()),
+                set.getOrDefault("rebuffer", d.rebufferNanos()));
+    }
+
+    private static Scenario.Traffic.RequestResponse parseRequestResponse(String rest) {
+        if (rest == null || rest.isEmpty()) {
+            throw new IllegalArgumentException("rr needs REQUEST/RESPONSE sizes (e.g. rr:200/20k)");
+        }
+        String[] items = rest.split(",", -1);
+        int slash = items[0].indexOf('/');
+        if (slash < 0) {
+            throw new IllegalArgumentException("'" + items[0].trim() + "' is not REQUEST/RESPONSE (e.g. rr:200/20k)");
+        }
+        int request = messageSize("request", items[0].substring(0, slash));
+        int response = messageSize("response", items[0].substring(slash + 1));
+        Map<String, Long> set = settingsOf(items, List.of("n"), "e.g. n=100");
+        long n = set.getOrDefault("n", (long) DEFAULT_RR_COUNT);
+        if (n < 1 || n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("n must be 1 to " + Integer.MAX_VALUE + ", got " + n);
+        }
+        return new Scenario.Traffic.RequestResponse(request, response, (int) n);
+    }
+
+    private static int messageSize(String what, String text) {
+        long v;
+        try {
+            v = parseSize(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(what + " size '" + text.trim() + "' " + e.getMessage(), e);
+        }
+        if (v < 1 || v > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(what + " size '" + text.trim() + "' must be 1 to " + Integer.MAX_VALUE
+                    + " bytes");
+        }
+        return (int) v;
+    }
+
+    /** {@code key=value} items after the first; times for every key but {@code n}, a plain count. */
+    private static Map<String, Long> settingsOf(String[] items, List<String> keys, String example) {
+        Map<String, Long> out = new java.util.LinkedHashMap<>();
+        for (int i = 1; i < items.length; i++) {
+            String item = items[i].trim();
+            if (item.isEmpty()) {
+                throw new IllegalArgumentException("empty item between commas");
+            }
+            int eq = item.indexOf('=');
+            if (eq < 0) {
+                throw new IllegalArgumentException("'" + item + "' is not NAME=VALUE (" + example + ")");
+            }
+            String key = item.substring(0, eq).trim().toLowerCase(Locale.ROOT);
+            String value = item.substring(eq + 1).trim();
+            if (!keys.contains(key)) {
+                throw new IllegalArgumentException("unknown setting '" + item.substring(0, eq).trim() + "' (use "
+                        + String.join(", ", keys) + ")");
+            }
+            if (out.containsKey(key)) {
+                throw new IllegalArgumentException(key + " is given twice");
+            }
+            long v;
+            if (key.equals("n")) {
+                if (!value.matches("[0-9]{1,18}")) {
+                    throw new IllegalArgumentException("n '" + value + "' is not a count (e.g. n=100)");
+                }
+                v = Long.parseLong(value);
+            } else {
+                try {
+                    v = parseDuration(value);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(key + " '" + value + "' " + e.getMessage(), e);
+                }
+            }
+            out.put(key, v);
+        }
+        return out;
+    }
+
+    /** A rate in bits per second: a number and bit, kbit, mbit, gbit (or bps, kbps, mbps, gbps: bits too). */
+    static long parseRate(String text) {
+        String t = text.trim();
+        if (t.startsWith("-")) {
+            throw new IllegalArgumentException("must be above 0");
+        }
+        Matcher m = NUMBER_UNIT.matcher(t);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("is not a rate (a number and a unit, e.g. 8mbit)");
+        }
+        long mult = switch (m.group(2).toLowerCase(Locale.ROOT)) {
+            case "bit", "bps" -> 1L;
+            case "kbit", "kbps" -> 1_000L;
+            case "mbit", "mbps" -> 1_000_000L;
+            case "gbit", "gbps" -> 1_000_000_000L;
+            case "" -> throw new IllegalArgumentException("has no unit (use bit, kbit, mbit, gbit)");
+            default -> throw new IllegalArgumentException("has an unknown rate unit '" + m.group(2)
+                    + "' (use bit, kbit, mbit, gbit)");
+        };
+        return whole(m.group(1), mult, "bits per second", 1_000_000_000_000L);
     }
 
     /** {@code SPEC} or {@code UP/DOWN}; see {@link LinkConfig#parse}. */
@@ -544,8 +738,9 @@ public final class SimulateCommand implements Callable<Integer> {
         return all;
     }
 
-    private String sendingHost() {
-        return download ? "server" : "client";
+    /** The host whose subflows are reported: bulk's sender; the server for video (it streams) and rr (it responds). */
+    private String sendingHost(Settings s) {
+        return download || !s.bulk() ? "server" : "client";
     }
 
     private static String endpoint(String address, int port) {
@@ -600,8 +795,7 @@ public final class SimulateCommand implements Callable<Integer> {
 
     String text(Settings s, SimulationResult r, Outcome o) {
         StringBuilder sb = new StringBuilder(2048);
-        sb.append(download ? "download" : "upload").append(" of ").append(fmt(r.bytesRequested())).append(" bytes (")
-                .append(sendingHost()).append(" sends) over ").append(s.paths().size())
+        sb.append(heading(s, r)).append(" over ").append(s.paths().size())
                 .append(s.paths().size() == 1 ? " path" : " paths").append(", seed ").append(seed).append('\n');
         for (int i = 0; i < s.paths().size(); i++) {
             PathArg p = s.paths().get(i);
@@ -635,12 +829,18 @@ public final class SimulateCommand implements Callable<Integer> {
         sb.append("  wall goodput     ").append(String.format(Locale.ROOT, "%.2f", wallGoodputBps(r) / 1e6))
                 .append(" Mbit/s (bytes delivered over the run's wall-clock time: the stack's own speed here)\n");
         sb.append("  stream intact    ").append(r.streamIntact() ? "yes" : "NO").append('\n');
-        sb.append("  sha256 sent      ").append(r.sha256Sent()).append('\n');
-        sb.append("  sha256 received  ").append(r.sha256Received()).append('\n');
+        if (s.traffic() instanceof Scenario.Traffic.RequestResponse) {
+            sb.append("  sha256           - (request/response has no content to hash; intact: every response whole)\n");
+        } else {
+            sb.append("  sha256 sent      ").append(r.sha256Sent()).append('\n');
+            sb.append("  sha256 received  ").append(r.sha256Received()).append('\n');
+        }
         sb.append("  fallback to TCP  ").append(r.fallback() ? "yes" : "no").append('\n');
         sb.append("  reset            ").append(r.resetReason() == null ? "none" : r.resetReason()).append('\n');
         sb.append("  max stall        ").append(decimal(r.maxStallNanos() / 1e6, 3)).append(" ms\n");
-        sb.append("subflows (").append(sendingHost()).append(", the sender):\n");
+        trafficLine(sb, r.traffic());
+        sb.append("subflows (").append(sendingHost(s))
+                .append(s.traffic() instanceof Scenario.Traffic.RequestResponse ? ", the responder):\n" : ", the sender):\n");
         if (r.subflows().isEmpty()) {
             sb.append("  none\n");
         } else {
@@ -681,6 +881,104 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         sb.append('\n');
         return sb.toString();
+    }
+
+    /** What ran, before " over N paths": the bulk wording is unchanged from before traffic models. */
+    private String heading(Settings s, SimulationResult r) {
+        if (s.traffic() instanceof Scenario.Traffic.Video v) {
+            return "video at " + rate(v.bitrateBps()) + " in " + seconds(v.chunkNanos()) + " s chunks, "
+                    + (v.endless() ? "until the deadline" : seconds(v.durationNanos()) + " s of it") + " (server sends)";
+        }
+        if (s.traffic() instanceof Scenario.Traffic.RequestResponse rr) {
+            return "request/response: " + fmt(rr.count()) + " requests of " + fmt(rr.requestSize()) + " bytes (client), "
+                    + "responses of " + fmt(rr.responseSize()) + " bytes (server)";
+        }
+        return (download ? "download" : "upload") + " of " + fmt(r.bytesRequested()) + " bytes (" + sendingHost(s)
+                + " sends)";
+    }
+
+    /** A bitrate for people: 8 Mbit/s, 1.5 Mbit/s, 800 kbit/s. */
+    static String rate(long bps) {
+        if (bps >= 1_000_000_000L) {
+            return decimal(bps / 1e9, 3) + " Gbit/s";
+        }
+        if (bps >= 1_000_000L) {
+            return decimal(bps / 1e6, 3) + " Mbit/s";
+        }
+        if (bps >= 1_000L) {
+            return decimal(bps / 1e3, 3) + " kbit/s";
+        }
+        return bps + " bit/s";
+    }
+
+    /** The traffic model's own figures, one line (none for bulk: the lines above are its figures). */
+    private static void trafficLine(StringBuilder sb, TrafficReport t) {
+        if (t instanceof TrafficReport.VideoReport v) {
+            sb.append("  video            ").append(fmt(v.stalls())).append(v.stalls() == 1 ? " stall" : " stalls")
+                    .append(" (").append(decimal(v.stalledMs(), 3)).append(" ms stalled), startup ")
+                    .append(v.startupMs() < 0 ? "- (never played)" : decimal(v.startupMs(), 3) + " ms")
+                    .append(", played ").append(decimal(v.playedMs(), 3)).append(" ms, buffered ")
+                    .append(decimal(v.bufferMs(), 3)).append(" ms, ").append(v.state().name().toLowerCase(Locale.ROOT))
+                    .append(" at the end\n");
+        } else if (t instanceof TrafficReport.RequestResponseReport rr) {
+            sb.append("  latency          ");
+            if (rr.completed() == 0) {
+                sb.append("- (no response completed)");
+            } else {
+                sb.append("min ").append(decimal(rr.minMs(), 3)).append(" ms, median ").append(decimal(rr.medianMs(), 3))
+                        .append(" ms, p95 ").append(decimal(rr.p95Ms(), 3)).append(" ms, max ")
+                        .append(decimal(rr.maxMs(), 3)).append(" ms");
+            }
+            sb.append(" (").append(fmt(rr.completed())).append(" of ").append(fmt(rr.count()))
+                    .append(" responses)\n");
+        }
+    }
+
+    /** The {@code "traffic"} object of the JSON report. */
+    private static void trafficJson(JsonWriter j, Settings s, TrafficReport t) {
+        j.beginObject();
+        j.name("kind").value(t.kind());
+        if (t instanceof TrafficReport.VideoReport v && s.traffic() instanceof Scenario.Traffic.Video spec) {
+            j.name("bitrate_bps").value(v.bitrateBps());
+            j.name("chunk_ms").raw(decimal(spec.chunkNanos() / 1e6, 6));
+            j.name("duration_s");
+            if (spec.endless()) {
+                j.nullValue();
+            } else {
+                j.raw(seconds(spec.durationNanos()));
+            }
+            j.name("start_target_ms").raw(decimal(v.startTargetMs(), 6));
+            j.name("rebuffer_target_ms").raw(decimal(v.rebufferTargetMs(), 6));
+            j.name("startup_ms");
+            if (v.startupMs() < 0) {
+                j.nullValue();
+            } else {
+                j.raw(decimal(v.startupMs(), 6));
+            }
+            j.name("stalls").value(v.stalls());
+            j.name("stalled_ms").raw(decimal(v.stalledMs(), 6));
+            j.name("played_ms").raw(decimal(v.playedMs(), 6));
+            j.name("buffer_ms").raw(decimal(v.bufferMs(), 6));
+            j.name("state").value(v.state().name());
+            j.name("bytes_received").value(v.bytesReceived());
+        } else if (t instanceof TrafficReport.RequestResponseReport rr) {
+            j.name("request_bytes").value(rr.requestSize());
+            j.name("response_bytes").value(rr.responseSize());
+            j.name("count").value(rr.count());
+            j.name("completed").value(rr.completed());
+            j.name("latency_ms");
+            if (rr.completed() == 0) {
+                j.nullValue();
+            } else {
+                j.beginObject();
+                j.name("min").raw(decimal(rr.minMs(), 6));
+                j.name("median").raw(decimal(rr.medianMs(), 6));
+                j.name("p95").raw(decimal(rr.p95Ms(), 6));
+                j.name("max").raw(decimal(rr.maxMs(), 6));
+                j.endObject();
+            }
+        }
+        j.endObject();
     }
 
     private static boolean anyUnlimited(Settings s) {
@@ -755,7 +1053,7 @@ public final class SimulateCommand implements Callable<Integer> {
         j.name("reset_reason").value(r.resetReason());
         j.name("max_stall_ms").raw(decimal(r.maxStallNanos() / 1e6, 6));
         j.name("direction").value(r.direction());
-        j.name("sender").value(sendingHost());
+        j.name("sender").value(sendingHost(s));
         j.name("subflows").beginArray();
         for (SubflowSnapshot f : r.subflows()) {
             j.beginObject();
@@ -833,6 +1131,8 @@ public final class SimulateCommand implements Callable<Integer> {
         j.endArray();
         j.name("deadline_s").raw(seconds(s.deadlineNanos()));
         j.name("pcap").value(pcap == null ? null : pcap.toString());
+        j.name("traffic");
+        trafficJson(j, s, r.traffic());
         j.endObject();
         return j.toString();
     }

@@ -20,6 +20,7 @@ public final class RequestResponse implements MptcpSocket.Handler {
     private long responseLeft;
     private int done;
     private boolean closed;
+    private long responseBytes;
 
     public RequestResponse(int requestSize, int responseSize, int count) {
         if (requestSize < 1 || responseSize < 1 || count < 1) {
@@ -62,6 +63,7 @@ public final class RequestResponse implements MptcpSocket.Handler {
         int n;
         while ((n = s.read(now, buf, 0, (int) Math.min(buf.length, Math.max(1, responseLeft)))) > 0) {
             responseLeft -= n;
+            responseBytes += n;
             if (responseLeft == 0) {
                 latencies.add(now - sentAt);
                 done++;
@@ -81,6 +83,33 @@ public final class RequestResponse implements MptcpSocket.Handler {
 
     public boolean finished() {
         return closed;
+    }
+
+    /** Responses received whole. */
+    public int completed() {
+        return done;
+    }
+
+    /** Bytes of responses received, the partial one included. */
+    public long responseBytes() {
+        return responseBytes;
+    }
+
+    public int requestSize() {
+        return requestSize;
+    }
+
+    public int responseSize() {
+        return responseSize;
+    }
+
+    public int count() {
+        return count;
+    }
+
+    /** The latencies so far, summarised. */
+    public TrafficReport.RequestResponseReport report() {
+        return TrafficReport.RequestResponseReport.of(requestSize, responseSize, count, latencies);
     }
 
     /** Server side: answers each request of {@code requestSize} bytes with {@code responseSize} bytes. */

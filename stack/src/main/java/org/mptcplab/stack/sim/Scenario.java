@@ -5,8 +5,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 import org.mptcplab.stack.apps.BulkSender;
 import org.mptcplab.stack.apps.BulkSink;
+import org.mptcplab.stack.apps.TrafficReport;
+import org.mptcplab.stack.apps.VideoPlayer;
+import org.mptcplab.stack.apps.VideoSender;
 import org.mptcplab.stack.capture.PcapWriter;
 import org.mptcplab.stack.emu.EmulatedNetwork;
 import org.mptcplab.stack.emu.FaultInjector;
@@ -24,8 +28,9 @@ import org.mptcplab.stack.observe.ProtocolEvent;
 import org.mptcplab.stack.wire.IpAddress;
 
 /**
- * A headless run: a client and a server host joined by N emulated paths, one bulk transfer, and
- * whatever faults and path events the scenario asks for. Deterministic: the same scenario and
+ * A headless run: a client and a server host joined by N emulated paths, one connection carrying
+ * the chosen {@link Traffic} (a bulk transfer by default), and whatever faults and path events the
+ * scenario asks for. Deterministic: the same scenario and
  * seed give the same packets. Used by the {@code simulate} CLI, the stream-integrity tests and
  * the benchmarks.
  */
@@ -39,6 +44,55 @@ public final class Scenario {
 
     /** A scheduled change to a path: down, up, or a new link config. */
     public record PathEvent(long atNanos, int path, boolean up) {
+    }
+
+    /** What the connection carries. */
+    public sealed interface Traffic {
+        /** {@link Scenario#bytes} as fast as the connection goes, one way ({@link Scenario#download}). */
+        record Bulk() implements Traffic {
+        }
+
+        /**
+         * A live video stream from the server ({@link VideoSender}) into the client's player
+         * ({@link VideoPlayer}); always a download. The run ends when the stream is received
+         * whole, or for an endless one ({@link VideoSender#FOREVER}) at the deadline, which is
+         * then its planned end and not a failure.
+         */
+        record Video(long bitrateBps, long chunkNanos, long durationNanos, long startNanos, long rebufferNanos)
+                implements Traffic {
+            /** Chunk interval by default: a few chunks fill the start target, as live streams do. */
+            public static final long DEFAULT_CHUNK_NANOS = 250_000_000L;
+
+            public Video {
+                if (bitrateBps <= 0 || chunkNanos <= 0 || durationNanos <= 0 || startNanos < 0 || rebufferNanos < 0) {
+                    throw new IllegalArgumentException("video needs a bitrate, chunk interval and duration above 0"
+                            + " and targets of 0 or more (got " + bitrateBps + " bit/s, " + chunkNanos + " ns, "
+                            + durationNanos + " ns, " + startNanos + " ns, " + rebufferNanos + " ns)");
+                }
+            }
+
+            /** Endless, 250 ms chunks, the player's default targets. */
+            public static Video of(long bitrateBps) {
+                return new Video(bitrateBps, DEFAULT_CHUNK_NANOS, VideoSender.FOREVER,
+                        VideoPlayer.DEFAULT_START_TARGET_NANOS, VideoPlayer.DEFAULT_REBUFFER_TARGET_NANOS);
+            }
+
+            public boolean endless() {
+                return durationNanos == VideoSender.FOREVER;
+            }
+        }
+
+        /**
+         * {@code count} requests of {@code requestSize} bytes from the client, one at a time, each
+         * answered by {@code responseSize} bytes from the server; the run ends after the last response.
+         */
+        record RequestResponse(int requestSize, int responseSize, int count) implements Traffic {
+            public RequestResponse {
+                if (requestSize < 1 || responseSize < 1 || count < 1) {
+                    throw new IllegalArgumentException("request size, response size and count must be at least 1");
+                }
+            }
+        }
     }
 
     private final List<PathSpec> paths = new ArrayList<>();
@@ -57,6 +111,7 @@ public final class Scenario {
     private long pcapLimit;
     private boolean hash = true;
     private boolean recordMappings = true;
+    private Traffic traffic = new Traffic.Bulk();
 
     public Scenario path(LinkConfig both) {
         paths.add(PathSpec.symmetric(withDefaultQueue(both)));
@@ -89,6 +144,16 @@ public final class Scenario {
         }
         bytes = n;
         return this;
+    }
+
+    /** What the connection carries (default: bulk). {@link #bytes} and {@link #download} are bulk's only. */
+    public Scenario traffic(Traffic t) {
+        traffic = Objects.requireNonNull(t);
+        return this;
+    }
+
+    public Traffic traffic() {
+        return traffic;
     }
 
     public Scenario seed(long s) {
@@ -202,15 +267,10 @@ public final class Scenario {
             }
             net.schedule(e.atNanos(), () -> netPaths.get(e.path()).setUp(e.up()));
         }
-        BulkSender sender = new BulkSender(bytes, seed);
-        BulkSink sink = new BulkSink();
-        if (!hash) {
-            sender.withoutHash();
-            sink.withoutHash();
-        }
-        MptcpStack sendingStack = download ? server : client;
-        MptcpSocket.Handler serverApp = download ? sender : sink;
-        MptcpSocket.Handler clientApp = download ? sink : sender;
+        Ends ends = traffic instanceof Traffic.Video v ? new VideoEnds(v)
+                : traffic instanceof Traffic.RequestResponse rr ? new RequestResponseEnds(rr) : new BulkEnds();
+        MptcpSocket.Handler serverApp = ends.serverApp();
+        MptcpSocket.Handler clientApp = ends.clientApp();
         // The transfer is the first connection; anything else that reaches the listener (a join
         // SYN whose options a middlebox stripped looks like a new plain TCP connection) is refused.
         boolean[] taken = {false};
@@ -227,17 +287,13 @@ public final class Scenario {
                 });
             }
         });
+        ends.start(net, client, server);
         MptcpSocket[] cs = new MptcpSocket[1];
         net.schedule(0, () -> cs[0] = client.connect(net.now(), address(0, 2, ipv6), 5201, clientApp));
         boolean finished;
         long wallStart = System.nanoTime();
         try {
-            // Done when both ends closed, or when one end was reset: a reset that cannot reach
-            // the peer (its path is gone) leaves the peer waiting, as a real host without a user
-            // timeout would be.
-            finished = net.runUntil(() -> sender.done() && sink.done()
-                    || sender.done() && sender.resetReason() != null || sink.done() && sink.resetReason() != null,
-                    deadlineNanos);
+            finished = net.runUntil(ends::done, deadlineNanos);
         } catch (java.io.UncheckedIOException e) {
             // The recording failed mid-run (disk full, say): the run's report would be fine but
             // the capture is not, and that must not pass silently.
@@ -252,25 +308,412 @@ public final class Scenario {
             client.connections().forEach(c -> System.err.println("DEBUG client " + c.describe()));
             server.connections().forEach(c -> System.err.println("DEBUG server " + c.describe()));
         }
+        finished = ends.finished(finished);
         ConnectionSnapshot snap = cs[0] == null ? null : cs[0].snapshot();
-        ConnectionSnapshot sendSnap = download ? (sender.socket() == null ? null : sender.socket().snapshot()) : snap;
+        MptcpSocket sendSocket = ends.sendingSocket(cs[0]);
+        ConnectionSnapshot sendSnap = sendSocket == null ? null : sendSocket == cs[0] ? snap : sendSocket.snapshot();
         // From the connect call (time 0) to the last byte handed to the receiving application.
-        long end = sink.lastByteAt();
+        long end = ends.lastByteAt();
         double duration = end > 0 ? end / 1e9 : 0;
         List<SubflowSnapshot> subflows = sendSnap == null ? List.of() : sendSnap.subflows();
-        String reset = sender.resetReason() != null ? sender.resetReason() : sink.resetReason();
         List<ProtocolEvent> evs = new ArrayList<>(client.observer().events());
         List<ProtocolEvent> sevs = server.observer().events();
-        return new SimulationResult(bytes, sink.received(), duration,
-                duration > 0 ? sink.received() * 8 / duration : 0, hash && sink.eof() && sink.received() == bytes
-                && sender.sha256().equals(sink.sha256()), hash ? sender.sha256() : null, hash ? sink.sha256() : null,
-                finished, sink.maxStallNanos(net.now()), snap != null && snap.fallback(), reset, subflows, evs, sevs,
-                client.observer().counters(), server.observer().counters(), net.now(), wall, net.eventsProcessed(),
-                sendingStack == client ? "upload" : "download", net.snapshot(),
-                writer == null ? 0 : writer.recordsNotWritten());
+        long delivered = ends.delivered();
+        return new SimulationResult(ends.requested(), delivered, duration,
+                duration > 0 ? delivered * 8 / duration : 0, ends.intact(), ends.sha256Sent(), ends.sha256Received(),
+                finished, ends.maxStallNanos(net.now()), snap != null && snap.fallback(), ends.resetReason(), subflows,
+                evs, sevs, client.observer().counters(), server.observer().counters(), net.now(), wall,
+                net.eventsProcessed(), ends.direction(), net.snapshot(),
+                writer == null ? 0 : writer.recordsNotWritten(), ends.report(net.now()));
     }
 
-    /** Everything a run measured. */
+    /** The two applications of a run's traffic, when it is done, and what they measured. */
+    private abstract static class Ends {
+        abstract MptcpSocket.Handler serverApp();
+
+        abstract MptcpSocket.Handler clientApp();
+
+        /** Before the connect: timers of the applications. */
+        void start(EmulatedNetwork net, MptcpStack client, MptcpStack server) {
+        }
+
+        /** Checked before each network event: the run stops when true. */
+        abstract boolean done();
+
+        /** Whether the run counts as finished, given whether {@link #done} became true by the deadline. */
+        boolean finished(boolean doneByDeadline) {
+            return doneByDeadline;
+        }
+
+        /** The socket of the side that sends the bulk of the data (its subflows are reported). */
+        abstract MptcpSocket sendingSocket(MptcpSocket clientSocket);
+
+        abstract long requested();
+
+        abstract long delivered();
+
+        abstract long lastByteAt();
+
+        abstract boolean intact();
+
+        abstract String sha256Sent();
+
+        abstract String sha256Received();
+
+        abstract long maxStallNanos(long runEnd);
+
+        abstract String resetReason();
+
+        abstract String direction();
+
+        abstract TrafficReport report(long now);
+    }
+
+    private final class BulkEnds extends Ends {
+        final BulkSender sender = new BulkSender(bytes, seed);
+        final BulkSink sink = new BulkSink();
+
+        BulkEnds() {
+            if (!hash) {
+                sender.withoutHash();
+                sink.withoutHash();
+            }
+        }
+
+        @Override
+        MptcpSocket.Handler serverApp() {
+            return download ? sender : sink;
+        }
+
+        @Override
+        MptcpSocket.Handler clientApp() {
+            return download ? sink : sender;
+        }
+
+        @Override
+        boolean done() {
+            // Done when both ends closed, or when one end was reset: a reset that cannot reach
+            // the peer (its path is gone) leaves the peer waiting, as a real host without a user
+            // timeout would be.
+            return sender.done() && sink.done() || sender.done() && sender.resetReason() != null
+                    || sink.done() && sink.resetReason() != null;
+        }
+
+        @Override
+        MptcpSocket sendingSocket(MptcpSocket clientSocket) {
+            return download ? sender.socket() : clientSocket;
+        }
+
+        @Override
+        long requested() {
+            return bytes;
+        }
+
+        @Override
+        long delivered() {
+            return sink.received();
+        }
+
+        @Override
+        long lastByteAt() {
+            return sink.lastByteAt();
+        }
+
+        @Override
+        boolean intact() {
+            return hash && sink.eof() && sink.received() == bytes && sender.sha256().equals(sink.sha256());
+        }
+
+        @Override
+        String sha256Sent() {
+            return hash ? sender.sha256() : null;
+        }
+
+        @Override
+        String sha256Received() {
+            return hash ? sink.sha256() : null;
+        }
+
+        @Override
+        long maxStallNanos(long runEnd) {
+            return sink.maxStallNanos(runEnd);
+        }
+
+        @Override
+        String resetReason() {
+            return sender.resetReason() != null ? sender.resetReason() : sink.resetReason();
+        }
+
+        @Override
+        String direction() {
+            return download ? "download" : "upload";
+        }
+
+        @Override
+        TrafficReport report(long now) {
+            return new TrafficReport.BulkReport();
+        }
+    }
+
+    private final class VideoEnds extends Ends {
+        final Traffic.Video video;
+        final VideoSender sender;
+        final VideoPlayer player;
+
+        VideoEnds(Traffic.Video v) {
+            video = v;
+            sender = new VideoSender(v.bitrateBps(), v.chunkNanos(), v.durationNanos(), seed);
+            player = new VideoPlayer(v.bitrateBps(), v.startNanos(), v.rebufferNanos());
+            if (!hash) {
+                sender.withoutHash();
+                player.withoutHash();
+            }
+        }
+
+        @Override
+        MptcpSocket.Handler serverApp() {
+            return sender;
+        }
+
+        @Override
+        MptcpSocket.Handler clientApp() {
+            return player;
+        }
+
+        @Override
+        void start(EmulatedNetwork net, MptcpStack client, MptcpStack server) {
+            VideoSender.drive(net, server, sender);
+        }
+
+        @Override
+        boolean done() {
+            boolean reset = sender.done() && sender.resetReason() != null || player.done() && player.resetReason() != null;
+            return reset || !video.endless() && sender.done() && player.done();
+        }
+
+        @Override
+        boolean finished(boolean doneByDeadline) {
+            // An endless stream runs until the deadline: reaching it is its planned end, as long as
+            // the stream was running (connected, not reset).
+            return video.endless() ? player.connectedAt() >= 0 && resetReason() == null : doneByDeadline;
+        }
+
+        @Override
+        MptcpSocket sendingSocket(MptcpSocket clientSocket) {
+            return sender.socket();
+        }
+
+        /** The whole stream, or for an endless one what the server had produced by the end. */
+        @Override
+        long requested() {
+            return video.endless() ? sender.due() : sender.totalBytes();
+        }
+
+        @Override
+        long delivered() {
+            return player.bytesReceived();
+        }
+
+        @Override
+        long lastByteAt() {
+            return player.lastByteAt();
+        }
+
+        @Override
+        boolean intact() {
+            if (!hash) {
+                return false;
+            }
+            if (video.endless()) {
+                // Cut off by the deadline: what arrived must be the stream's exact beginning.
+                return player.sha256().equals(sha256Sent());
+            }
+            return player.eof() && player.bytesReceived() == sender.totalBytes() && sender.sha256().equals(player.sha256());
+        }
+
+        private String prefixSha;
+
+        /** A finite stream's whole hash; of an endless one, the hash of the part the player received. */
+        @Override
+        String sha256Sent() {
+            if (!hash) {
+                return null;
+            }
+            if (!video.endless()) {
+                return sender.sha256();
+            }
+            if (prefixSha == null) {
+                prefixSha = VideoSender.sha256OfStream(seed, player.bytesReceived());
+            }
+            return prefixSha;
+        }
+
+        @Override
+        String sha256Received() {
+            return hash ? player.sha256() : null;
+        }
+
+        @Override
+        long maxStallNanos(long runEnd) {
+            return player.maxGapNanos(runEnd);
+        }
+
+        @Override
+        String resetReason() {
+            return sender.resetReason() != null ? sender.resetReason() : player.resetReason();
+        }
+
+        @Override
+        String direction() {
+            return "download";
+        }
+
+        @Override
+        TrafficReport report(long now) {
+            return player.report(now);
+        }
+    }
+
+    private static final class RequestResponseEnds extends Ends {
+        final org.mptcplab.stack.apps.RequestResponse requests;
+        final Closing client;
+        final Closing server;
+        /** Deliveries of response bytes to the client: the run's duration and longest gap. */
+        long lastByteAt = -1;
+        long maxGap;
+
+        RequestResponseEnds(Traffic.RequestResponse rr) {
+            requests = new org.mptcplab.stack.apps.RequestResponse(rr.requestSize(), rr.responseSize(), rr.count());
+            client = new Closing(requests) {
+                @Override
+                public void onReadable(long now, MptcpSocket s) {
+                    long before = requests.responseBytes();
+                    super.onReadable(now, s);
+                    if (requests.responseBytes() > before) {
+                        maxGap = Math.max(maxGap, now - Math.max(lastByteAt, 0));
+                        lastByteAt = now;
+                    }
+                }
+            };
+            server = new Closing(new org.mptcplab.stack.apps.RequestResponse.Responder(rr.requestSize(),
+                    rr.responseSize()));
+        }
+
+        @Override
+        MptcpSocket.Handler serverApp() {
+            return server;
+        }
+
+        @Override
+        MptcpSocket.Handler clientApp() {
+            return client;
+        }
+
+        @Override
+        boolean done() {
+            return client.closed && server.closed || client.closed && client.reason != null
+                    || server.closed && server.reason != null;
+        }
+
+        @Override
+        MptcpSocket sendingSocket(MptcpSocket clientSocket) {
+            return server.socket;
+        }
+
+        @Override
+        long requested() {
+            return (long) requests.count() * requests.responseSize();
+        }
+
+        @Override
+        long delivered() {
+            return requests.responseBytes();
+        }
+
+        @Override
+        long lastByteAt() {
+            return lastByteAt;
+        }
+
+        /** No content to hash: every response arrived, whole and no longer (sizes are counted exactly). */
+        @Override
+        boolean intact() {
+            return requests.completed() == requests.count() && requests.responseBytes() == requested();
+        }
+
+        @Override
+        String sha256Sent() {
+            return null;
+        }
+
+        @Override
+        String sha256Received() {
+            return null;
+        }
+
+        @Override
+        long maxStallNanos(long runEnd) {
+            // Until the run's end while responses are still owed, as a bulk sink counts it.
+            return requests.finished() ? maxGap : Math.max(maxGap, runEnd - Math.max(lastByteAt, 0));
+        }
+
+        @Override
+        String resetReason() {
+            return client.reason != null ? client.reason : server.reason;
+        }
+
+        @Override
+        String direction() {
+            return "request-response";
+        }
+
+        @Override
+        TrafficReport report(long now) {
+            return requests.report();
+        }
+    }
+
+    /** Passes everything to {@code app} and notes when and how the connection closed. */
+    private static class Closing implements MptcpSocket.Handler {
+        final MptcpSocket.Handler app;
+        MptcpSocket socket;
+        boolean closed;
+        String reason;
+
+        Closing(MptcpSocket.Handler app) {
+            this.app = app;
+        }
+
+        @Override
+        public void onConnected(long now, MptcpSocket s) {
+            socket = s;
+            app.onConnected(now, s);
+        }
+
+        @Override
+        public void onReadable(long now, MptcpSocket s) {
+            app.onReadable(now, s);
+        }
+
+        @Override
+        public void onWritable(long now, MptcpSocket s) {
+            app.onWritable(now, s);
+        }
+
+        @Override
+        public void onClosed(long now, MptcpSocket s, String why) {
+            closed = true;
+            reason = why;
+            app.onClosed(now, s, why);
+        }
+    }
+
+    /**
+     * Everything a run measured. For video, the bytes and hashes are the stream's (of an endless
+     * one, the part produced by the end and its beginning the player received); for request/response,
+     * the responses' bytes, and no hash (intact: every response arrived whole). {@code traffic} is
+     * the traffic model's own report, at the end of the run.
+     */
     public record SimulationResult(long bytesRequested, long bytesDelivered, double durationSeconds, double goodputBps,
                                    boolean streamIntact, String sha256Sent, String sha256Received, boolean finished,
                                    long maxStallNanos, boolean fallback, String resetReason,
@@ -278,6 +721,6 @@ public final class Scenario {
                                    List<ProtocolEvent> serverEvents, Map<Mib, Long> clientCounters,
                                    Map<Mib, Long> serverCounters, long virtualNanos, long wallNanos, long networkEvents,
                                    String direction, List<org.mptcplab.stack.emu.PathDirection.Snapshot> pathStates,
-                                   long pcapPacketsNotRecorded) {
+                                   long pcapPacketsNotRecorded, TrafficReport traffic) {
     }
 }
