@@ -16,12 +16,20 @@ public final class SampleStore {
     public static final long DEFAULT_WINDOW_NANOS = 600_000_000_000L;
     /** Default byte budget: 64 MiB of samples and events. */
     public static final long DEFAULT_BYTE_BUDGET = 64L << 20;
+    /**
+     * Packets have their own budget, so that a fast run cannot push the charts' history out:
+     * 32 MiB, about 120,000 packets (40 s of the demo at full rate).
+     */
+    public static final long DEFAULT_PACKET_BUDGET = 32L << 20;
 
     private final long windowNanos;
     private final long byteBudget;
     private final ArrayDeque<Samples.Subflow> subflows = new ArrayDeque<>();
     private final ArrayDeque<Samples.Flow> flows = new ArrayDeque<>();
     private final ArrayDeque<Samples.Event> events = new ArrayDeque<>();
+    private final ArrayDeque<Samples.Packet> packets = new ArrayDeque<>();
+    private long packetBytes;
+    private long packetBudget = DEFAULT_PACKET_BUDGET;
     private long bytes;
     private long dropped;
     /** Events ever added: the newest held event is number {@code eventsAdded}, counting from 1. */
@@ -57,6 +65,50 @@ public final class SampleStore {
         flows.addLast(s);
         bytes += Samples.FLOW_BYTES;
         trim(s.t());
+    }
+
+    public synchronized void add(Samples.Packet p) {
+        packets.addLast(p);
+        packetBytes += Samples.PACKET_BYTES;
+        long oldest = p.t() - windowNanos;
+        while (!packets.isEmpty() && (packets.peekFirst().t() < oldest || packetBytes > packetBudget)) {
+            packets.removeFirst();
+            packetBytes -= Samples.PACKET_BYTES;
+            dropped++;
+        }
+    }
+
+    /** Packets sent at or after {@code from}, in the order their fate became known. */
+    public synchronized List<Samples.Packet> packetsSince(long from) {
+        List<Samples.Packet> out = new ArrayList<>();
+        var it = packets.descendingIterator();
+        // Fates arrive in time order, sends nearly so (a packet is stored at arrival): stop one
+        // round trip's worth of packets after the first older one.
+        int older = 0;
+        while (it.hasNext()) {
+            Samples.Packet x = it.next();
+            if (x.t() < from) {
+                if (++older > 4096) {
+                    break;
+                }
+                continue;
+            }
+            out.add(x);
+        }
+        java.util.Collections.reverse(out);
+        return out;
+    }
+
+    public synchronized int packetCount() {
+        return packets.size();
+    }
+
+    /** Sets the packets' own byte budget (at least 64 KiB). */
+    public synchronized void setPacketBudget(long bytes) {
+        if (bytes < 65536) {
+            throw new IllegalArgumentException("the packet budget must be at least 64 KiB");
+        }
+        packetBudget = bytes;
     }
 
     public synchronized void add(Samples.Event e) {
@@ -134,9 +186,9 @@ public final class SampleStore {
         return out;
     }
 
-    /** Estimated bytes held now. */
+    /** Estimated bytes held now (samples, events and packets). */
     public synchronized long bytes() {
-        return bytes;
+        return bytes + packetBytes;
     }
 
     /** Samples and events dropped by the window or the budget so far. */
@@ -145,6 +197,6 @@ public final class SampleStore {
     }
 
     public synchronized int size() {
-        return subflows.size() + flows.size() + events.size();
+        return subflows.size() + flows.size() + events.size() + packets.size();
     }
 }

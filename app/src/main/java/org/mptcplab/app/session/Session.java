@@ -66,9 +66,8 @@ public final class Session implements AutoCloseable {
     private final AtomicReference<State> state = new AtomicReference<>();
     private Path tcpPath;
     private RealTimeDriver driver;
-    private final long[] lastPathBytes;
+    private final RateWindow[] pathRates;
     private final double[] pathBps;
-    private long lastSampleAt;
 
     /** One connection and its hosts. */
     private final class Flow {
@@ -80,7 +79,8 @@ public final class Session implements AutoCloseable {
         MptcpSocket senderSocket;
         MptcpSocket clientSocket;
         long lastDelivered;
-        final java.util.Map<Integer, Long> lastSent = new java.util.HashMap<>();
+        final java.util.Map<Integer, RateWindow> sendRates = new java.util.HashMap<>();
+        final RateWindow goodput = new RateWindow();
         double goodputBps;
 
         Flow(int index, String name, MptcpStack client, MptcpStack server, TrafficEnds traffic) {
@@ -105,7 +105,10 @@ public final class Session implements AutoCloseable {
         status = new PathStatus[n];
         clientAddressIds = new int[n];
         java.util.Arrays.fill(status, PathStatus.UP);
-        lastPathBytes = new long[n];
+        pathRates = new RateWindow[n];
+        for (int i = 0; i < n; i++) {
+            pathRates[i] = new RateWindow();
+        }
         pathBps = new double[n];
         build();
         publish();
@@ -132,6 +135,7 @@ public final class Session implements AutoCloseable {
             }
             paths.add(net.connect(ch, i, sh, i, p.link(), p.link()));
         }
+        net.addListener(new PacketRecorder(paths, store));
         Flow mptcp = new Flow(0, "MPTCP", client, server, traffic(seed));
         flows.add(mptcp);
         if (spec.singlePathTcp()) {
@@ -164,7 +168,7 @@ public final class Session implements AutoCloseable {
                 }
             });
             IpAddress serverAddr = f.index == 0 ? addr(0, 2) : IpAddress.parse("10.101.0.2");
-            f.traffic.start(net);
+            f.traffic.start(net, f.server);
             net.schedule(0, () -> f.clientSocket = f.client.connect(net.now(), serverAddr, PORT, f.traffic.receiver()));
         }
         if (spec.flapPeriodNanos() > 0) {
@@ -176,7 +180,7 @@ public final class Session implements AutoCloseable {
     private TrafficEnds traffic(long seed) {
         return switch (spec.traffic().kind()) {
             case BULK -> TrafficEnds.bulk(seed);
-            case VIDEO -> VideoTraffic.of(spec.traffic());
+            case VIDEO -> VideoTraffic.of(spec.traffic(), seed);
         };
     }
 
@@ -413,6 +417,18 @@ public final class Session implements AutoCloseable {
         }
     }
 
+    /**
+     * The MPTCP connection's MPTcpExt-style counters that are not zero, of the client or the
+     * server. Read from any thread: the counters are plain longs, so a frame may see one that is
+     * a packet old, never a broken one.
+     */
+    public java.util.Map<org.mptcplab.stack.observe.Mib, Long> counters(boolean server) {
+        Flow f = flows.get(0);
+        java.util.Map<org.mptcplab.stack.observe.Mib, Long> all = (server ? f.server : f.client).observer().counters();
+        all.values().removeIf(v -> v == 0);
+        return all;
+    }
+
     public SessionSpec spec() {
         return spec;
     }
@@ -435,33 +451,27 @@ public final class Session implements AutoCloseable {
 
     private void sample() {
         long now = net.now();
-        double dt = Math.max(1, now - lastSampleAt) / 1e9;
-        lastSampleAt = now;
         for (int i = 0; i < paths.size(); i++) {
             // Server to client: the direction the traffic goes.
-            long sent = paths.get(i).bToA().counters().sentBytes();
-            pathBps[i] = (sent - lastPathBytes[i]) * 8 / dt;
-            lastPathBytes[i] = sent;
+            pathBps[i] = pathRates[i].add(now, paths.get(i).bToA().counters().sentBytes());
         }
         for (Flow f : flows) {
             MptcpSocket s = f.senderSocket;
             if (s != null) {
                 ConnectionSnapshot c = s.snapshot();
                 for (SubflowSnapshot sf : c.subflows()) {
-                    long prev = f.lastSent.getOrDefault(sf.id(), 0L);
-                    f.lastSent.put(sf.id(), sf.bytesSent());
+                    double sendBps = f.sendRates.computeIfAbsent(sf.id(), k -> new RateWindow()).add(now, sf.bytesSent());
                     store.add(new Samples.Subflow(now, f.index, sf.id(), f.index == 0 ? sf.iface() : 0, sf.state(),
                             sf.backup(), sf.cwnd(), sf.ssthresh(), sf.srttNanos(), sf.rttvarNanos(), sf.bytesInFlight(),
-                            (sf.bytesSent() - prev) * 8 / dt, sf.bytesSent(), sf.bytesRetransmitted()));
+                            sendBps, sf.bytesSent(), sf.bytesRetransmitted()));
                 }
             }
             long delivered = f.traffic.delivered();
-            f.goodputBps = (delivered - f.lastDelivered) * 8 / dt;
-            f.lastDelivered = delivered;
+            f.goodputBps = f.goodput.add(now, delivered);
             ConnectionSnapshot c = s == null ? null : s.snapshot();
             store.add(new Samples.Flow(now, f.index, f.goodputBps, delivered, c == null ? 0 : c.sendBufferUsed(),
                     c == null ? 0 : c.receiveBufferUsed(), f.traffic.bufferSeconds(now), f.traffic.state(now),
-                    f.traffic.stalls(), f.traffic.stalledNanos(now)));
+                    f.traffic.stalls(now), f.traffic.stalledNanos(now)));
         }
         publish();
     }
@@ -477,7 +487,7 @@ public final class Session implements AutoCloseable {
             MptcpSocket s = f.senderSocket;
             ConnectionSnapshot c = s == null ? null : s.snapshot();
             fs.add(new FlowState(f.index, f.name, c == null ? List.of() : c.subflows(), f.traffic.delivered(), f.goodputBps,
-                    f.traffic.bufferSeconds(now), f.traffic.state(now), f.traffic.stalls(), f.traffic.stalledNanos(now),
+                    f.traffic.bufferSeconds(now), f.traffic.state(now), f.traffic.stalls(now), f.traffic.stalledNanos(now),
                     c != null && c.fallback(), c == null ? "CONNECTING" : c.state()));
         }
         Throwable failure = driver == null ? null : driver.failure();

@@ -12,7 +12,7 @@ interface TrafficEnds {
     MptcpSocket.Handler receiver();
 
     /** Called once, before the connect, on the engine's thread (video schedules its chunks). */
-    default void start(EmulatedNetwork net) {
+    default void start(EmulatedNetwork net, org.mptcplab.stack.mptcp.MptcpStack server) {
     }
 
     long delivered();
@@ -26,7 +26,7 @@ interface TrafficEnds {
         return "receiving";
     }
 
-    default long stalls() {
+    default long stalls(long now) {
         return 0;
     }
 

@@ -24,7 +24,14 @@ public record TrafficSpec(Kind kind, long bitrateBps, long chunkNanos, long star
         return new TrafficSpec(Kind.BULK, 0, 0, 0);
     }
 
+    /**
+     * A live stream at {@code bitrateBps}: the server sends what the camera made every 40 ms (25
+     * frames a second), the player starts with 1 s of video and restarts after a stall with 1 s.
+     * Live means the buffer cannot grow beyond what the start target put there, so an outage of
+     * more than about a second shows. Coarser chunks (e.g. 250 ms) arrive as bursts that a
+     * path's queue may not hold when the other path fails.
+     */
     public static TrafficSpec video(long bitrateBps) {
-        return new TrafficSpec(Kind.VIDEO, bitrateBps, 250_000_000L, 1_000_000_000L);
+        return new TrafficSpec(Kind.VIDEO, bitrateBps, 40_000_000L, 1_000_000_000L);
     }
 }

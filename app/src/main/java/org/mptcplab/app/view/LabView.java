@@ -61,6 +61,7 @@ public final class LabView extends StackPane {
             new String[] {"P", "presenter mode (large type, high contrast)"},
             new String[] {"D", "dark / light theme"},
             new String[] {"F11", "full screen"},
+            new String[] {"C / S / G / K", "charts / data sequence / ladder (G) / packets (K)"},
             new String[] {"H or F1", "this help; Esc closes it"});
 
     private final LabViewModel vm;
@@ -71,7 +72,12 @@ public final class LabView extends StackPane {
     private final BorderPane content = new BorderPane();
     private final VBox help = new VBox(6);
     private ChartsPane charts;
+    private DsnGraph dsn;
     private final BorderPane chartsHost = new BorderPane();
+    private final BorderPane dsnHost = new BorderPane();
+    private final LadderView ladder;
+    private final PacketsPane packets;
+    private final javafx.scene.control.TabPane tabs = new javafx.scene.control.TabPane();
     private final AnimationTimer frame;
     private BiFunction<String, Boolean, Path> fileAsker = (what, save) -> null;
     private long frames;
@@ -94,7 +100,33 @@ public final class LabView extends StackPane {
                 rebuildCharts();
             }
         });
-        SplitPane centre = new SplitPane(upper, chartsHost);
+        ladder = new LadderView(vm::session);
+        packets = new PacketsPane(vm::session);
+        ComboBox<Integer> span = new ComboBox<>();
+        span.setId("ladderSpan");
+        span.getItems().setAll(LadderView.SPANS);
+        span.setValue(100);
+        span.setConverter(new StringConverter<>() {
+            @Override
+            public String toString(Integer ms) {
+                return ms == null ? "" : ms < 1000 ? ms + " ms" : ms / 1000 + " s";
+            }
+
+            @Override
+            public Integer fromString(String s) {
+                return 100;
+            }
+        });
+        span.valueProperty().addListener((o, a, v) -> ladder.setSpanMillis(v));
+        Label spanLabel = label("time from top to bottom (now at the bottom); slow the run down (−) to follow packets");
+        HBox ladderBar = new HBox(8, label("span"), span, spanLabel);
+        ladderBar.setAlignment(Pos.CENTER_LEFT);
+        ladderBar.setPadding(new Insets(4, 8, 4, 8));
+        BorderPane ladderPane = new BorderPane(ladder, ladderBar, null, null, null);
+        tabs.getTabs().addAll(tab("Charts", chartsHost, "tabCharts"), tab("Data sequence", dsnHost, "tabDsn"),
+                tab("Ladder", ladderPane, "tabLadder"), tab("Packets", packets, "tabPackets"));
+        tabs.setTabClosingPolicy(javafx.scene.control.TabPane.TabClosingPolicy.UNAVAILABLE);
+        SplitPane centre = new SplitPane(upper, tabs);
         centre.setOrientation(Orientation.VERTICAL);
         centre.setDividerPositions(0.42);
 
@@ -108,6 +140,9 @@ public final class LabView extends StackPane {
             protected void updateItem(EventLine e, boolean empty) {
                 super.updateItem(e, empty);
                 getStyleClass().remove(Styles.EVENT_HIGHLIGHT);
+                // Wrapped to the list's width: a sentence cut at the edge says nothing.
+                setWrapText(true);
+                setPrefWidth(0);
                 if (empty || e == null) {
                     setText(null);
                 } else {
@@ -152,6 +187,13 @@ public final class LabView extends StackPane {
         topology.show(st);
         for (PlayerView p : players) {
             p.frame(st.nowNanos());
+        }
+        // Only the shown tab's views work: the others skip their frames.
+        int tab = tabs.getSelectionModel().getSelectedIndex();
+        if (tab == 2) {
+            ladder.frame(st);
+        } else if (tab == 3 && frames % 12 == 0) {
+            packets.refresh(st);
         }
         frames++;
     }
@@ -232,7 +274,10 @@ public final class LabView extends StackPane {
                 return 60;
             }
         });
-        window.valueProperty().addListener((o, a, s) -> charts.setWindowSeconds(s));
+        window.valueProperty().addListener((o, a, s) -> {
+            charts.setWindowSeconds(s);
+            dsn.setWindowSeconds(Math.min(s, 60));
+        });
         window.setTooltip(new Tooltip("How much time the charts show"));
 
         MenuButton file = new MenuButton("Export");
@@ -346,9 +391,39 @@ public final class LabView extends StackPane {
         if (charts != null) {
             charts.dispose();
         }
+        if (dsn != null) {
+            dsn.dispose();
+        }
         var s = vm.specProperty().get();
-        charts = new ChartsPane(vm::session, s.paths().stream().map(p -> p.name()).toList(), s.singlePathTcp());
+        List<String> names = s.paths().stream().map(p -> p.name()).toList();
+        charts = new ChartsPane(vm::session, names, s.singlePathTcp());
         chartsHost.setCenter(charts);
+        dsn = new DsnGraph(vm::session, names);
+        dsn.setId("dsnGraph");
+        dsnHost.setCenter(dsn);
+    }
+
+    private static javafx.scene.control.Tab tab(String name, Node content, String id) {
+        javafx.scene.control.Tab t = new javafx.scene.control.Tab(name, content);
+        t.setId(id);
+        return t;
+    }
+
+    /** Shows the tab at {@code index}: 0 charts, 1 data sequence, 2 ladder, 3 packets. */
+    public void showTab(int index) {
+        tabs.getSelectionModel().select(index);
+    }
+
+    public LadderView ladder() {
+        return ladder;
+    }
+
+    public PacketsPane packets() {
+        return packets;
+    }
+
+    public DsnGraph dsnGraph() {
+        return dsn;
     }
 
     private void rebuildPathCards() {
@@ -428,6 +503,10 @@ public final class LabView extends StackPane {
                 }
             }
             case H, F1 -> toggleHelp();
+            case C -> showTab(0);
+            case S -> showTab(1);
+            case G -> showTab(2);
+            case K -> showTab(3);
             case ESCAPE -> help.setVisible(false);
             default -> {
                 return false;
@@ -448,6 +527,7 @@ public final class LabView extends StackPane {
             root.getStyleClass().add(Styles.PRESENTER);
         }
         topology.setFontScale(on ? 1.35 : 1);
+        ladder.setFontScale(on ? 1.35 : 1);
         vm.say(on ? "Presenter mode (P to leave)" : "Presenter mode off");
     }
 
@@ -476,6 +556,9 @@ public final class LabView extends StackPane {
         frame.stop();
         if (charts != null) {
             charts.dispose();
+        }
+        if (dsn != null) {
+            dsn.dispose();
         }
     }
 

@@ -119,9 +119,17 @@ public final class PlayerView extends VBox {
             g.fillRect(0, 0, w, h);
             g.setTextAlign(TextAlignment.CENTER);
             g.setTextBaseline(VPos.CENTER);
-            g.setFont(Font.font("System", FontWeight.BOLD, Math.max(14, h / 6)));
+            String text = vm.stalledProperty().get() ? "STALLED" : "starting\u2026";
+            // As large as fits: the room reads this from the back.
+            double size = Math.max(12, Math.min(h / 4, w / (text.length() * 0.68)));
+            g.setFont(Font.font("System", FontWeight.BOLD, size));
             g.setFill(vm.stalledProperty().get() ? Color.web("#FF5252") : Color.web("#FFD54F"));
-            g.fillText(vm.stalledProperty().get() ? "STALLED \u2013 buffering" : "starting\u2026", w / 2, h / 2);
+            g.fillText(text, w / 2, h / 2 - size * 0.3);
+            if (vm.stalledProperty().get()) {
+                g.setFont(Font.font("System", Math.max(11, size * 0.4)));
+                g.setFill(Color.web("#FFCDD2"));
+                g.fillText("waiting for data", w / 2, h / 2 + size * 0.55);
+            }
         }
     }
 }

@@ -127,4 +127,54 @@ class SessionTest {
             assertThatThrownBy(() -> s.setSpeed(20)).hasMessageContaining("0.05x to 10");
         }
     }
+
+    @Test
+    void packetsAreRecordedWithTheirFateAndMptcpOptions() {
+        try (Session s = new Session(bulkTwoPaths())) {
+            s.runFor(2 * S);
+            List<Samples.Packet> ps = s.store().packetsSince(0);
+            assertThat(ps).isNotEmpty();
+            Samples.Packet syn = ps.stream().filter(p -> p.flagText().equals("S")).findFirst().orElseThrow();
+            assertThat(syn.options()).isEqualTo("MP_CAPABLE");
+            assertThat(syn.fate()).isEqualTo("delivered");
+            // 10 ms one way on WiFi.
+            assertThat(syn.arrivedAt() - syn.t()).isBetween(10_000_000L, 11_000_000L);
+            assertThat(ps).anyMatch(p -> p.options().contains("MP_JOIN") && p.path() == 1);
+            assertThat(ps).anyMatch(p -> p.dsn() >= 0 && p.toClient() && p.dataLength() > 0);
+            assertThat(ps).anyMatch(p -> p.dataAck() > 0 && !p.toClient());
+            s.pathDown(0, false);
+            s.runFor(1 * S);
+            List<Samples.Packet> after = s.store().packetsSince(2 * S);
+            assertThat(after).anyMatch(Samples.Packet::reinjected);
+            assertThat(s.store().packetsSince(0)).anyMatch(p -> p.fate().equals("down"));
+        }
+    }
+
+    @Test
+    void theDemoPlaysOnOverMptcpWhileSinglePathTcpStallsInTheWifiOutage() {
+        try (Session s = new Session(SessionSpec.demo())) {
+            // Moving within 3 s of the start: playing after the 1 s start target.
+            s.runFor(3 * S);
+            Session.FlowState mptcp = s.state().flows().get(0);
+            assertThat(mptcp.playerState()).isEqualTo("playing");
+            // WiFi goes down at 8 s for 4 s: the TCP player's buffer (about 1 s) runs dry.
+            s.runFor(8 * S);
+            mptcp = s.state().flows().get(0);
+            Session.FlowState tcp = s.state().flows().get(1);
+            assertThat(s.state().paths().get(0).status()).isEqualTo(Session.PathStatus.DOWN_SIGNALLED);
+            assertThat(tcp.playerState()).isEqualTo("stalled");
+            assertThat(mptcp.playerState()).isEqualTo("playing");
+            // After the first outage TCP's backlog arrives at once and buffers a few seconds, so
+            // its second stall comes some seconds into the second outage (20 s to 24 s).
+            s.runFor(19 * S);
+            mptcp = s.state().flows().get(0);
+            tcp = s.state().flows().get(1);
+            assertThat(mptcp.stalls()).isZero();
+            assertThat(tcp.stalls()).isGreaterThanOrEqualTo(2);
+            assertThat(tcp.stalledNanos()).isGreaterThan(3 * S);
+            // The outage loop brought WiFi back and MPTCP rejoined it.
+            assertThat(mptcp.subflows().stream().filter(sf -> sf.iface() == 0
+                    && sf.state() == SubflowState.ESTABLISHED)).isNotEmpty();
+        }
+    }
 }

@@ -199,6 +199,21 @@ public final class Subflow implements CongestionControl.SubflowView {
         return srtt < 0 ? rto : srtt;
     }
 
+    /**
+     * Whether the window was what limited sending when the acknowledged data went out: only then
+     * may it grow (RFC 7661 4.4; RFC 5681 4.1 warns of a window the sender never used). An
+     * application-limited subflow (a live stream between chunks, or a subflow the scheduler left
+     * idle) would otherwise raise cwnd without bound on ACKs that say nothing about the path, and
+     * burst a whole stale window into it later. As Linux's tcp_is_cwnd_limited: in slow start,
+     * limited while the flight was at least half the window; in congestion avoidance, while it
+     * was within one segment of the window.
+     */
+    private boolean cwndLimited(long acked) {
+        long flightBefore = bytesInFlight() + acked;
+        long w = cc.cwnd();
+        return w < cc.ssthresh() ? 2 * flightBefore >= w : flightBefore + mss >= w;
+    }
+
     @Override
     public int mss() {
         return mss;
@@ -793,7 +808,7 @@ public final class Subflow implements CongestionControl.SubflowView {
                     }
                 }
             }
-        } else {
+        } else if (cwndLimited(acked)) {
             cc.onAck(now, acked, srttNanos(), bytesInFlight());
         }
         if (units.isEmpty()) {

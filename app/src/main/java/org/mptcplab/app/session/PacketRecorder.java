@@ -1,0 +1,134 @@
+package org.mptcplab.app.session;
+
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.mptcplab.stack.decode.OptionFields;
+import org.mptcplab.stack.emu.Path;
+import org.mptcplab.stack.emu.PathDirection;
+import org.mptcplab.stack.emu.PacketListener;
+import org.mptcplab.stack.wire.DecodedPacket;
+import org.mptcplab.stack.wire.MptcpOption;
+import org.mptcplab.stack.wire.PacketDecoder;
+import org.mptcplab.stack.wire.TcpOption;
+
+/**
+ * Records the MPTCP connection's packets on the session's paths for the data-sequence graph, the
+ * ladder diagram and the packet inspector. A packet is decoded when it is sent and stored when its
+ * fate is known (delivered or dropped). The emulator hands the same array to both events, so the
+ * pending packet is found by identity (no faults or middleboxes copy it in a session).
+ *
+ * <p>Data sequence numbers are shown relative to the first mapping seen, modulo 2^32 when the
+ * option carries only the low 32 bits (RFC 8684 3.3: a DSS may send 4-byte DSNs and data ACKs).
+ */
+final class PacketRecorder implements PacketListener {
+    private final List<Path> paths;
+    private final SampleStore store;
+    private final Map<byte[], Pending> pending = new IdentityHashMap<>();
+    /** Highest subflow sequence number sent per (path, direction, ports): below it is a retransmission. */
+    private final Map<Long, Long> subflowHigh = new HashMap<>();
+    private long dsnBase;
+    /** DSNs are 64-bit unsigned: any value, negative as a Java long, can be the base. */
+    private boolean haveBase;
+    private long dataHigh = -1;
+
+    private record Pending(long t, int path, boolean toClient, DecodedPacket p, long dsn, int dataLength, long dataAck,
+                           boolean reinjected, boolean retransmitted, String options) {
+    }
+
+    PacketRecorder(List<Path> paths, SampleStore store) {
+        this.paths = paths;
+        this.store = store;
+    }
+
+    @Override
+    public void packet(long now, PathDirection d, PacketEvent event, byte[] data) {
+        int path = paths.indexOf(d.path());
+        if (path < 0) {
+            return;
+        }
+        if (event == PacketEvent.SENT) {
+            sent(now, path, d == d.path().bToA(), data);
+            return;
+        }
+        Pending p = pending.remove(data);
+        if (p == null) {
+            return;
+        }
+        String fate = switch (event) {
+            case DELIVERED -> "delivered";
+            case DROPPED_LOSS -> "lost";
+            case DROPPED_QUEUE -> "queue";
+            case DROPPED_DOWN -> "down";
+            default -> "dropped";
+        };
+        DecodedPacket dp = p.p();
+        int headerEnd = Math.min(data.length, dp.payloadOffset());
+        byte[] headers = java.util.Arrays.copyOf(data, Math.max(0, headerEnd));
+        store.add(new Samples.Packet(p.t(), event == PacketEvent.DELIVERED ? now : -1, fate, p.path(), p.toClient(),
+                dp.tcp().flags(), Integer.toUnsignedLong(dp.tcp().sequenceNumber()),
+                Integer.toUnsignedLong(dp.tcp().acknowledgmentNumber()), dp.payloadLength(), p.dsn(), p.dataLength(),
+                p.dataAck(), p.reinjected(), p.retransmitted(), p.options(), headers));
+    }
+
+    private void sent(long now, int path, boolean toClient, byte[] data) {
+        DecodedPacket p = PacketDecoder.decode(PacketDecoder.LINK_RAW, data, data.length);
+        if (p.isMalformed() || p.tcp() == null) {
+            return;
+        }
+        long dsn = -1;
+        int dataLength = 0;
+        long dataAck = -1;
+        StringBuilder opts = new StringBuilder();
+        for (TcpOption o : p.tcp().options()) {
+            if (o instanceof MptcpOption m) {
+                if (opts.length() > 0) {
+                    opts.append(' ');
+                }
+                opts.append(OptionFields.name(o));
+                if (m instanceof MptcpOption.Dss dss) {
+                    if (dss.hasMapping() && dss.dataLevelLength() > 0) {
+                        if (!haveBase) {
+                            dsnBase = dss.dataSequenceNumber();
+                            haveBase = true;
+                        }
+                        dsn = relative(dss.dataSequenceNumber(), dss.dsnIs64());
+                        dataLength = dss.dataLevelLength();
+                    }
+                    if (dss.hasDataAck() && haveBase) {
+                        dataAck = relative(dss.dataAck(), dss.dataAckIs64());
+                    }
+                }
+            }
+        }
+        boolean retransmitted = false;
+        if (p.payloadLength() > 0) {
+            long key = ((long) path << 40) ^ ((toClient ? 1L : 0L) << 39) ^ ((long) p.tcp().sourcePort() << 16) ^ p.tcp().destinationPort();
+            long seq = Integer.toUnsignedLong(p.tcp().sequenceNumber());
+            long end = seq + p.payloadLength();
+            Long high = subflowHigh.get(key);
+            // Sequence space is 32 bits; a wrap is a jump back of more than 2^31.
+            retransmitted = high != null && end <= high && high - end < (1L << 31);
+            if (high == null || end > high || high - end >= (1L << 31)) {
+                subflowHigh.put(key, end);
+            }
+        }
+        boolean reinjected = false;
+        if (dsn >= 0 && toClient) {
+            long end = dsn + dataLength;
+            // Data sent again at the data level but not as a subflow retransmission: a reinjection
+            // (RFC 8684 3.3.6), typically onto another subflow after one failed.
+            reinjected = !retransmitted && end <= dataHigh;
+            dataHigh = Math.max(dataHigh, end);
+        }
+        pending.put(data, new Pending(now, path, toClient, p, dsn, dataLength, dataAck, reinjected, retransmitted,
+                opts.toString()));
+    }
+
+    private long relative(long value, boolean is64) {
+        long r = value - dsnBase;
+        return is64 ? r : r & 0xFFFF_FFFFL;
+    }
+}

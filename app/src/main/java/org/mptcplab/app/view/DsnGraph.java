@@ -1,0 +1,173 @@
+package org.mptcplab.app.view;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import javafx.scene.layout.BorderPane;
+
+import io.fair_acc.chartfx.XYChart;
+import io.fair_acc.chartfx.axes.AxisMode;
+import io.fair_acc.chartfx.axes.spi.DefaultNumericAxis;
+import io.fair_acc.chartfx.plugins.DataPointTooltip;
+import io.fair_acc.chartfx.plugins.Zoomer;
+import io.fair_acc.chartfx.renderer.ErrorStyle;
+import io.fair_acc.chartfx.renderer.LineStyle;
+import io.fair_acc.chartfx.renderer.spi.ErrorDataSetRenderer;
+import io.fair_acc.dataset.spi.DoubleDataSet;
+
+import org.mptcplab.app.session.Samples;
+import org.mptcplab.app.session.Session;
+
+/**
+ * The data-sequence graph: each data segment the server sends, at its send time and its data
+ * sequence number (relative to the first mapping), one colour per path; the data ACK as the
+ * server receives it, as a line; reinjections (data sent again on another subflow, RFC 8684
+ * 3.3.6) and lost segments marked. A handover reads as one path's dots stopping, a burst of
+ * reinjections on the other, and the data ACK line going on.
+ */
+public final class DsnGraph extends BorderPane {
+    /** Points per dataset at most: beyond, every k-th segment is drawn (the ACK line keeps its shape). */
+    static final int MAX_POINTS = 6000;
+
+    private final Supplier<Session> session;
+    private final XYChart chart;
+    private final List<DoubleDataSet> perPath = new ArrayList<>();
+    private final DoubleDataSet dataAck = new DoubleDataSet("data ACK");
+    private final DoubleDataSet reinjected = new DoubleDataSet("reinjected");
+    private final DoubleDataSet lost = new DoubleDataSet("lost");
+    private final ScheduledExecutorService feeder;
+    private volatile long windowNanos = 10_000_000_000L;
+
+    public DsnGraph(Supplier<Session> session, List<String> pathNames) {
+        this.session = session;
+        getStyleClass().add(Styles.CHARTS);
+        DefaultNumericAxis x = new DefaultNumericAxis("send time", "s");
+        DefaultNumericAxis y = new DefaultNumericAxis("data sequence number", "MB");
+        x.setAutoRanging(true);
+        y.setAutoRanging(true);
+        chart = new XYChart(x, y);
+        chart.setTitle("Data sequence numbers over time (dots: segments by path; line: data ACK)");
+        chart.setAnimated(false);
+        chart.setLegendVisible(true);
+        chart.getPlugins().add(new DataPointTooltip());
+        chart.getPlugins().add(new Zoomer(AxisMode.XY));
+        ErrorDataSetRenderer dots = new ErrorDataSetRenderer();
+        dots.setErrorStyle(ErrorStyle.NONE);
+        dots.setPolyLineStyle(LineStyle.NONE);
+        dots.setDrawMarker(true);
+        ErrorDataSetRenderer lines = new ErrorDataSetRenderer();
+        lines.setErrorStyle(ErrorStyle.NONE);
+        lines.setPolyLineStyle(LineStyle.NORMAL);
+        lines.setDrawMarker(false);
+        for (int i = 0; i < pathNames.size(); i++) {
+            DoubleDataSet ds = new DoubleDataSet(pathNames.get(i) + " segments");
+            ds.setStyle("-fx-marker-color: " + Palette.pathHex(i) + "; -fx-line-color: " + Palette.pathHex(i)
+                    + "; -fx-marker-size: 2.5; -fx-marker-type: circle;");
+            perPath.add(ds);
+            dots.getDatasets().add(ds);
+        }
+        reinjected.setStyle("-fx-marker-color: #C62828; -fx-line-color: #C62828; -fx-marker-size: 5; -fx-marker-type: diamond;");
+        lost.setStyle("-fx-marker-color: #111111; -fx-line-color: #111111; -fx-marker-size: 5; -fx-marker-type: cross;");
+        dots.getDatasets().addAll(reinjected, lost);
+        dataAck.setStyle("-fx-line-color: #1B5E20; -fx-line-width: 2;");
+        lines.getDatasets().add(dataAck);
+        chart.getRenderers().setAll(lines, dots);
+        setCenter(chart);
+        feeder = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "dsn-feeder");
+            t.setDaemon(true);
+            return t;
+        });
+        feeder.scheduleWithFixedDelay(this::feed, 100, 200, TimeUnit.MILLISECONDS);
+    }
+
+    public void setWindowSeconds(int s) {
+        windowNanos = s * 1_000_000_000L;
+    }
+
+    /** On the feeder thread (chartfx datasets are written off the FX thread, RECIPES.md). */
+    void feed() {
+        if (!isVisible() || getScene() == null) {
+            return;
+        }
+        try {
+            Session s = session.get();
+            long now = s.state().nowNanos();
+            List<Samples.Packet> ps = s.store().packetsSince(Math.max(0, now - windowNanos));
+            int n = perPath.size();
+            int data = 0;
+            for (Samples.Packet p : ps) {
+                if (p.toClient() && p.dsn() >= 0) {
+                    data++;
+                }
+            }
+            int stride = Math.max(1, data / MAX_POINTS);
+            Points[] paths = new Points[n];
+            for (int i = 0; i < n; i++) {
+                paths[i] = new Points();
+            }
+            Points acks = new Points();
+            Points re = new Points();
+            Points lo = new Points();
+            int k = 0;
+            long lastAck = -1;
+            for (Samples.Packet p : ps) {
+                if (p.toClient() && p.dsn() >= 0) {
+                    double y = p.dsn() / 1e6;
+                    if (p.reinjected()) {
+                        re.add(p.t() / 1e9, y);
+                    }
+                    if (!p.fate().equals("delivered")) {
+                        lo.add(p.t() / 1e9, y);
+                    }
+                    if (k++ % stride == 0 && p.path() < n) {
+                        paths[p.path()].add(p.t() / 1e9, y);
+                    }
+                } else if (!p.toClient() && p.dataAck() >= 0 && p.arrivedAt() >= 0 && p.dataAck() > lastAck) {
+                    lastAck = p.dataAck();
+                    acks.add(p.arrivedAt() / 1e9, p.dataAck() / 1e6);
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                paths[i].into(perPath.get(i));
+            }
+            acks.into(dataAck);
+            re.into(reinjected);
+            lo.into(lost);
+        } catch (RuntimeException e) {
+            System.getLogger("charts").log(System.Logger.Level.WARNING, "data-sequence graph update failed", e);
+        }
+    }
+
+    /** A growable pair of coordinate arrays. */
+    private static final class Points {
+        double[] x = new double[256];
+        double[] y = new double[256];
+        int n;
+
+        void add(double a, double b) {
+            if (n == x.length) {
+                x = java.util.Arrays.copyOf(x, n * 2);
+                y = java.util.Arrays.copyOf(y, n * 2);
+            }
+            x[n] = a;
+            y[n++] = b;
+        }
+
+        void into(DoubleDataSet ds) {
+            ds.set(java.util.Arrays.copyOf(x, n), java.util.Arrays.copyOf(y, n));
+        }
+    }
+
+    public XYChart chart() {
+        return chart;
+    }
+
+    public void dispose() {
+        feeder.shutdownNow();
+    }
+}

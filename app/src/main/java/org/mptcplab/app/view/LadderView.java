@@ -1,0 +1,218 @@
+package org.mptcplab.app.view;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+import javafx.geometry.VPos;
+import javafx.scene.canvas.Canvas;
+import javafx.scene.canvas.GraphicsContext;
+import javafx.scene.layout.Region;
+import javafx.scene.paint.Color;
+import javafx.scene.text.Font;
+import javafx.scene.text.FontWeight;
+import javafx.scene.text.TextAlignment;
+
+import org.mptcplab.app.session.Samples;
+import org.mptcplab.app.session.Session;
+
+/**
+ * The ladder (sequence) diagram, as textbooks draw a handshake: the client and the server as
+ * vertical lines, time going down, each packet an arrow from its send time on one side to its
+ * arrival on the other, coloured by path and labelled with its flags and MPTCP options. A lost
+ * packet ends half-way with a cross. The window scrolls with the run (its bottom is now); at
+ * 0.05x a class can follow the MP_CAPABLE handshake and each MP_JOIN packet by packet.
+ *
+ * <p>Packets are matched per path (each is recorded on the path it took), which is where tools
+ * built for one path mismatch multipath traces.
+ */
+public final class LadderView extends Region {
+    /** Time spans offered, milliseconds of virtual time from top to bottom. */
+    public static final List<Integer> SPANS = List.of(20, 50, 100, 250, 1000);
+
+    private final Supplier<Session> session;
+    private final Canvas canvas = new Canvas();
+    private volatile long spanNanos = 100_000_000L;
+    private List<String> pathNames = List.of();
+    private double fontScale = 1;
+    private int drawn;
+
+    public LadderView(Supplier<Session> session) {
+        this.session = session;
+        getStyleClass().add(Styles.TOPOLOGY);
+        getChildren().add(canvas);
+        setMinSize(200, 150);
+    }
+
+    public void setSpanMillis(int ms) {
+        spanNanos = ms * 1_000_000L;
+    }
+
+    public void setFontScale(double s) {
+        fontScale = s;
+    }
+
+    /** Arrows drawn in the last frame (for tests). */
+    public int drawn() {
+        return drawn;
+    }
+
+    @Override
+    protected void layoutChildren() {
+        canvas.setWidth(getWidth());
+        canvas.setHeight(getHeight());
+    }
+
+    /** Once a frame while visible. */
+    public void frame(Session.State st) {
+        if (st == null) {
+            return;
+        }
+        pathNames = st.paths().stream().map(p -> p.settings().name()).toList();
+        draw(st.nowNanos());
+    }
+
+    private void draw(long now) {
+        double w = canvas.getWidth();
+        double h = canvas.getHeight();
+        GraphicsContext g = canvas.getGraphicsContext2D();
+        g.setFill(Color.WHITE);
+        g.fillRect(0, 0, w, h);
+        if (w < 100 || h < 80) {
+            return;
+        }
+        double top = 34 * fontScale;
+        double bottom = h - 8;
+        double cx = Math.max(110, w * 0.16);
+        double sx = w - Math.max(110, w * 0.16);
+        long t1 = now;
+        long t0 = now - spanNanos;
+        g.setTextBaseline(VPos.CENTER);
+        g.setTextAlign(TextAlignment.CENTER);
+        g.setFont(Font.font("System", FontWeight.BOLD, 15 * fontScale));
+        g.setFill(Color.web("#263238"));
+        g.fillText("client", cx, 14 * fontScale);
+        g.fillText("server", sx, 14 * fontScale);
+        g.setStroke(Color.web("#263238"));
+        g.setLineWidth(3);
+        g.strokeLine(cx, top, cx, bottom);
+        g.strokeLine(sx, top, sx, bottom);
+        // Time ticks on the left.
+        g.setFont(Font.font("Monospaced", 11 * fontScale));
+        g.setTextAlign(TextAlignment.RIGHT);
+        g.setFill(Color.web("#57606a"));
+        g.setLineWidth(1);
+        g.setStroke(Color.web("#E5E8EB"));
+        long step = niceStep(spanNanos / 6);
+        for (long t = (t0 / step + 1) * step; t <= t1; t += step) {
+            double y = y(t, t0, t1, top, bottom);
+            g.strokeLine(cx - 6, y, sx + 6, y);
+            g.fillText(String.format(Locale.ROOT, "%.3f s", t / 1e9), cx - 10, y);
+        }
+        List<Samples.Packet> ps = session.get().store().packetsSince(Math.max(0, t0 - 2_000_000_000L));
+        java.util.TreeSet<Double> labelled = new java.util.TreeSet<>();
+        int count = 0;
+        g.setFont(Font.font("Monospaced", 11 * fontScale));
+        for (Samples.Packet p : ps) {
+            long end = p.arrivedAt() >= 0 ? p.arrivedAt() : p.t() + (p.arrivedAt() < 0 ? spanNanos / 10 : 0);
+            if (end < t0 || p.t() > t1) {
+                continue;
+            }
+            double x0 = p.toClient() ? sx : cx;
+            double x1 = p.toClient() ? cx : sx;
+            double y0 = y(p.t(), t0, t1, top, bottom);
+            boolean lostPacket = p.arrivedAt() < 0;
+            double y1 = lostPacket ? y0 + (y(end, t0, t1, top, bottom) - y0) : y(p.arrivedAt(), t0, t1, top, bottom);
+            double xe = lostPacket ? (x0 + x1) / 2 : x1;
+            Color c = p.path() >= 0 ? Palette.path(p.path()) : Color.GRAY;
+            // A pure acknowledgment (no data, nothing but the DSS's data ACK) is the ladder's
+            // background: drawn faint so that data and signalling stand out.
+            boolean plainAck = p.payloadLength() == 0 && (p.flags() & 0x07) == 0
+                    && (p.options().isEmpty() || p.options().equals("DSS"));
+            g.setStroke(plainAck ? c.deriveColor(0, 0.6, 1.2, 0.45) : c);
+            g.setLineWidth(p.payloadLength() > 0 ? 1.6 : plainAck ? 0.8 : 1.4);
+            g.strokeLine(x0, y0, xe, y1);
+            if (lostPacket) {
+                g.setStroke(Color.web("#C62828"));
+                g.setLineWidth(2);
+                g.strokeLine(xe - 5, y1 - 5, xe + 5, y1 + 5);
+                g.strokeLine(xe - 5, y1 + 5, xe + 5, y1 - 5);
+            } else {
+                arrowHead(g, x0, y0, xe, y1, c);
+            }
+            count++;
+            double my = (y0 + y1) / 2;
+            double gap = 14 * fontScale;
+            Double below = labelled.floor(my);
+            Double above = labelled.ceiling(my);
+            boolean room = (below == null || my - below >= gap) && (above == null || above - my >= gap);
+            // Labels never overlap; signalling (SYN, options other than DSS, losses) is labelled
+            // first in the sense that a plain ACK gives way when space is short.
+            if (room && (!plainAck || spanNanos <= 50_000_000L)) {
+                labelled.add(my);
+                g.setTextAlign(TextAlignment.CENTER);
+                g.setFill(c.darker());
+                g.fillText(label(p), (x0 + xe) / 2, my - 7 * fontScale);
+            }
+        }
+        drawn = count;
+        // Legend: the path colours.
+        g.setTextAlign(TextAlignment.LEFT);
+        g.setFont(Font.font("System", 12 * fontScale));
+        double lx = cx + 60 * fontScale;
+        for (int i = 0; i < pathNames.size(); i++) {
+            g.setFill(Palette.path(i));
+            g.fillRect(lx, 8 * fontScale, 14, 4);
+            g.fillText(pathNames.get(i), lx + 18, 10 * fontScale);
+            lx += 30 + pathNames.get(i).length() * 8 * fontScale;
+        }
+    }
+
+    static String label(Samples.Packet p) {
+        StringBuilder sb = new StringBuilder(p.flagText());
+        if (!p.options().isEmpty()) {
+            sb.append(' ').append(p.options());
+        }
+        if (p.dsn() >= 0) {
+            sb.append(" dsn ").append(p.dsn()).append('+').append(p.dataLength());
+        }
+        if (p.dataAck() >= 0 && !p.toClient()) {
+            sb.append(" data ack ").append(p.dataAck());
+        }
+        if (p.reinjected()) {
+            sb.append(" (reinjected)");
+        } else if (p.retransmitted()) {
+            sb.append(" (retransmission)");
+        }
+        if (p.arrivedAt() < 0) {
+            sb.append(" LOST (").append(p.fate()).append(')');
+        }
+        return sb.toString();
+    }
+
+    private static double y(long t, long t0, long t1, double top, double bottom) {
+        return top + (double) (t - t0) / (t1 - t0) * (bottom - top);
+    }
+
+    private static long niceStep(long raw) {
+        long s = 1_000L;
+        while (s < raw) {
+            if (s * 2 >= raw) {
+                return s * 2;
+            }
+            if (s * 5 >= raw) {
+                return s * 5;
+            }
+            s *= 10;
+        }
+        return s;
+    }
+
+    private static void arrowHead(GraphicsContext g, double x0, double y0, double x1, double y1, Color c) {
+        double a = Math.atan2(y1 - y0, x1 - x0);
+        double l = 9;
+        g.setFill(c);
+        g.fillPolygon(new double[] {x1, x1 - l * Math.cos(a - 0.4), x1 - l * Math.cos(a + 0.4)},
+                new double[] {y1, y1 - l * Math.sin(a - 0.4), y1 - l * Math.sin(a + 0.4)}, 3);
+    }
+}

@@ -1,0 +1,171 @@
+package org.mptcplab.app.view;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextArea;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+
+import org.mptcplab.app.session.Samples;
+import org.mptcplab.app.session.Session;
+import org.mptcplab.stack.decode.OptionFields;
+import org.mptcplab.stack.observe.Mib;
+import org.mptcplab.stack.wire.DecodedPacket;
+import org.mptcplab.stack.wire.MptcpOption;
+import org.mptcplab.stack.wire.PacketDecoder;
+import org.mptcplab.stack.wire.TcpOption;
+
+/**
+ * The packets of the MPTCP connection, newest first (each row a mapping when it carries one); the
+ * selected packet decoded field by field, every MPTCP option with its fields as RFC 8684 names
+ * them; beside it the MPTcpExt counters of both ends, live.
+ */
+public final class PacketsPane extends SplitPane {
+    static final int ROWS = 400;
+
+    private final Supplier<Session> session;
+    private final TableView<Samples.Packet> table = new TableView<>();
+    private final TextArea inspector = new TextArea();
+    private final TextArea counters = new TextArea();
+    private final CheckBox follow = new CheckBox("follow (newest on top)");
+    private List<String> pathNames = List.of();
+
+    public PacketsPane(Supplier<Session> session) {
+        this.session = session;
+        table.setId("packetTable");
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        column("time", 90, p -> String.format(Locale.ROOT, "%.6f", p.t() / 1e9));
+        column("path", 60, p -> p.path() < pathNames.size() ? pathNames.get(p.path()) : String.valueOf(p.path()));
+        column("dir", 70, p -> p.toClient() ? "srv\u2192cli" : "cli\u2192srv");
+        column("flags", 45, Samples.Packet::flagText);
+        column("len", 55, p -> String.valueOf(p.payloadLength()));
+        column("MPTCP options", 150, Samples.Packet::options);
+        column("mapping (dsn+len)", 140, p -> p.dsn() < 0 ? "" : p.dsn() + "+" + p.dataLength()
+                + (p.reinjected() ? " reinjected" : p.retransmitted() ? " retransmitted" : ""));
+        column("data ACK", 90, p -> p.dataAck() < 0 ? "" : String.valueOf(p.dataAck()));
+        column("fate", 70, p -> p.fate().equals("delivered")
+                ? String.format(Locale.ROOT, "+%.1f ms", (p.arrivedAt() - p.t()) / 1e6) : p.fate());
+        table.getSelectionModel().selectedItemProperty().addListener((o, a, p) -> inspect(p));
+        follow.setSelected(true);
+        follow.setId("followPackets");
+        Label title = new Label("Packets of the MPTCP connection");
+        title.getStyleClass().add(Styles.SECTION_TITLE);
+        HBox head = new HBox(12, title, follow);
+        VBox left = new VBox(4, head, table);
+        VBox.setVgrow(table, Priority.ALWAYS);
+        inspector.setId("packetInspector");
+        inspector.setEditable(false);
+        inspector.getStyleClass().add(Styles.EVENT_LOG);
+        inspector.setText("Select a packet to see its headers and every MPTCP option, field by field.");
+        counters.setEditable(false);
+        counters.setId("counters");
+        counters.getStyleClass().add(Styles.EVENT_LOG);
+        Label it = new Label("Packet inspector");
+        it.getStyleClass().add(Styles.SECTION_TITLE);
+        Label ct = new Label("MPTcpExt counters (client / server)");
+        ct.getStyleClass().add(Styles.SECTION_TITLE);
+        VBox right = new VBox(4, it, inspector, ct, counters);
+        VBox.setVgrow(inspector, Priority.ALWAYS);
+        VBox.setVgrow(counters, Priority.ALWAYS);
+        getItems().addAll(left, right);
+        setDividerPositions(0.62);
+    }
+
+    private void column(String name, double width, Function<Samples.Packet, String> f) {
+        TableColumn<Samples.Packet, String> c = new TableColumn<>(name);
+        c.setPrefWidth(width);
+        c.setSortable(false);
+        c.setCellValueFactory(cd -> new ReadOnlyStringWrapper(f.apply(cd.getValue())));
+        table.getColumns().add(c);
+    }
+
+    /** A few times a second while visible: the newest packets and the counters. */
+    public void refresh(Session.State st) {
+        if (st == null) {
+            return;
+        }
+        pathNames = st.paths().stream().map(p -> p.settings().name()).toList();
+        Session s = session.get();
+        if (follow.isSelected()) {
+            List<Samples.Packet> ps = s.store().packetsSince(Math.max(0, st.nowNanos() - 5_000_000_000L));
+            int from = Math.max(0, ps.size() - ROWS);
+            List<Samples.Packet> rows = new java.util.ArrayList<>(ps.subList(from, ps.size()));
+            java.util.Collections.reverse(rows);
+            Samples.Packet selected = table.getSelectionModel().getSelectedItem();
+            table.getItems().setAll(rows);
+            if (selected != null && rows.contains(selected)) {
+                table.getSelectionModel().select(selected);
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        Map<Mib, Long> c = s.counters(false);
+        Map<Mib, Long> sv = s.counters(true);
+        java.util.TreeSet<Mib> keys = new java.util.TreeSet<>(c.keySet());
+        keys.addAll(sv.keySet());
+        for (Mib m : keys) {
+            sb.append(String.format(Locale.ROOT, "%-24s %8d %8d%n", m.name(), c.getOrDefault(m, 0L), sv.getOrDefault(m, 0L)));
+        }
+        counters.setText(sb.toString());
+    }
+
+    private void inspect(Samples.Packet p) {
+        if (p == null) {
+            return;
+        }
+        inspector.setText(describe(p, pathNames));
+    }
+
+    /** The packet in words and fields: what the inspector shows. */
+    public static String describe(Samples.Packet p, List<String> pathNames) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "sent %.6f s on %s, %s%n", p.t() / 1e9,
+                p.path() < pathNames.size() ? pathNames.get(p.path()) : "path " + p.path(),
+                p.toClient() ? "server to client" : "client to server"));
+        sb.append(p.arrivedAt() >= 0 ? String.format(Locale.ROOT, "arrived %.6f s (%.2f ms later)%n", p.arrivedAt() / 1e9,
+                (p.arrivedAt() - p.t()) / 1e6) : "never arrived: " + p.fate() + "\n");
+        DecodedPacket d = PacketDecoder.decode(PacketDecoder.LINK_RAW, p.headers(), p.headers().length);
+        if (d.ipv4() != null || d.ipv6() != null) {
+            sb.append("IP ").append(d.source()).append(" > ").append(d.destination()).append('\n');
+        }
+        if (d.tcp() != null) {
+            sb.append(String.format(Locale.ROOT, "TCP %d > %d  flags [%s]  seq %d  ack %d  win %d  payload %d bytes%n",
+                    d.tcp().sourcePort(), d.tcp().destinationPort(), p.flagText(), p.seq(), p.ack(), d.tcp().window(),
+                    p.payloadLength()));
+            for (TcpOption o : d.tcp().options()) {
+                if (o instanceof MptcpOption || o instanceof TcpOption.Malformed) {
+                    sb.append("\nMPTCP ").append(OptionFields.name(o)).append('\n');
+                    for (OptionFields.Field f : OptionFields.of(o)) {
+                        sb.append("  ").append(f.name()).append(" = ").append(f.value()).append('\n');
+                    }
+                } else if (!(o instanceof TcpOption.Nop) && !(o instanceof TcpOption.Eol)) {
+                    sb.append("TCP option ").append(OptionFields.name(o)).append('\n');
+                }
+            }
+        }
+        if (p.dsn() >= 0) {
+            sb.append(String.format(Locale.ROOT, "%nmapping: data bytes %d to %d (relative to the first mapping)%s%n", p.dsn(),
+                    p.dsn() + p.dataLength(), p.reinjected() ? ", reinjected: these bytes went out before on another subflow"
+                            : p.retransmitted() ? ", a subflow-level retransmission" : ""));
+        }
+        return sb.toString();
+    }
+
+    public TableView<Samples.Packet> table() {
+        return table;
+    }
+
+    public TextArea inspector() {
+        return inspector;
+    }
+}
