@@ -62,7 +62,8 @@ public final class LabView extends StackPane {
             new String[] {"D", "dark / light theme"},
             new String[] {"F11", "full screen"},
             new String[] {"C / S / G / K", "charts / data sequence / ladder (G) / packets (K)"},
-            new String[] {"H or F1", "this help; Esc closes it"});
+            new String[] {"H or F1", "this help; Esc closes it"},
+            new String[] {"Ctrl + Q", "quit"});
 
     private final LabViewModel vm;
     private final TopologyView topology = new TopologyView();
@@ -467,7 +468,15 @@ public final class LabView extends StackPane {
     /** Installs the shortcuts on the scene (a presenter's clicker sends keys). */
     public void installShortcuts(Scene scene) {
         scene.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
-            if (e.getTarget() instanceof TextInputControl || !isVisible()) {
+            if (e.isShortcutDown() && e.getCode() == KeyCode.Q) {
+                // Quit: the stage's close handlers stop the engine and the chart feeders.
+                if (getScene().getWindow() instanceof Stage st) {
+                    st.close();
+                }
+                e.consume();
+                return;
+            }
+            if (e.getTarget() instanceof TextInputControl || !isVisible() || e.isShortcutDown() || e.isAltDown()) {
                 return;
             }
             if (handleKey(e.getCode(), e.isShiftDown(), e.getText())) {
