@@ -45,7 +45,8 @@ import org.mptcplab.stack.wire.PacketDecoder;
  * <p>Inputs per file: system property {@code mptcplab.fuzz.captures} (default
  * {@value #DEFAULT_MUTATIONS}); seed: {@code mptcplab.fuzz.seed} (default {@value #DEFAULT_SEED}).
  * A failure names the seed, the file, the input index and the mutation; rerun just that input
- * with {@code -Dmptcplab.fuzz.seed=S -Dmptcplab.fuzz.only=FILE#INDEX}. E.g.
+ * with {@code -Dmptcplab.fuzz.seed=S -Dmptcplab.fuzz.only=FILE#INDEX}; {@code -Dmptcplab.fuzz.verbose=true}
+ * prints one line per input (packets, skips, where and why reading stopped). E.g.
  * {@code mvn -B -o -q -pl stack test -Dtest=CaptureMutationFuzzTest -Dmptcplab.fuzz.captures=500}.
  */
 class CaptureMutationFuzzTest {
@@ -84,6 +85,8 @@ class CaptureMutationFuzzTest {
         boolean readToEnd;
         /** Bytes between where reading stopped and the end of the file; 0 if read to the end. */
         long leftUnread;
+        /** Where and why reading stopped, if it did. */
+        String stop;
         String failure; // null when every check held
         String failureKind;
     }
@@ -141,6 +144,7 @@ class CaptureMutationFuzzTest {
         int perFile = Integer.getInteger("mptcplab.fuzz.captures", DEFAULT_MUTATIONS);
         long seed = Long.getLong("mptcplab.fuzz.seed", DEFAULT_SEED);
         String only = System.getProperty("mptcplab.fuzz.only", "");
+        boolean verbose = Boolean.getBoolean("mptcplab.fuzz.verbose");
         List<Path> files;
         try (Stream<Path> walk = Files.walk(dir)) {
             files = walk.filter(Files::isRegularFile).filter(p -> !p.toString().endsWith(".md")).sorted().toList();
@@ -159,7 +163,12 @@ class CaptureMutationFuzzTest {
                 Mutant m = mutate(original, fields, new Random(inputSeed(seed, name, i)));
                 String where = "seed " + seed + ", " + name + "#" + i + " (" + m.description() + ")";
                 totals.inputBytes += m.bytes().length;
-                totals.add(runBounded(m.bytes()), where);
+                Outcome outcome = runBounded(m.bytes());
+                if (verbose) {
+                    System.out.println(where + ": " + outcome.packets + " packets, " + outcome.skips + " skips ("
+                            + outcome.bytesSkipped + " bytes)" + (outcome.stop != null ? ", " + outcome.stop : ""));
+                }
+                totals.add(outcome, where);
             }
         }
         double seconds = (System.nanoTime() - started) / 1e9;
@@ -409,6 +418,11 @@ class CaptureMutationFuzzTest {
             }
             o.readToEnd = reader.readToEnd();
             o.leftUnread = reader.stoppedAt() >= 0 ? bytes.length - reader.stoppedAt() : 0;
+            if (reader.stoppedAt() >= 0) {
+                List<CaptureError> errors = reader.errors();
+                o.stop = "stopped at " + reader.stoppedAt() + " of " + bytes.length + " after " + o.packets + " packets: "
+                        + (errors.isEmpty() ? "?" : errors.get(errors.size() - 1).message());
+            }
             o.bytesSkipped = reader.bytesSkipped();
             o.skips = reader.skipCount();
             if (o.readToEnd == reader.stoppedAt() >= 0) {
