@@ -190,8 +190,12 @@ public final class CaptureReader implements AutoCloseable, Iterable<CaptureRecor
      * Opens a pcap or pcapng file, recognised by its magic number (not its name: pcapng files
      * named .pcap are common).
      *
-     * @throws CaptureFormatException if the file cannot be opened, is too short for a file
-     *                                header, or has neither a pcap nor a pcapng magic number
+     * @throws CaptureFormatException if the file cannot be opened, has neither a pcap nor a
+     *                                pcapng magic number, or its file header cannot be read: a
+     *                                pcap file header cut short, or a first pcapng Section Header
+     *                                Block cut short, with a bad byte-order magic, or with a block
+     *                                length that is below 28, not a multiple of 4, past the end
+     *                                of the file or not repeated by its trailing copy
      */
     public static CaptureReader open(Path file) throws CaptureFormatException {
         return open(file, DEFAULT_WINDOW);
@@ -504,20 +508,35 @@ public final class CaptureReader implements AutoCloseable, Iterable<CaptureRecor
                 }
                 continue;
             }
+            // A record with an odd header is either a writer's quirk (tcpdump's mptcp-dss-oobr.pcap
+            // exceeds its snaplen; captures do have idle gaps) or a header read out of step,
+            // after bytes were lost or added. Only the second leaves no record header after it:
+            // then do not hand out garbage (which would also throw the reader further out of
+            // step by its made-up length), resynchronise.
+            String where = "pcap record at offset " + at + ": ";
+            String odd = null;
             if (pcapSnapLen != 0 && captured > pcapSnapLen) {
-                // Some writers do exceed their snaplen by a little (tcpdump's mptcp-dss-oobr.pcap),
-                // so this alone is not damage. But if what follows is no record header either,
-                // the length is wrong: do not hand out garbage, resynchronise.
-                String message = "pcap record at offset " + at + ": captured length " + captured
-                        + " is larger than the snaplen " + pcapSnapLen + " of the file header";
-                if (!pcapFollowedByRecord(at + PCAP_RECORD_HEADER + captured, seconds)) {
-                    if (!resync(at, message + ", and no record header follows it", PCAP_RECORD_HEADER,
-                            this::pcapResyncPoint)) {
-                        return null;
-                    }
-                    continue;
+                odd = where + "captured length " + captured + " is larger than the snaplen " + pcapSnapLen
+                        + " of the file header";
+            } else if (fraction >= pcapFractionLimit) {
+                odd = where + (pcapFractionMultiplier == 1 ? "nanoseconds" : "microseconds") + " field " + fraction
+                        + " is not below " + pcapFractionLimit;
+            } else if (original < captured || original == 0) {
+                odd = where + "original length " + original + (original == 0 ? " is 0" : " is smaller than captured length "
+                        + captured);
+            } else if (pcapHaveLast && Math.abs(seconds - pcapLastSeconds) > RESYNC_WINDOW_SECONDS) {
+                odd = where + "timestamp " + seconds + " s is more than " + RESYNC_WINDOW_SECONDS
+                        + " s away from the previous record's " + pcapLastSeconds + " s";
+            }
+            if (odd != null && !pcapFollowedByRecord(at + PCAP_RECORD_HEADER + captured, seconds)) {
+                if (!resync(at, odd + ", and no record header follows it", PCAP_RECORD_HEADER, this::pcapResyncPoint)) {
+                    return null;
                 }
-                error(at, message);
+                continue;
+            }
+            if (pcapSnapLen != 0 && captured > pcapSnapLen) {
+                error(at, where + "captured length " + captured + " is larger than the snaplen " + pcapSnapLen
+                        + " of the file header");
             }
             int originalLength = checkOriginal(at, "pcap record", captured, original);
             if (fraction >= pcapFractionLimit) {

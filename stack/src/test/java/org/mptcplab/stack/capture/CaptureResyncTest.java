@@ -130,6 +130,44 @@ class CaptureResyncTest {
     }
 
     @Test
+    void pcapHeaderReadOutOfStepIsNotHandedOutAsAPacket() throws IOException {
+        // Record 2's length is 3 bytes short: the reader meets a header 3 bytes too early,
+        // whose lengths happen to be small (as they often are) but whose time is nonsense.
+        long[] at = new long[6];
+        byte[] file = pcap(LE, 6, at);
+        long real = at[3] - at[2] - 16;
+        putU32(file, (int) at[2] + 8, real - 3, LE);
+        putU32(file, (int) at[2] + 12, real - 3, LE);
+        // At at[3] - 3: seconds from the last 3 data bytes and the low byte of T + 3; make
+        // every other field of the misread header plausible.
+        ByteBuffer.wrap(file).order(LE).putInt((int) at[3] - 3 + 4, 0).putInt((int) at[3] - 3 + 8, 20)
+                .putInt((int) at[3] - 3 + 12, 20);
+        try (CaptureReader reader = CaptureReader.of(file)) {
+            assertThat(readAll(reader)).extracting(CaptureRecord::fileOffset)
+                    .containsExactly(at[0], at[1], at[2], at[4], at[5]);
+            assertThat(reader.skips()).hasSize(1);
+            assertThat(reader.skips().get(0).fromOffset()).isEqualTo(at[3] - 3);
+            assertThat(reader.skips().get(0).reason()).contains("s away from the previous record's " + (T + 2) + " s, "
+                    + "and no record header follows it");
+            assertThat(reader.skips().get(0).toOffset()).isEqualTo(at[4]);
+        }
+    }
+
+    @Test
+    void pcapIdleGapOfDaysIsNoDamage() throws IOException {
+        byte[] file = header(LE, false, 65535, 1)
+                .u32(T).u32(0).u32(4).u32(4).u32(1)
+                .u32(T + 10 * 86_400).u32(0).u32(4).u32(4).u32(2)   // ten days later
+                .u32(T + 10 * 86_400 + 1).u32(0).u32(4).u32(4).u32(3)
+                .toArray();
+        try (CaptureReader reader = CaptureReader.of(file)) {
+            assertThat(readAll(reader)).hasSize(3);
+            assertThat(reader.errors()).isEmpty();
+            assertThat(reader.skips()).isEmpty();
+        }
+    }
+
+    @Test
     void pcapGarbageToTheEndStopsAtTheDamage() throws IOException {
         long[] at = new long[3];
         byte[] good = pcap(LE, 3, at);
