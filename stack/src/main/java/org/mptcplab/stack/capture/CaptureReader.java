@@ -42,7 +42,9 @@ import java.util.function.LongPredicate;
  *
  * <p>What is reported but still delivered: a captured length above the snaplen, an original
  * length below the captured length, an out-of-range pcap sub-second field or pcapng timestamp.
- * What is skipped: anything whose bytes cannot be located with certainty.
+ * (In pcap, where such a header may also be one read out of step, only if a plausible record
+ * header follows it; otherwise the reader resynchronises.) What is skipped: anything whose
+ * bytes cannot be located with certainty.
  *
  * <p>Iteration is single-pass: {@link #iterator()} continues from the current position, it does
  * not rewind. Not thread-safe. The file must not shrink while open (a mapped read past the new
