@@ -530,7 +530,7 @@ public final class CaptureReader implements AutoCloseable, Iterable<CaptureRecor
                 odd = where + "timestamp " + seconds + " s is more than " + RESYNC_WINDOW_SECONDS
                         + " s away from the previous record's " + pcapLastSeconds + " s";
             }
-            if (odd != null && !pcapFollowedByRecord(at + PCAP_RECORD_HEADER + captured, seconds)) {
+            if (odd != null && !pcapFollowedByRecord(at + PCAP_RECORD_HEADER + captured)) {
                 if (!resync(at, odd + ", and no record header follows it", PCAP_RECORD_HEADER, this::pcapResyncPoint)) {
                     return null;
                 }
@@ -572,14 +572,14 @@ public final class CaptureReader implements AutoCloseable, Iterable<CaptureRecor
      * <li>the seconds are within {@link #RESYNC_WINDOW_SECONDS} of the last good record, if any;
      * <li>the captured data fits in the file, and the record ends exactly at the end of the
      *     file, or where another header starts that passes the same tests (timed against this
-     *     one; its captured length may exceed the snaplen, as some writers' do). Two plausible
-     *     headers in a row is what makes a false match in packet data unlikely. When the
-     *     candidate could be timed against a good record, a record ending less than a header
-     *     before the end of the file (a capture cut short) is accepted too.
+     *     one; it may be empty, and its captured length may exceed the snaplen, as some writers'
+     *     do). Two plausible headers in a row is what makes a false match in packet data
+     *     unlikely. When the candidate could be timed against a good record, a record ending
+     *     less than a header before the end of the file (a capture cut short) is accepted too.
      * </ul>
      */
     private boolean pcapResyncPoint(long p) {
-        long captured = pcapPlausibleHeader(p, pcapHaveLast, pcapLastSeconds, pcapResyncSnapLen);
+        long captured = pcapPlausibleHeader(p, pcapHaveLast, pcapLastSeconds, pcapResyncSnapLen, false);
         if (captured < 0) {
             return false;
         }
@@ -591,25 +591,33 @@ public final class CaptureReader implements AutoCloseable, Iterable<CaptureRecor
         if (size - next < PCAP_RECORD_HEADER) {
             return next == size || pcapHaveLast;
         }
-        return pcapPlausibleHeader(next, true, seconds, MAX_CAPTURED_LENGTH) >= 0;
+        return pcapPlausibleHeader(next, true, seconds, MAX_CAPTURED_LENGTH, true) >= 0;
     }
 
     /**
-     * Whether {@code next}, the end of a record whose seconds field is given, is the end of the
-     * file, within a record header of it (a file cut short), or a plausible record header.
+     * Whether {@code next}, the end of a record with an odd header, is the end of the file,
+     * within a record header of it (a file cut short), or the start of something with the shape
+     * of a record header: a sub-second field in range and a captured length at most
+     * {@link #MAX_CAPTURED_LENGTH}. Nothing more is asked (no time window, no original length),
+     * so valid files with odd but real records pass; a header read out of step is followed by
+     * bytes that fail even this about 2^-26 of the time.
      */
-    private boolean pcapFollowedByRecord(long next, long seconds) {
+    private boolean pcapFollowedByRecord(long next) {
         if (size - next < PCAP_RECORD_HEADER) {
             return next <= size;
         }
-        return pcapPlausibleHeader(next, true, seconds, MAX_CAPTURED_LENGTH) >= 0;
+        if (!ensure(next, PCAP_RECORD_HEADER)) {
+            return false;
+        }
+        int o = (int) (next - winStart);
+        return u32(o + 4) < pcapFractionLimit && u32(o + 8) <= MAX_CAPTURED_LENGTH;
     }
 
     /**
      * The captured length of the pcap record header at {@code p} if its fields are plausible
      * (see {@link #pcapResyncPoint}), else -1. Leaves the window over {@code p}.
      */
-    private long pcapPlausibleHeader(long p, boolean timed, long nearSeconds, long capturedLimit) {
+    private long pcapPlausibleHeader(long p, boolean timed, long nearSeconds, long capturedLimit, boolean mayBeEmpty) {
         if (size - p < PCAP_RECORD_HEADER || !ensure(p, PCAP_RECORD_HEADER)) {
             return -1;
         }
@@ -620,7 +628,8 @@ public final class CaptureReader implements AutoCloseable, Iterable<CaptureRecor
         }
         long captured = u32(o + 8);
         long original = u32(o + 12);
-        if (original == 0 || original > MAX_CAPTURED_LENGTH || captured > original || captured > capturedLimit) {
+        if (original == 0 && !mayBeEmpty || original > MAX_CAPTURED_LENGTH || captured > original
+                || captured > capturedLimit) {
             return -1;
         }
         if (timed && Math.abs(u32(o) - nearSeconds) > RESYNC_WINDOW_SECONDS) {
