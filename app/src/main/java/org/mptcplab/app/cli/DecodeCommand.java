@@ -4,6 +4,7 @@ import java.io.BufferedWriter;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.mptcplab.stack.capture.CaptureError;
 import org.mptcplab.stack.capture.CaptureFormatException;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Model.CommandSpec;
             "Malformed packets are reported and counted; damaged records are skipped and reading goes on."},
         footer = {"", "Exit status:",
             "  0  the file was read to its end (damaged records that could be skipped are",
-            "     reported on stderr with their offsets; malformed packets are counted)",
+            "     reported on stderr with their offsets, and so are the bytes skipped to",
+            "     find the next good record after damage; malformed packets are counted)",
             "  1  the file could not be read (not a capture, a broken file header, no packet",
             "     before damage that reading could not get past), or writing output failed",
             "  2  bad arguments",
@@ -66,6 +68,35 @@ public final class DecodeCommand implements Callable<Integer> {
         return out.checkError() | spec.commandLine().getOut().checkError();
     }
 
+    /** One skip as a stderr line: "skipped bytes FROM..TO (N bytes): REASON; resynchronised at TO". */
+    static String skipped(CaptureReader.Skip s) {
+        return "skipped bytes " + s.fromOffset() + ".." + s.toOffset() + " (" + s.length()
+                + (s.length() == 1 ? " byte): " : " bytes): ") + s.reason() + "; resynchronised at " + s.toOffset();
+    }
+
+    /**
+     * The summary object with {@code "bytes_skipped"} and {@code "skips"} (the stored ones:
+     * {@link CaptureReader#MAX_STORED_ERRORS} at most) added as its last members.
+     */
+    static String withSkips(String summaryJson, CaptureReader reader) {
+        // summaryJson is {"summary":{...}}: open the inner object again before its two braces.
+        if (!summaryJson.endsWith("}}")) {
+            throw new IllegalStateException("unexpected summary JSON: " + summaryJson);
+        }
+        StringBuilder sb = new StringBuilder(summaryJson.length() + 64);
+        sb.append(summaryJson, 0, summaryJson.length() - 2)
+                .append(",\"bytes_skipped\":").append(reader.bytesSkipped()).append(",\"skips\":[");
+        boolean first = true;
+        for (CaptureReader.Skip s : reader.skips()) {
+            sb.append(first ? "{\"from\":" : ",{\"from\":").append(s.fromOffset()).append(",\"to\":").append(s.toOffset())
+                    .append(",\"reason\":");
+            PacketFormat.string(sb, s.reason());
+            sb.append('}');
+            first = false;
+        }
+        return sb.append("]}}").toString();
+    }
+
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
@@ -103,21 +134,43 @@ public final class DecodeCommand implements Callable<Integer> {
                 out.println(json ? PacketFormat.json(n, r.timestampNanos(), p) : PacketFormat.text(n, r.timestampNanos(), first, p));
             }
             out.flush();
+            // Each resynchronisation comes with the error that caused it: print the two as one
+            // line, in file order, saying which bytes were skipped.
+            List<CaptureReader.Skip> skips = reader.skips();
+            int k = 0;
             for (CaptureError e : reader.errors()) {
-                err.println("decode: " + file + ": " + e.message());
+                if (k < skips.size() && skips.get(k).fromOffset() == e.fileOffset() && skips.get(k).reason().equals(e.message())) {
+                    err.println("decode: " + file + ": " + skipped(skips.get(k++)));
+                } else {
+                    err.println("decode: " + file + ": " + e.message());
+                }
+                errorsShown++;
+            }
+            for (; k < skips.size(); k++) {
+                // Past the stored errors, skips may still be stored: each stands for one error.
+                err.println("decode: " + file + ": " + skipped(skips.get(k)));
                 errorsShown++;
             }
             if (reader.errorCount() > errorsShown) {
                 err.println("decode: " + file + ": " + (reader.errorCount() - errorsShown) + " more capture errors not shown");
+            }
+            if (reader.skipCount() > 0) {
+                err.println("decode: " + file + ": skipped " + reader.bytesSkipped() + " bytes in all (of "
+                        + reader.fileSize() + ") to resynchronise after damage, in " + reader.skipCount()
+                        + (reader.skipCount() == 1 ? " place" : " places"));
             }
             // --limit stops on purpose; only damage makes a file "not read to its end".
             boolean stoppedByDamage = reader.stoppedAt() >= 0;
             if (summary) {
                 if (json) {
                     // stdout stays JSON Lines: the summary is one more object, the last line.
-                    out.println(stats.summaryJson(reader.errorCount(), !stoppedByDamage));
+                    out.println(withSkips(stats.summaryJson(reader.errorCount(), !stoppedByDamage), reader));
                 } else {
                     out.print(stats.summary(reader.errorCount()));
+                    if (reader.skipCount() > 0) {
+                        out.println("bytes skipped: " + reader.bytesSkipped() + " (" + reader.skipCount()
+                                + (reader.skipCount() == 1 ? " place)" : " places)"));
+                    }
                 }
                 out.flush();
             }

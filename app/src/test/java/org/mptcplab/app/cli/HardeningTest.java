@@ -122,6 +122,108 @@ class HardeningTest {
         assertThat(r.err()).contains("not read to its end").contains("after 0 packets");
     }
 
+    /** {@link #pcap} with record {@code index}'s captured length set to 0xFFFFFFFF. */
+    private static byte[] pcapWithAbsurdLength(int packets, int index) {
+        byte[] file = pcap(packets, 0);
+        ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN).putInt(24 + index * 56 + 8, 0xFFFFFFFF);
+        return file;
+    }
+
+    // 2b. Damage in the middle that reading can get past: the packets after it are printed,
+    // stderr says which bytes were skipped, and the file counts as read to its end.
+    @Test
+    void decodeResynchronisesAfterAnImpossibleRecordLength() throws Exception {
+        Path f = tmp.resolve("mid-damage.pcap");
+        Files.write(f, pcapWithAbsurdLength(5, 2)); // records at 24, 80, 136, 192, 248
+        Cli.Result r = Cli.run("decode", f.toString());
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.lines()).hasSize(4);
+        assertThat(r.err()).contains("decode: " + f + ": skipped bytes 136..192 (56 bytes): pcap record at offset 136: "
+                        + "captured length 4294967295 is larger than the maximum 262144; resynchronised at 192\n")
+                .contains("decode: " + f + ": skipped 56 bytes in all (of 304) to resynchronise after damage, in 1 place")
+                .doesNotContain("not read to its end");
+        // The error that caused the skip is said once, in the skip line.
+        assertThat(r.err().split("captured length 4294967295", -1)).hasSize(2);
+        noStackTrace(r.err());
+    }
+
+    @Test
+    void jsonSummaryListsTheSkips() throws Exception {
+        Path f = tmp.resolve("mid-damage.pcap");
+        Files.write(f, pcapWithAbsurdLength(5, 2));
+        Cli.Result r = Cli.run("decode", "--json", "--summary", f.toString());
+        assertThat(r.exit()).as(r.toString()).isZero();
+        String[] lines = r.lines();
+        assertThat(lines).hasSize(5);
+        for (String line : lines) {
+            assertThat(Json.object(line)).as(line).isNotNull();
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> summary = (Map<String, Object>) Json.object(lines[4]).get("summary");
+        assertThat(summary.get("read_to_end")).isEqualTo(true);
+        assertThat(((BigDecimal) summary.get("bytes_skipped")).longValue()).isEqualTo(56);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> skips = (List<Map<String, Object>>) summary.get("skips");
+        assertThat(skips).hasSize(1);
+        assertThat(((BigDecimal) skips.get(0).get("from")).longValue()).isEqualTo(136);
+        assertThat(((BigDecimal) skips.get(0).get("to")).longValue()).isEqualTo(192);
+        assertThat(skips.get(0).get("reason"))
+                .isEqualTo("pcap record at offset 136: captured length 4294967295 is larger than the maximum 262144");
+        // An undamaged file says so too.
+        Path ok = tmp.resolve("ok.pcap");
+        Files.write(ok, pcap(3, 0));
+        Cli.Result q = Cli.run("decode", "--json", "--summary", "--quiet", ok.toString());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> clean = (Map<String, Object>) Json.object(q.lines()[0]).get("summary");
+        assertThat(((BigDecimal) clean.get("bytes_skipped")).longValue()).isZero();
+        assertThat((List<?>) clean.get("skips")).isEmpty();
+    }
+
+    @Test
+    void decodeOfDamageWithNothingGoodAfterItIsNotReadToItsEnd() throws Exception {
+        Path f = tmp.resolve("tail-damage.pcap");
+        Files.write(f, pcapWithAbsurdLength(5, 4)); // the last record: nothing to resynchronise on
+        Cli.Result r = Cli.run("decode", f.toString());
+        assertThat(r.exit()).as(r.toString()).isEqualTo(DecodeCommand.EXIT_NOT_READ_TO_END);
+        assertThat(r.lines()).hasSize(4);
+        assertThat(r.err()).contains("not read to its end: reading stopped at offset 248 (of 304 bytes) after 4 packets")
+                .doesNotContain("skipped");
+    }
+
+    // 2c. A pcapng file whose first Section Header Block is broken is unreadable, like a pcap
+    // file with a broken file header.
+    @Test
+    void pcapngWithABrokenSectionHeaderIsUnreadable() throws Exception {
+        ByteBuffer shb = ByteBuffer.allocate(28 + 20).order(ByteOrder.LITTLE_ENDIAN);
+        shb.putInt(0x0A0D0D0A).putInt(28).putInt(0x1A2B3C4D).putShort((short) 1).putShort((short) 0).putLong(-1).putInt(28);
+        shb.putInt(1).putInt(20).putShort((short) 101).putShort((short) 0).putInt(0).putInt(20); // an IDB
+        byte[] good = shb.array();
+        String[][] cases = {
+            {"cut", "20", "pcapng Section Header Block at offset 0 is truncated: the file is 20 bytes long, the block claims 28"},
+            {"magic", "8:0x11223344", "pcapng Section Header Block at offset 0: byte-order magic 0x44332211 is neither"},
+            {"short", "4:24", "pcapng Section Header Block at offset 0: length 24 is shorter than 28"},
+            {"odd", "4:30", "pcapng Section Header Block at offset 0: length 30 is not a multiple of 4"},
+            {"huge", "4:4096", "pcapng Section Header Block at offset 0 is truncated: the file is 48 bytes long, the block claims 4096"},
+            {"trailer", "24:32", "pcapng Section Header Block at offset 0: trailing length 32 does not match length 28"},
+        };
+        for (String[] c : cases) {
+            byte[] bytes = good.clone();
+            if (c[1].contains(":")) {
+                String[] at = c[1].split(":");
+                ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(Integer.parseInt(at[0]), Integer.decode(at[1]));
+            } else {
+                bytes = java.util.Arrays.copyOf(bytes, Integer.parseInt(c[1]));
+            }
+            Path f = tmp.resolve(c[0] + ".pcapng");
+            Files.write(f, bytes);
+            Cli.Result r = Cli.run("decode", f.toString());
+            assertThat(r.exit()).as(c[0] + "\n" + r).isEqualTo(1);
+            assertThat(r.err()).as(c[0]).contains("decode: " + f + ": " + c[2]);
+            assertThat(r.out()).as(c[0]).isEmpty();
+            noStackTrace(r.err());
+        }
+    }
+
     // 3. --json --summary: stdout stays JSON Lines, the summary the last object.
     @Test
     void jsonSummaryKeepsStdoutJsonLines() throws Exception {

@@ -3,9 +3,11 @@ package org.mptcplab.stack.capture;
 import java.io.IOException;
 
 /**
- * The file cannot be read as a capture at all: it cannot be opened, it is too short for a file
- * header, or it starts with neither a pcap nor a pcapng magic number. Damage after a valid
- * header is not thrown but reported through {@link CaptureReader#errors()}.
+ * The file cannot be read as a capture at all: it cannot be opened, it starts with neither a pcap
+ * nor a pcapng magic number, or its file header (the pcap file header, or the first pcapng
+ * Section Header Block) is cut short or broken. Damage after a valid header is not thrown but
+ * reported through {@link CaptureReader#errors()} and, where the reader resynchronised past it,
+ * {@link CaptureReader#skips()}.
  */
 public final class CaptureFormatException extends IOException {
     private static final long serialVersionUID = 1L;

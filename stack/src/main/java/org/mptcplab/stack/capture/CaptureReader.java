@@ -14,6 +14,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.function.LongPredicate;
 
 /**
  * Reads pcap and pcapng capture files, strictly and fast.
@@ -25,13 +26,25 @@ import java.util.Objects;
  * <p><b>Strict but forgiving.</b> Every damaged or suspicious record or block is reported as a
  * {@link CaptureError} (see {@link #errors()}) saying what and where, with actual and expected
  * values. The reader then goes on where that is safe: a pcapng block whose length is sane is
- * skipped by that length; a pcap file, which has no resynchronisation point, ends at its first
- * unreadable record. No input makes {@code next()} throw or loop forever: each step either moves
- * forward by at least one record header or ends the file.
+ * skipped by that length. No input makes {@code next()} throw or loop forever: each step either
+ * moves forward by at least one byte or ends the file.
+ *
+ * <p><b>Resynchronisation.</b> A record or block whose length cannot be used (a pcap record
+ * claiming more than the maximum, or running past the end of the file; a pcapng block length
+ * below 12, not a multiple of 4, past the end of the file, or contradicted by its trailing copy
+ * and by what follows it) leaves the reader out of step with the file. It then scans forward,
+ * byte by byte, for the next place where a record or block plausibly starts, as capture-repair
+ * tools do, and goes on from there; what it jumped over is listed in {@link #skips()}. The
+ * tests a resynchronisation point must pass are at {@link #pcapResyncPoint} and
+ * {@link #pcapngResyncPoint}. Only when no such point exists before the end of the file does
+ * reading stop ({@link #stoppedAt()}). Each byte is looked at by at most one scan and each look
+ * costs a bounded number of reads, so reading stays linear in the file size.
  *
  * <p>What is reported but still delivered: a captured length above the snaplen, an original
  * length below the captured length, an out-of-range pcap sub-second field or pcapng timestamp.
- * What is skipped: anything whose bytes cannot be located with certainty.
+ * (In pcap, where such a header may also be one read out of step, only if a plausible record
+ * header follows it; otherwise the reader resynchronises.) What is skipped: anything whose
+ * bytes cannot be located with certainty.
  *
  * <p>Iteration is single-pass: {@link #iterator()} continues from the current position, it does
  * not rewind. Not thread-safe. The file must not shrink while open (a mapped read past the new
@@ -54,6 +67,21 @@ public final class CaptureReader implements AutoCloseable, Iterable<CaptureRecor
 
     static final long DEFAULT_WINDOW = 1L << 30;
 
+    /**
+     * A pcap resynchronisation point must carry a timestamp within this many seconds of the last
+     * good record (when there is one), and the record after it within this many seconds of it.
+     * A day: wide enough for captures with long idle gaps, narrow enough that a random 32-bit
+     * seconds field passes with probability 4e-5 (before the other checks).
+     */
+    static final long RESYNC_WINDOW_SECONDS = 86_400;
+
+    /**
+     * Largest pcapng block accepted as a resynchronisation point: 16 MiB, far above any packet
+     * block (256 KiB of data plus options). Bounds how far ahead the trailing length of a
+     * candidate is looked for, so a scan never jumps back and forth across a mapping window.
+     */
+    static final long MAX_RESYNC_BLOCK = 16L << 20;
+
     // pcap, draft-ietf-opsawg-pcap section 4 (File Header) and 5 (Packet Record).
     private static final int PCAP_HEADER = 24;
     private static final int PCAP_RECORD_HEADER = 16;
@@ -69,7 +97,14 @@ public final class CaptureReader implements AutoCloseable, Iterable<CaptureRecor
     private static final int BT_IDB = 1;
     private static final int BT_PB = 2;
     private static final int BT_SPB = 3;
+    private static final int BT_NRB = 4;
+    private static final int BT_ISB = 5;
     private static final int BT_EPB = 6;
+    private static final int BT_SJE = 9;
+    private static final int BT_DSB = 0x0A;
+    private static final int BT_CUSTOM = 0xBAD;
+    private static final int BT_CUSTOM_NO_COPY = 0x40000BAD;
+    private static final int MIN_ISB = 24;
     private static final int BYTE_ORDER_MAGIC = 0x1A2B3C4D;
     private static final int BYTE_ORDER_MAGIC_SWAPPED = 0x4D3C2B1A;
     private static final int MIN_BLOCK = 12;
@@ -103,9 +138,20 @@ public final class CaptureReader implements AutoCloseable, Iterable<CaptureRecor
     private long stoppedAt = -1;
     private final List<CaptureError> errors = new ArrayList<>();
 
+    // Resynchronisation.
+    private final List<Skip> skips = new ArrayList<>();
+    private long skipCount;
+    private long bytesSkipped;
+    private long positionsScanned;
+
     // pcap file header values.
     private int pcapLinkType = -1;
     private long pcapSnapLen;
+    /** Largest captured length a pcap resynchronisation point may claim. */
+    private long pcapResyncSnapLen;
+    /** Seconds field of the last pcap record delivered, if {@link #pcapHaveLast}. */
+    private long pcapLastSeconds;
+    private boolean pcapHaveLast;
     private long pcapFractionMultiplier;
     private long pcapFractionLimit;
 
@@ -146,8 +192,12 @@ public final class CaptureReader implements AutoCloseable, Iterable<CaptureRecor
      * Opens a pcap or pcapng file, recognised by its magic number (not its name: pcapng files
      * named .pcap are common).
      *
-     * @throws CaptureFormatException if the file cannot be opened, is too short for a file
-     *                                header, or has neither a pcap nor a pcapng magic number
+     * @throws CaptureFormatException if the file cannot be opened, has neither a pcap nor a
+     *                                pcapng magic number, or its file header cannot be read: a
+     *                                pcap file header cut short, or a first pcapng Section Header
+     *                                Block cut short, with a bad byte-order magic, or with a block
+     *                                length that is below 28, not a multiple of 4, past the end
+     *                                of the file or not repeated by its trailing copy
      */
     public static CaptureReader open(Path file) throws CaptureFormatException {
         return open(file, DEFAULT_WINDOW);
@@ -243,8 +293,57 @@ public final class CaptureReader implements AutoCloseable, Iterable<CaptureRecor
     }
 
     /**
+     * A stretch of the file that was jumped over to get back in step after damage.
+     *
+     * @param fromOffset offset of the damaged record or block (the first byte skipped)
+     * @param toOffset   offset where reading went on: the record or block found by the scan
+     * @param reason     what was wrong at {@code fromOffset}: the message of the
+     *                   {@link CaptureError} reported there
+     */
+    public record Skip(long fromOffset, long toOffset, String reason) {
+        public Skip {
+            Objects.requireNonNull(reason, "reason");
+            if (toOffset <= fromOffset) {
+                throw new IllegalArgumentException("empty skip " + fromOffset + ".." + toOffset);
+            }
+        }
+
+        /** Number of bytes skipped. */
+        public long length() {
+            return toOffset - fromOffset;
+        }
+    }
+
+    /**
+     * Every stretch skipped to resynchronise so far, in file order (the first
+     * {@link #MAX_STORED_ERRORS} of them; {@link #skipCount()} counts all). Damage the reader
+     * could not get past is not a skip: see {@link #stoppedAt()}. An unmodifiable snapshot.
+     */
+    public List<Skip> skips() {
+        return Collections.unmodifiableList(new ArrayList<>(skips));
+    }
+
+    /** Number of resynchronisations so far, including those past {@link #MAX_STORED_ERRORS}. */
+    public long skipCount() {
+        return skipCount;
+    }
+
+    /** Total bytes of all {@link #skips()}, including those not stored. */
+    public long bytesSkipped() {
+        return bytesSkipped;
+    }
+
+    /**
+     * Candidate positions examined by resynchronisation scans so far (a work counter: tests use
+     * it to show that scanning stays linear).
+     */
+    long positionsScanned() {
+        return positionsScanned;
+    }
+
+    /**
      * True when reading reached the end of the file (damaged regions it skipped are in
-     * {@link #errors()}); false while reading, or when it stopped at damage it could not get
+     * {@link #errors()} and {@link #skips()}); false while reading, or when it stopped at damage it could not get
      * past ({@link #stoppedAt()} says where), so the rest of the file was not read.
      */
     public boolean readToEnd() {
@@ -369,58 +468,174 @@ public final class CaptureReader implements AutoCloseable, Iterable<CaptureRecor
             error(0, String.format("pcap file header at offset 0: reserved bits of the link type field "
                     + "are 0x%08x, expected 0", linkField & PCAP_LINKTYPE_RESERVED_BITS));
         }
+        pcapResyncSnapLen = pcapSnapLen == 0 ? MAX_CAPTURED_LENGTH : Math.min(pcapSnapLen, MAX_CAPTURED_LENGTH);
         pos = PCAP_HEADER;
     }
 
     private CaptureRecord nextPcap() {
-        long at = pos;
-        long left = size - at;
-        if (left == 0) {
-            done = true;
-            return null;
+        while (!done) {
+            long at = pos;
+            long left = size - at;
+            if (left == 0) {
+                done = true;
+                return null;
+            }
+            if (left < PCAP_RECORD_HEADER) {
+                // Too few bytes for any record: nothing to resynchronise on.
+                return fail(at, "pcap record at offset " + at + ": record header needs " + PCAP_RECORD_HEADER
+                        + " bytes, only " + left + " left before end of file");
+            }
+            if (!ensure(at, PCAP_RECORD_HEADER)) {
+                return null;
+            }
+            int o = (int) (at - winStart);
+            long seconds = u32(o);
+            long fraction = u32(o + 4);
+            long captured = u32(o + 8);
+            long original = u32(o + 12);
+            left -= PCAP_RECORD_HEADER;
+            // A pcap file has no markers (section 5): once a length is wrong, the next record
+            // header can only be found by looking for something that reads like one.
+            if (captured > MAX_CAPTURED_LENGTH) {
+                if (!resync(at, "pcap record at offset " + at + ": captured length " + captured
+                        + " is larger than the maximum " + MAX_CAPTURED_LENGTH, PCAP_RECORD_HEADER, this::pcapResyncPoint)) {
+                    return null;
+                }
+                continue;
+            }
+            if (captured > left) {
+                if (!resync(at, "pcap record at offset " + at + ": captured length " + captured
+                        + " runs past end of file (" + left + " bytes left)", PCAP_RECORD_HEADER, this::pcapResyncPoint)) {
+                    return null;
+                }
+                continue;
+            }
+            // A record with an odd header is either a writer's quirk (tcpdump's mptcp-dss-oobr.pcap
+            // exceeds its snaplen; captures do have idle gaps) or a header read out of step,
+            // after bytes were lost or added. Only the second leaves no record header after it:
+            // then do not hand out garbage (which would also throw the reader further out of
+            // step by its made-up length), resynchronise.
+            String where = "pcap record at offset " + at + ": ";
+            String odd = null;
+            if (pcapSnapLen != 0 && captured > pcapSnapLen) {
+                odd = where + "captured length " + captured + " is larger than the snaplen " + pcapSnapLen
+                        + " of the file header";
+            } else if (fraction >= pcapFractionLimit) {
+                odd = where + (pcapFractionMultiplier == 1 ? "nanoseconds" : "microseconds") + " field " + fraction
+                        + " is not below " + pcapFractionLimit;
+            } else if (original < captured || original == 0) {
+                odd = where + "original length " + original + (original == 0 ? " is 0" : " is smaller than captured length "
+                        + captured);
+            } else if (pcapHaveLast && Math.abs(seconds - pcapLastSeconds) > RESYNC_WINDOW_SECONDS) {
+                odd = where + "timestamp " + seconds + " s is more than " + RESYNC_WINDOW_SECONDS
+                        + " s away from the previous record's " + pcapLastSeconds + " s";
+            }
+            if (odd != null && !pcapFollowedByRecord(at + PCAP_RECORD_HEADER + captured)) {
+                if (!resync(at, odd + ", and no record header follows it", PCAP_RECORD_HEADER, this::pcapResyncPoint)) {
+                    return null;
+                }
+                continue;
+            }
+            if (pcapSnapLen != 0 && captured > pcapSnapLen) {
+                error(at, where + "captured length " + captured + " is larger than the snaplen " + pcapSnapLen
+                        + " of the file header");
+            }
+            int originalLength = checkOriginal(at, "pcap record", captured, original);
+            if (fraction >= pcapFractionLimit) {
+                error(at, "pcap record at offset " + at + ": "
+                        + (pcapFractionMultiplier == 1 ? "nanoseconds" : "microseconds") + " field " + fraction
+                        + " is not below " + pcapFractionLimit);
+            }
+            // At most (2^32-1) * 10^9 + (2^32-1) * 1000: fits a signed long.
+            long timestamp = seconds * NANOS_PER_SECOND + fraction * pcapFractionMultiplier;
+            byte[] data = copy(at + PCAP_RECORD_HEADER, (int) captured);
+            if (data == null) {
+                return null;
+            }
+            pos = at + PCAP_RECORD_HEADER + captured;
+            records++;
+            pcapLastSeconds = seconds;
+            pcapHaveLast = true;
+            return new CaptureRecord(timestamp, pcapLinkType, (int) captured, originalLength, at, 0, data);
         }
-        if (left < PCAP_RECORD_HEADER) {
-            return fail(at, "pcap record at offset " + at + ": record header needs " + PCAP_RECORD_HEADER
-                    + " bytes, only " + left + " left before end of file");
+        return null;
+    }
+
+    /**
+     * Whether a pcap record header plausibly starts at {@code p}, to resynchronise on. The tests,
+     * each of which random bytes fail most of the time:
+     * <ul>
+     * <li>the sub-second field is below 10^6 (µs files) or 10^9 (ns files);
+     * <li>the original length is 1 to {@link #MAX_CAPTURED_LENGTH} (no packet on a wire is empty;
+     *     this also rules out runs of zero bytes), and the captured length is at most that and
+     *     at most the snaplen of the file header;
+     * <li>the seconds are within {@link #RESYNC_WINDOW_SECONDS} of the last good record, if any;
+     * <li>the captured data fits in the file, and the record ends exactly at the end of the
+     *     file, or where another header starts that passes the same tests (timed against this
+     *     one; it may be empty, and its captured length may exceed the snaplen, as some writers'
+     *     do). Two plausible headers in a row is what makes a false match in packet data
+     *     unlikely. When the candidate could be timed against a good record, a record ending
+     *     less than a header before the end of the file (a capture cut short) is accepted too.
+     * </ul>
+     */
+    private boolean pcapResyncPoint(long p) {
+        long captured = pcapPlausibleHeader(p, pcapHaveLast, pcapLastSeconds, pcapResyncSnapLen, false);
+        if (captured < 0) {
+            return false;
         }
-        if (!ensure(at, PCAP_RECORD_HEADER)) {
-            return null;
+        long seconds = u32((int) (p - winStart));
+        long next = p + PCAP_RECORD_HEADER + captured;
+        if (next > size) {
+            return false;
         }
-        int o = (int) (at - winStart);
-        long seconds = u32(o);
+        if (size - next < PCAP_RECORD_HEADER) {
+            return next == size || pcapHaveLast;
+        }
+        return pcapPlausibleHeader(next, true, seconds, MAX_CAPTURED_LENGTH, true) >= 0;
+    }
+
+    /**
+     * Whether {@code next}, the end of a record with an odd header, is the end of the file,
+     * within a record header of it (a file cut short), or the start of something with the shape
+     * of a record header: a sub-second field in range and a captured length at most
+     * {@link #MAX_CAPTURED_LENGTH}. Nothing more is asked (no time window, no original length),
+     * so valid files with odd but real records pass; a header read out of step is followed by
+     * bytes that fail even this about 2^-26 of the time.
+     */
+    private boolean pcapFollowedByRecord(long next) {
+        if (size - next < PCAP_RECORD_HEADER) {
+            return next <= size;
+        }
+        if (!ensure(next, PCAP_RECORD_HEADER)) {
+            return false;
+        }
+        int o = (int) (next - winStart);
+        return u32(o + 4) < pcapFractionLimit && u32(o + 8) <= MAX_CAPTURED_LENGTH;
+    }
+
+    /**
+     * The captured length of the pcap record header at {@code p} if its fields are plausible
+     * (see {@link #pcapResyncPoint}), else -1. Leaves the window over {@code p}.
+     */
+    private long pcapPlausibleHeader(long p, boolean timed, long nearSeconds, long capturedLimit, boolean mayBeEmpty) {
+        if (size - p < PCAP_RECORD_HEADER || !ensure(p, PCAP_RECORD_HEADER)) {
+            return -1;
+        }
+        int o = (int) (p - winStart);
         long fraction = u32(o + 4);
+        if (fraction >= pcapFractionLimit) {
+            return -1;
+        }
         long captured = u32(o + 8);
         long original = u32(o + 12);
-        left -= PCAP_RECORD_HEADER;
-        // A pcap file has no markers to resynchronise on (section 5): once a length is wrong,
-        // nothing after it can be trusted, so these two end the file.
-        if (captured > MAX_CAPTURED_LENGTH) {
-            return fail(at, "pcap record at offset " + at + ": captured length " + captured
-                    + " is larger than the maximum " + MAX_CAPTURED_LENGTH);
+        if (original == 0 && !mayBeEmpty || original > MAX_CAPTURED_LENGTH || captured > original
+                || captured > capturedLimit) {
+            return -1;
         }
-        if (captured > left) {
-            return fail(at, "pcap record at offset " + at + ": captured length " + captured
-                    + " runs past end of file (" + left + " bytes left)");
+        if (timed && Math.abs(u32(o) - nearSeconds) > RESYNC_WINDOW_SECONDS) {
+            return -1;
         }
-        if (pcapSnapLen != 0 && captured > pcapSnapLen) {
-            error(at, "pcap record at offset " + at + ": captured length " + captured
-                    + " is larger than the snaplen " + pcapSnapLen + " of the file header");
-        }
-        int originalLength = checkOriginal(at, "pcap record", captured, original);
-        if (fraction >= pcapFractionLimit) {
-            error(at, "pcap record at offset " + at + ": "
-                    + (pcapFractionMultiplier == 1 ? "nanoseconds" : "microseconds") + " field " + fraction
-                    + " is not below " + pcapFractionLimit);
-        }
-        // At most (2^32-1) * 10^9 + (2^32-1) * 1000: fits a signed long.
-        long timestamp = seconds * NANOS_PER_SECOND + fraction * pcapFractionMultiplier;
-        byte[] data = copy(at + PCAP_RECORD_HEADER, (int) captured);
-        if (data == null) {
-            return null;
-        }
-        pos = at + PCAP_RECORD_HEADER + captured;
-        records++;
-        return new CaptureRecord(timestamp, pcapLinkType, (int) captured, originalLength, at, 0, data);
+        return captured;
     }
 
     // ---------------------------------------------------------------------------------------
@@ -428,7 +643,9 @@ public final class CaptureReader implements AutoCloseable, Iterable<CaptureRecor
 
     private void checkFirstSectionHeader() throws CaptureFormatException {
         // Section 4.1: the Byte-Order Magic 8 octets into the SHB gives the section's order;
-        // without it not even the block length can be read, so this is fatal at open.
+        // without it not even the block length can be read. The first SHB is the file header
+        // of a pcapng file: if it cannot be read whole, neither can the file (as with a broken
+        // pcap file header), so every problem here is fatal at open.
         if (size < 12) {
             throw new CaptureFormatException(0, name + ": pcapng Section Header Block at offset 0 is truncated: "
                     + "the file is " + size + " bytes long, at least 12 are needed to reach the byte-order magic");
@@ -436,6 +653,30 @@ public final class CaptureReader implements AutoCloseable, Iterable<CaptureRecor
         int bom = win.getInt(8);
         if (bom != BYTE_ORDER_MAGIC && bom != BYTE_ORDER_MAGIC_SWAPPED) {
             throw new CaptureFormatException(8, name + ": " + badByteOrderMagic(0, bom));
+        }
+        setOrder(bom == BYTE_ORDER_MAGIC ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+        long length = u32(4);
+        String where = name + ": pcapng Section Header Block at offset 0";
+        // Section 3.1 (Block Total Length, a multiple of 4) and 4.1 (28 octets without options).
+        if (length < MIN_SHB) {
+            throw new CaptureFormatException(4, where + ": length " + length + " is shorter than " + MIN_SHB);
+        }
+        if ((length & 3) != 0) {
+            throw new CaptureFormatException(4, where + ": length " + length + " is not a multiple of 4");
+        }
+        if (length > size) {
+            throw new CaptureFormatException(0, where + " is truncated: the file is " + size
+                    + " bytes long, the block claims " + length);
+        }
+        long trailer;
+        try {
+            trailer = source.slice(length - 4, 4).order(order).getInt(0) & 0xFFFF_FFFFL;
+        } catch (IOException | RuntimeException e) {
+            throw new CaptureFormatException(length - 4, name + ": cannot be read: " + describe(e), e);
+        }
+        if (trailer != length) {
+            throw new CaptureFormatException(length - 4, where + ": trailing length " + trailer
+                    + " does not match length " + length);
         }
         pos = 0;
     }
@@ -449,6 +690,7 @@ public final class CaptureReader implements AutoCloseable, Iterable<CaptureRecor
                 return null;
             }
             if (left < MIN_BLOCK) {
+                // Too few bytes for any block: nothing to resynchronise on.
                 return fail(at, "pcapng block at offset " + at + ": only " + left
                         + " bytes left before end of file, a block needs at least " + MIN_BLOCK);
             }
@@ -466,42 +708,62 @@ public final class CaptureReader implements AutoCloseable, Iterable<CaptureRecor
                 } else if (bom == BYTE_ORDER_MAGIC_SWAPPED) {
                     setOrder(ByteOrder.LITTLE_ENDIAN);
                 } else {
-                    // The order of everything that follows is unknown: stop.
-                    return fail(at, badByteOrderMagic(at, bom));
+                    // The order of this section is unknown, so is its length. Its interfaces
+                    // are not those of the previous section (section 4.2): forget them, and
+                    // look for the next block that reads correctly in the order we have (the
+                    // section's own IDB if the order did not change, else the next SHB).
+                    interfaces.clear();
+                    skippingSection = false;
+                    if (!resync(at, badByteOrderMagic(at, bom), MIN_BLOCK, this::pcapngResyncPoint)) {
+                        return null;
+                    }
+                    continue;
                 }
             }
             long length = u32(o + 4);
             // Section 3.1: Block Total Length counts type, both lengths and the body, and
             // "MUST be a multiple of 4". A length that breaks this cannot be used to skip.
+            String bad = null;
             if (length < MIN_BLOCK) {
-                return fail(at, "pcapng block at offset " + at + ": length " + length
-                        + " is shorter than " + MIN_BLOCK);
+                bad = "pcapng block at offset " + at + ": length " + length + " is shorter than " + MIN_BLOCK;
+            } else if ((length & 3) != 0) {
+                bad = "pcapng block at offset " + at + ": length " + length + " is not a multiple of 4";
+            } else if (length > left) {
+                bad = "pcapng block at offset " + at + ": length " + length
+                        + " runs past end of file (" + left + " bytes left)";
             }
-            if ((length & 3) != 0) {
-                return fail(at, "pcapng block at offset " + at + ": length " + length
-                        + " is not a multiple of 4");
-            }
-            if (length > left) {
-                return fail(at, "pcapng block at offset " + at + ": length " + length
-                        + " runs past end of file (" + left + " bytes left)");
+            if (bad != null) {
+                if (!resync(at, bad, MIN_BLOCK, this::pcapngResyncPoint)) {
+                    return null;
+                }
+                continue;
             }
             if (!ensure(at + length - 4, 4)) {
                 return null;
             }
             long trailer = u32((int) (at + length - 4 - winStart));
-            pos = at + length;
             if (trailer != length) {
-                // The length is within the file and aligned, so skipping by it is safe; the
-                // body is not trusted. A damaged SHB still starts a section (its byte-order
-                // magic was valid), but one we cannot vouch for: skip to the next SHB.
-                error(at, "pcapng block at offset " + at + ": trailing length " + trailer
-                        + " does not match length " + length);
+                // Section 3.1: the trailing copy of the length exists to catch this. Which of
+                // the two is wrong? If the leading one leads to the end of the file or to
+                // another sound block, trust it and skip the block by it (its body is not
+                // trusted); otherwise it is the one that is wrong: resynchronise.
+                String message = "pcapng block at offset " + at + ": trailing length " + trailer
+                        + " does not match length " + length;
+                // A damaged SHB still starts a section (its byte-order magic was valid), but one
+                // we cannot vouch for: skip to the next SHB (section 3.4).
                 if (type == BT_SHB) {
                     startSection();
                     skippingSection = true;
                 }
+                if (pcapngFollowedByBlock(at + length)) {
+                    error(at, message);
+                    pos = at + length;
+                } else if (!resync(at, message + ", and no block follows it", MIN_BLOCK, this::pcapngResyncPoint)) {
+                    return null;
+                }
                 continue;
             }
+            pos = at + length;
             CaptureRecord record = null;
             if (type == BT_SHB) {
                 sectionHeader(at, length);
@@ -524,6 +786,125 @@ public final class CaptureReader implements AutoCloseable, Iterable<CaptureRecor
             }
         }
         return null;
+    }
+
+    /**
+     * Whether a pcapng block plausibly starts at {@code p}, to resynchronise on:
+     * <ul>
+     * <li>its type is one this reader knows (section 4 and the registry of section 10.1: SHB,
+     *     IDB, PB, SPB, NRB, ISB, EPB, systemd Journal Export, DSB, Custom), read in the current
+     *     section's byte order; an SHB must have a valid byte-order magic, which also gives the
+     *     order of its own lengths, and major version 1;
+     * <li>its leading and trailing Block Total Length agree (section 3.1), are at least 12 and
+     *     the minimum of the type, a multiple of 4, within the file and at most
+     *     {@link #MAX_RESYNC_BLOCK};
+     * <li>an EPB, PB or ISB names an interface of the section described by a sound IDB, and a
+     *     packet block's captured length fits its body; an SPB needs interface 0.
+     * </ul>
+     * Any offset is tried, not only multiples of 4 from the damage: inserted or deleted bytes
+     * shift everything after them.
+     */
+    private boolean pcapngResyncPoint(long p) {
+        long left = size - p;
+        int head = (int) Math.min(left, MIN_EPB - 4);
+        if (left < MIN_BLOCK || !ensure(p, head)) {
+            return false;
+        }
+        int o = (int) (p - winStart);
+        ByteOrder blockOrder = order;
+        int type = win.getInt(o);
+        int minimum;
+        switch (type) {
+            case BT_SHB -> {
+                int bom = win.order(ByteOrder.BIG_ENDIAN).getInt(o + 8);
+                win.order(order);
+                if (bom == BYTE_ORDER_MAGIC) {
+                    blockOrder = ByteOrder.BIG_ENDIAN;
+                } else if (bom == BYTE_ORDER_MAGIC_SWAPPED) {
+                    blockOrder = ByteOrder.LITTLE_ENDIAN;
+                } else {
+                    return false;
+                }
+                minimum = MIN_SHB;
+            }
+            case BT_IDB -> minimum = MIN_IDB;
+            case BT_EPB, BT_PB -> minimum = MIN_EPB;
+            case BT_SPB -> minimum = MIN_SPB;
+            case BT_ISB -> minimum = MIN_ISB;
+            case BT_NRB, BT_SJE, BT_DSB, BT_CUSTOM, BT_CUSTOM_NO_COPY -> minimum = MIN_BLOCK;
+            default -> {
+                return false;
+            }
+        }
+        long length = win.order(blockOrder).getInt(o + 4) & 0xFFFF_FFFFL;
+        win.order(order);
+        if (length < minimum || (length & 3) != 0 || length > left || length > MAX_RESYNC_BLOCK) {
+            return false;
+        }
+        // Every field looked at below lies in the first 28 bytes, within the block.
+        if (type == BT_SHB) {
+            if ((win.order(blockOrder).getShort(o + 12) & 0xFFFF) != 1) {
+                win.order(order);
+                return false;
+            }
+            win.order(order);
+        } else if (type == BT_EPB || type == BT_PB || type == BT_ISB) {
+            long interfaceId = type == BT_PB ? u16(o + 8) : u32(o + 8);
+            if (interfaceId >= interfaces.size() || !interfaces.get((int) interfaceId).valid) {
+                return false;
+            }
+            if (type != BT_ISB) {
+                long captured = u32(o + 20);
+                if (captured > MAX_CAPTURED_LENGTH || captured > length - MIN_EPB) {
+                    return false;
+                }
+            }
+        } else if (type == BT_SPB && (interfaces.isEmpty() || !interfaces.get(0).valid)) {
+            return false;
+        }
+        if (!ensure(p + length - 4, 4)) {
+            return false;
+        }
+        long trailer = win.order(blockOrder).getInt((int) (p + length - 4 - winStart)) & 0xFFFF_FFFFL;
+        win.order(order);
+        return trailer == length;
+    }
+
+    /**
+     * Whether a block that ends at {@code next} is followed by the end of the file, by fewer
+     * bytes than any block needs (a file cut short), or by a block of any type whose two
+     * lengths agree: the corroboration that its own leading length was right.
+     */
+    private boolean pcapngFollowedByBlock(long next) {
+        long left = size - next;
+        if (left < MIN_BLOCK) {
+            return left >= 0;
+        }
+        if (!ensure(next, 8)) {
+            return false;
+        }
+        int o = (int) (next - winStart);
+        ByteOrder blockOrder = order;
+        if (win.getInt(o) == BT_SHB) {
+            if (!ensure(next, MIN_BLOCK)) {
+                return false;
+            }
+            o = (int) (next - winStart);
+            int bom = win.order(ByteOrder.BIG_ENDIAN).getInt(o + 8);
+            win.order(order);
+            if (bom != BYTE_ORDER_MAGIC && bom != BYTE_ORDER_MAGIC_SWAPPED) {
+                return false;
+            }
+            blockOrder = bom == BYTE_ORDER_MAGIC ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
+        }
+        long length = win.order(blockOrder).getInt(o + 4) & 0xFFFF_FFFFL;
+        win.order(order);
+        if (length < MIN_BLOCK || (length & 3) != 0 || length > left || !ensure(next + length - 4, 4)) {
+            return false;
+        }
+        long trailer = win.order(blockOrder).getInt((int) (next + length - 4 - winStart)) & 0xFFFF_FFFFL;
+        win.order(order);
+        return trailer == length;
     }
 
     private void startSection() {
@@ -851,6 +1232,42 @@ public final class CaptureReader implements AutoCloseable, Iterable<CaptureRecor
         if (errors.size() < MAX_STORED_ERRORS) {
             errors.add(new CaptureError(at, message));
         }
+    }
+
+    /**
+     * Reports the damage at {@code at}, then scans forward from {@code at + 1}, byte by byte, for
+     * the first position that {@code point} accepts, and goes on reading there (recording a
+     * {@link Skip}). Returns false, with reading ended at {@code at}, if there is none.
+     *
+     * <p>Linear overall: a scan only looks at positions between the damage and the point found,
+     * reading resumes at that point, and the next damage can only be found after it; so no
+     * position is scanned twice. Each look is a bounded number of reads.
+     */
+    private boolean resync(long at, String reason, int minimum, LongPredicate point) {
+        error(at, reason);
+        long found = -1;
+        for (long p = at + 1; p <= size - minimum && !done; p++) {
+            positionsScanned++;
+            if (point.test(p)) {
+                found = p;
+                break;
+            }
+        }
+        if (done) {
+            return false; // A mapping failure ended reading (and was reported) during the scan.
+        }
+        if (found < 0) {
+            done = true;
+            stoppedAt = at;
+            return false;
+        }
+        skipCount++;
+        bytesSkipped += found - at;
+        if (skips.size() < MAX_STORED_ERRORS) {
+            skips.add(new Skip(at, found, reason));
+        }
+        pos = found;
+        return true;
     }
 
     /** Records a problem after which nothing more can be read, and ends the file. */

@@ -5,8 +5,9 @@
  * without a native library (pcap4j's per-packet JNA call caps it near 500k packets/s; a mapped
  * walk is several times faster, see ../shared/RECIPES.md "Capture files: speed"). Damage in a
  * file is reported as {@link org.mptcplab.stack.capture.CaptureError}s that say what and where;
- * only a file that is not a capture at all fails with
- * {@link org.mptcplab.stack.capture.CaptureFormatException}.
+ * after a record or block whose length cannot be used, the reader scans for the next plausible
+ * one and goes on there, listing what it skipped. Only a file that is not a capture at all, or
+ * whose file header is broken, fails with {@link org.mptcplab.stack.capture.CaptureFormatException}.
  *
  * <p>Formats: classic pcap as in draft-ietf-opsawg-pcap, pcapng as in draft-ietf-opsawg-pcapng;
  * link-type numbers from draft-ietf-opsawg-pcaplinktype.

@@ -309,16 +309,19 @@ class PcapReaderTest {
     }
 
     @Test
-    void absurdCapturedLengthEndsTheFile() throws IOException {
+    void absurdCapturedLengthIsSkippedToTheNextRecord() throws IOException {
         byte[] file = header(ByteOrder.BIG_ENDIAN, false, 0x7fffffff, 1)
                 .u32(T).u32(0).u32(262_145).u32(262_145)
                 .zeros(262_145)
-                .u32(T).u32(0).u32(0).u32(0)         // a good record that is never reached
+                .u32(T).u32(0).u32(1).u32(1).u8(7)   // a good record at 262185, found by the scan
                 .toArray();
         try (CaptureReader reader = CaptureReader.of(file)) {
-            assertThat(readAll(reader)).isEmpty();
+            assertThat(readAll(reader)).extracting(CaptureRecord::fileOffset).containsExactly(262_185L);
             assertThat(messages(reader)).containsExactly(
                     "pcap record at offset 24: captured length 262145 is larger than the maximum 262144");
+            assertThat(reader.skips()).containsExactly(new CaptureReader.Skip(24, 262_185,
+                    "pcap record at offset 24: captured length 262145 is larger than the maximum 262144"));
+            assertThat(reader.readToEnd()).isTrue();
         }
     }
 

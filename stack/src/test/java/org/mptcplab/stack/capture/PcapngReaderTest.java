@@ -323,7 +323,8 @@ class PcapngReaderTest {
     void blockLengthShorterThan12() throws IOException {
         byte[] file = start().raw(PcapngBuilder.EPB, 7, new byte[0], 7).epb(0, 1, FIVE).build();
         try (CaptureReader reader = CaptureReader.of(file)) {
-            assertThat(readAll(reader)).isEmpty(); // cannot skip: nothing after it is read
+            // Cannot be skipped by its length: the scan finds the EPB after it (see PcapngResyncTest).
+            assertThat(readAll(reader)).extracting(CaptureRecord::fileOffset).containsExactly(60L);
             assertThat(messages(reader)).containsExactly("pcapng block at offset 48: length 7 is shorter than 12");
         }
     }
