@@ -16,6 +16,7 @@ import javafx.stage.Stage;
 import javafx.stage.FileChooser;
 
 import org.mptcplab.app.session.SessionSpec;
+import org.mptcplab.app.view.FrameStats;
 import org.mptcplab.app.view.LabView;
 import org.mptcplab.app.view.MainViewController;
 import org.mptcplab.app.view.Styles;
@@ -45,9 +46,19 @@ public final class MptcpLabApp extends Application {
      */
     @Override
     public void start(Stage stage) {
-        lab = new LabViewModel(SessionSpec.demo(), true);
+        // -Dmptcplab.empty=true opens the shell with no session: the baseline of the frame benchmark.
+        boolean empty = Boolean.getBoolean("mptcplab.empty");
+        lab = empty ? null : new LabViewModel(SessionSpec.demo(), true);
         Scene scene = showMainWindow(stage, new MainViewModel(lab));
         LabView view = (LabView) scene.lookup("#lab");
+        int frames = Integer.getInteger("mptcplab.frames", 0);
+        if (frames > 0) {
+            FrameStats stats = new FrameStats(frames, empty ? "empty window" : "lab");
+            stats.start();
+            if (view != null) {
+                view.setFrameStats(stats);
+            }
+        }
         if (view != null) {
             view.installShortcuts(scene);
             view.setFileAsker((suggested, save) -> {
@@ -64,7 +75,9 @@ public final class MptcpLabApp extends Application {
             if (view != null) {
                 view.dispose();
             }
-            lab.close();
+            if (lab != null) {
+                lab.close();
+            }
         });
     }
 

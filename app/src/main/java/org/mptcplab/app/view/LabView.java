@@ -183,6 +183,7 @@ public final class LabView extends StackPane {
 
     /** One frame: the view model reads the session's snapshot, the canvases redraw. */
     void frame() {
+        long start = System.nanoTime();
         vm.refresh();
         var st = vm.stateProperty().get();
         topology.show(st);
@@ -197,6 +198,16 @@ public final class LabView extends StackPane {
             packets.refresh(st);
         }
         frames++;
+        if (frameStats != null) {
+            frameStats.work(System.nanoTime() - start);
+        }
+    }
+
+    private FrameStats frameStats;
+
+    /** Reports each frame's work to {@code stats} (the frame benchmark). */
+    public void setFrameStats(FrameStats stats) {
+        frameStats = stats;
     }
 
     public long frames() {

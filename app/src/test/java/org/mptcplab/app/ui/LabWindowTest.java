@@ -228,4 +228,27 @@ class LabWindowTest {
         robot.clickOn("#modeEmulated");
         assertThat(view.isVisible()).isTrue();
     }
+
+    @Test
+    void theLadderThePacketsAndTheInspectorShowTheHandshake(FxRobot robot) {
+        advance(robot, S / 5);
+        robot.type(KeyCode.G);
+        robot.interact(() -> view.ladder().setSpanMillis(1000));
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.interact(() -> { });
+        assertThat(view.ladder().drawn()).isPositive();
+
+        robot.clickOn("#tabPackets");
+        robot.interact(() -> view.packets().refresh(lab.session().state()));
+        var table = view.packets().table();
+        assertThat(table.getItems()).isNotEmpty();
+        var syn = table.getItems().stream().filter(p -> p.flagText().equals("S") && p.options().equals("MP_CAPABLE")).findFirst().orElseThrow();
+        robot.interact(() -> table.getSelectionModel().select(syn));
+        String text = view.packets().inspector().getText();
+        assertThat(text).contains("MPTCP MP_CAPABLE", "flags [S]", "10.1.0.1 > 10.1.0.2", "arrived");
+        // Every field of the option, by its RFC 8684 name.
+        assertThat(text).containsIgnoringCase("version");
+        assertThat(robot.lookup("#counters").queryAs(javafx.scene.control.TextArea.class).getText())
+                .contains("MPCapableSYNTX", "MPCapableSYNRX", "MPJoinSynTx");
+    }
 }

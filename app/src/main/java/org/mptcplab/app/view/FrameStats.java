@@ -1,0 +1,68 @@
+package org.mptcplab.app.view;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+import javafx.animation.AnimationTimer;
+
+/**
+ * Measures the window's frames for BENCHMARKS.md: the interval between pulses (what a viewer
+ * sees as smoothness) and the time the lab's own per-frame work takes on the FX thread. After
+ * {@code frames} pulses it prints one line on stderr and stops. Started by the app when the
+ * system property {@code mptcplab.frames} is set.
+ */
+public final class FrameStats extends AnimationTimer {
+    private final long[] intervals;
+    private final long[] work;
+    private final String label;
+    private int n;
+    private int w;
+    private long last = -1;
+
+    public FrameStats(int frames, String label) {
+        intervals = new long[frames];
+        work = new long[frames];
+        this.label = label;
+    }
+
+    @Override
+    public void handle(long now) {
+        if (last >= 0 && n < intervals.length) {
+            intervals[n++] = now - last;
+            if (n == intervals.length) {
+                report();
+                stop();
+            }
+        }
+        last = now;
+    }
+
+    /** The lab's frame took {@code nanos} on the FX thread. */
+    public void work(long nanos) {
+        if (w < work.length) {
+            work[w++] = nanos;
+        }
+    }
+
+    private void report() {
+        System.err.println(String.format(Locale.ROOT,
+                "frames %s: %d pulses, interval mean %.2f ms p99 %.2f ms max %.2f ms; lab work per frame mean %s p99 %s",
+                label, n, mean(intervals, n) / 1e6, pct(intervals, n, 0.99) / 1e6, pct(intervals, n, 1.0) / 1e6,
+                w == 0 ? "-" : String.format(Locale.ROOT, "%.3f ms", mean(work, w) / 1e6),
+                w == 0 ? "-" : String.format(Locale.ROOT, "%.3f ms", pct(work, w, 0.99) / 1e6)));
+    }
+
+    private static double mean(long[] a, int n) {
+        double s = 0;
+        for (int i = 0; i < n; i++) {
+            s += a[i];
+        }
+        return n == 0 ? 0 : s / n;
+    }
+
+    private static double pct(long[] a, int n, double q) {
+        long[] c = Arrays.copyOf(a, n);
+        Arrays.sort(c);
+        return n == 0 ? 0 : c[Math.min(n - 1, (int) Math.ceil(q * n) - 1)];
+    }
+}
