@@ -62,6 +62,7 @@ public final class LabView extends StackPane {
             new String[] {"D", "dark / light theme"},
             new String[] {"F11", "full screen"},
             new String[] {"C / S / G / K", "charts / data sequence / ladder (G) / packets (K)"},
+            new String[] {"[ / ]", "ladder: shorter / longer time span"},
             new String[] {"H or F1", "this help; Esc closes it"},
             new String[] {"Ctrl + Q", "quit"});
 
@@ -79,6 +80,7 @@ public final class LabView extends StackPane {
     private final LadderView ladder;
     private final PacketsPane packets;
     private final javafx.scene.control.TabPane tabs = new javafx.scene.control.TabPane();
+    private ComboBox<Integer> span;
     private final AnimationTimer frame;
     private BiFunction<String, Boolean, Path> fileAsker = (what, save) -> null;
     private long frames;
@@ -103,7 +105,7 @@ public final class LabView extends StackPane {
         });
         ladder = new LadderView(vm::session);
         packets = new PacketsPane(vm::session);
-        ComboBox<Integer> span = new ComboBox<>();
+        span = new ComboBox<>();
         span.setId("ladderSpan");
         span.getItems().setAll(LadderView.SPANS);
         span.setValue(100);
@@ -333,9 +335,18 @@ public final class LabView extends StackPane {
         HBox.setHgrow(message, Priority.ALWAYS);
         message.setMaxWidth(Double.MAX_VALUE);
 
-        HBox bar = new HBox(8, clock, pause, step, speed, restart, loop, new Separator(Orientation.VERTICAL),
+        // A flow, not a row: at presenter sizes the controls wrap to a second line instead of
+        // shrinking to "...".
+        javafx.scene.layout.FlowPane bar = new javafx.scene.layout.FlowPane(8, 4);
+        bar.getChildren().addAll(clock, pause, step, speed, restart, loop, new Separator(Orientation.VERTICAL),
                 label("cc"), cc, label("scheduler"), sched, label("pm"), pm, new Separator(Orientation.VERTICAL),
-                label("charts"), window, message, file, helpButton);
+                label("charts"), window, file, helpButton, message);
+        for (Node n : bar.getChildren()) {
+            if (n instanceof Region r && n != message) {
+                r.setMinWidth(Region.USE_PREF_SIZE);
+            }
+        }
+        message.setMaxWidth(600);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.getStyleClass().add(Styles.LAB_TOOLBAR);
         return bar;
@@ -523,6 +534,11 @@ public final class LabView extends StackPane {
                 }
             }
             case H, F1 -> toggleHelp();
+            case OPEN_BRACKET, CLOSE_BRACKET -> {
+                int i = LadderView.SPANS.indexOf(span.getValue()) + (code == KeyCode.OPEN_BRACKET ? -1 : 1);
+                span.setValue(LadderView.SPANS.get(Math.max(0, Math.min(LadderView.SPANS.size() - 1, i))));
+                showTab(2);
+            }
             case C -> showTab(0);
             case S -> showTab(1);
             case G -> showTab(2);
@@ -536,6 +552,7 @@ public final class LabView extends StackPane {
     }
 
     private boolean presenter;
+    private javafx.geometry.Rectangle2D windowed;
     private boolean dark;
 
     /** Presenter mode: large type and heavy lines, for the back of a room at 1920x1080. */
@@ -546,7 +563,32 @@ public final class LabView extends StackPane {
         if (on) {
             root.getStyleClass().add(Styles.PRESENTER);
         }
-        topology.setFontScale(on ? 1.35 : 1);
+        topology.setFontScale(on ? 1.25 : 1);
+        // On a projector the window takes the whole screen (Esc or F11 leaves full screen).
+        if (getScene() != null && getScene().getWindow() instanceof Stage st) {
+            if (on) {
+                windowed = new javafx.geometry.Rectangle2D(st.getX(), st.getY(), st.getWidth(), st.getHeight());
+                st.setFullScreenExitHint("");
+                st.setFullScreen(true);
+                // Without a window manager (a bare X server) full screen may not resize the
+                // window: then it is sized to the screen by hand.
+                javafx.geometry.Rectangle2D screen = javafx.stage.Screen.getPrimary().getBounds();
+                if (st.getWidth() < screen.getWidth() - 1) {
+                    st.setX(screen.getMinX());
+                    st.setY(screen.getMinY());
+                    st.setWidth(screen.getWidth());
+                    st.setHeight(screen.getHeight());
+                }
+            } else {
+                st.setFullScreen(false);
+                if (windowed != null) {
+                    st.setX(windowed.getMinX());
+                    st.setY(windowed.getMinY());
+                    st.setWidth(windowed.getWidth());
+                    st.setHeight(windowed.getHeight());
+                }
+            }
+        }
         ladder.setFontScale(on ? 1.35 : 1);
         vm.say(on ? "Presenter mode (P to leave)" : "Presenter mode off");
     }

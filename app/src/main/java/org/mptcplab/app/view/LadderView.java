@@ -85,8 +85,9 @@ public final class LadderView extends Region {
         double bottom = h - 8;
         double cx = Math.max(110, w * 0.16);
         double sx = w - Math.max(110, w * 0.16);
-        long t1 = now;
-        long t0 = now - spanNanos;
+        // Now at the bottom; before a whole span has passed, the run's start at the top.
+        long t0 = Math.max(0, now - spanNanos);
+        long t1 = t0 + spanNanos;
         g.setTextBaseline(VPos.CENTER);
         g.setTextAlign(TextAlignment.CENTER);
         g.setFont(Font.font("System", FontWeight.BOLD, 15 * fontScale));

@@ -54,6 +54,10 @@ public final class PathCard extends VBox {
         blackHole.setOnAction(e -> vm.blackHole());
         blackHole.setTooltip(new Tooltip("Shift+" + vm.key() + ": a silent failure: packets vanish and nobody is told; "
                 + "the retransmission timer has to find out"));
+        name.setMinWidth(Region.USE_PREF_SIZE);
+        toggle.setMinWidth(Region.USE_PREF_SIZE);
+        blackHole.setMinWidth(Region.USE_PREF_SIZE);
+        status.setMinWidth(0);
         HBox head = new HBox(8, dot, name, status, gap, toggle, blackHole);
         head.setAlignment(Pos.CENTER_LEFT);
 

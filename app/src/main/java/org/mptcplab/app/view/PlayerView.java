@@ -45,6 +45,8 @@ public final class PlayerView extends VBox {
         state.textProperty().bind(vm.stateProperty());
         Region gap = new Region();
         HBox.setHgrow(gap, Priority.ALWAYS);
+        name.setMinWidth(Region.USE_PREF_SIZE);
+        state.setMinWidth(Region.USE_PREF_SIZE);
         HBox head = new HBox(8, name, gap, state);
         head.setAlignment(Pos.CENTER_LEFT);
 
