@@ -40,7 +40,7 @@ public final class DsnGraph extends BorderPane {
     private final DoubleDataSet reinjected = new DoubleDataSet("reinjected");
     private final DoubleDataSet lost = new DoubleDataSet("lost");
     private final ScheduledExecutorService feeder;
-    private volatile long windowNanos = 10_000_000_000L;
+    private volatile long windowNanos = 5_000_000_000L;
 
     public DsnGraph(Supplier<Session> session, List<String> pathNames) {
         this.session = session;

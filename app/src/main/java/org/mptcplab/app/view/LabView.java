@@ -81,6 +81,7 @@ public final class LabView extends StackPane {
     private final PacketsPane packets;
     private final javafx.scene.control.TabPane tabs = new javafx.scene.control.TabPane();
     private ComboBox<Integer> span;
+    private final ComboBox<Integer> dsnSpan = new ComboBox<>();
     private final AnimationTimer frame;
     private BiFunction<String, Boolean, Path> fileAsker = (what, save) -> null;
     private long frames;
@@ -103,6 +104,14 @@ public final class LabView extends StackPane {
                 rebuildCharts();
             }
         });
+        dsnSpan.setId("dsnSpan");
+        dsnSpan.getItems().setAll(2, 5, 10, 30, 60);
+        dsnSpan.setValue(5);
+        dsnSpan.valueProperty().addListener((o, a, v) -> dsn.setWindowSeconds(v));
+        HBox dsnBar = new HBox(8, label("last"), dsnSpan, label("seconds; drag to zoom, right-click to zoom out"));
+        dsnBar.setAlignment(Pos.CENTER_LEFT);
+        dsnBar.setPadding(new Insets(4, 8, 4, 8));
+        dsnHost.setTop(dsnBar);
         ladder = new LadderView(vm::session);
         packets = new PacketsPane(vm::session);
         span = new ComboBox<>();
@@ -288,10 +297,7 @@ public final class LabView extends StackPane {
                 return 60;
             }
         });
-        window.valueProperty().addListener((o, a, s) -> {
-            charts.setWindowSeconds(s);
-            dsn.setWindowSeconds(Math.min(s, 60));
-        });
+        window.valueProperty().addListener((o, a, s) -> charts.setWindowSeconds(s));
         window.setTooltip(new Tooltip("How much time the charts show"));
 
         MenuButton file = new MenuButton("Export");
@@ -423,6 +429,7 @@ public final class LabView extends StackPane {
         chartsHost.setCenter(charts);
         dsn = new DsnGraph(vm::session, names);
         dsn.setId("dsnGraph");
+        dsn.setWindowSeconds(dsnSpan.getValue() == null ? 5 : dsnSpan.getValue());
         dsnHost.setCenter(dsn);
     }
 

@@ -114,24 +114,29 @@ public final class LadderView extends Region {
         java.util.TreeSet<Double> labelled = new java.util.TreeSet<>();
         int count = 0;
         g.setFont(Font.font("Monospaced", 11 * fontScale));
+        // Arrows: the background first (plain ACKs, then data), signalling last, on top.
+        java.util.List<double[]> geometry = new java.util.ArrayList<>();
+        java.util.List<Samples.Packet> shown = new java.util.ArrayList<>();
         for (Samples.Packet p : ps) {
-            long end = p.arrivedAt() >= 0 ? p.arrivedAt() : p.t() + (p.arrivedAt() < 0 ? spanNanos / 10 : 0);
+            long end = p.arrivedAt() >= 0 ? p.arrivedAt() : p.t() + spanNanos / 10;
             if (end < t0 || p.t() > t1) {
                 continue;
             }
+            shown.add(p);
+        }
+        shown.sort(java.util.Comparator.comparingInt(LadderView::rank).reversed());
+        for (Samples.Packet p : shown) {
             double x0 = p.toClient() ? sx : cx;
             double x1 = p.toClient() ? cx : sx;
             double y0 = y(p.t(), t0, t1, top, bottom);
             boolean lostPacket = p.arrivedAt() < 0;
-            double y1 = lostPacket ? y0 + (y(end, t0, t1, top, bottom) - y0) : y(p.arrivedAt(), t0, t1, top, bottom);
+            long end = lostPacket ? p.t() + spanNanos / 10 : p.arrivedAt();
+            double y1 = y(end, t0, t1, top, bottom);
             double xe = lostPacket ? (x0 + x1) / 2 : x1;
             Color c = p.path() >= 0 ? Palette.path(p.path()) : Color.GRAY;
-            // A pure acknowledgment (no data, nothing but the DSS's data ACK) is the ladder's
-            // background: drawn faint so that data and signalling stand out.
-            boolean plainAck = p.payloadLength() == 0 && (p.flags() & 0x07) == 0
-                    && (p.options().isEmpty() || p.options().equals("DSS"));
-            g.setStroke(plainAck ? c.deriveColor(0, 0.6, 1.2, 0.45) : c);
-            g.setLineWidth(p.payloadLength() > 0 ? 1.6 : plainAck ? 0.8 : 1.4);
+            int rank = rank(p);
+            g.setStroke(rank == 2 ? c.deriveColor(0, 0.6, 1.2, 0.45) : c);
+            g.setLineWidth(rank == 0 ? 2.4 : rank == 1 ? 1.6 : 0.8);
             g.strokeLine(x0, y0, xe, y1);
             if (lostPacket) {
                 g.setStroke(Color.web("#C62828"));
@@ -141,20 +146,35 @@ public final class LadderView extends Region {
             } else {
                 arrowHead(g, x0, y0, xe, y1, c);
             }
+            geometry.add(new double[] {x0, y0, xe, y1});
             count++;
-            double my = (y0 + y1) / 2;
-            double gap = 14 * fontScale;
+        }
+        // Labels by priority (signalling, then data, then ACKs), never overlapping; on a white
+        // box so that they read over the arrows.
+        double gap = 14 * fontScale;
+        g.setTextAlign(TextAlignment.CENTER);
+        for (int i = shown.size() - 1; i >= 0; i--) {
+            Samples.Packet p = shown.get(i);
+            int rank = rank(p);
+            if (rank == 2 && spanNanos > 50_000_000L) {
+                continue;
+            }
+            double[] gm = geometry.get(i);
+            double my = (gm[1] + gm[3]) / 2 - 7 * fontScale;
             Double below = labelled.floor(my);
             Double above = labelled.ceiling(my);
-            boolean room = (below == null || my - below >= gap) && (above == null || above - my >= gap);
-            // Labels never overlap; signalling (SYN, options other than DSS, losses) is labelled
-            // first in the sense that a plain ACK gives way when space is short.
-            if (room && (!plainAck || spanNanos <= 50_000_000L)) {
-                labelled.add(my);
-                g.setTextAlign(TextAlignment.CENTER);
-                g.setFill(c.darker());
-                g.fillText(label(p), (x0 + xe) / 2, my - 7 * fontScale);
+            if ((below != null && my - below < gap) || (above != null && above - my < gap)) {
+                continue;
             }
+            labelled.add(my);
+            String text = label(p);
+            double tw = text.length() * 6.7 * fontScale;
+            double mx = (gm[0] + gm[2]) / 2;
+            g.setFill(Color.color(1, 1, 1, 0.85));
+            g.fillRect(mx - tw / 2 - 3, my - 7 * fontScale, tw + 6, 13 * fontScale);
+            Color c = p.path() >= 0 ? Palette.path(p.path()) : Color.GRAY;
+            g.setFill(rank == 0 ? c.darker() : c.darker().deriveColor(0, 1, 1, 0.85));
+            g.fillText(text, mx, my);
         }
         drawn = count;
         // Legend: the path colours.
@@ -167,6 +187,16 @@ public final class LadderView extends Region {
             g.fillText(pathNames.get(i), lx + 18, 10 * fontScale);
             lx += 30 + pathNames.get(i).length() * 8 * fontScale;
         }
+    }
+
+    /** 0: signalling (SYN, FIN, RST, or an MPTCP option other than DSS); 1: data; 2: a plain ACK. */
+    static int rank(Samples.Packet p) {
+        boolean signalling = (p.flags() & 0x07) != 0
+                || !p.options().isEmpty() && !p.options().equals("DSS");
+        if (signalling) {
+            return 0;
+        }
+        return p.payloadLength() > 0 ? 1 : 2;
     }
 
     static String label(Samples.Packet p) {

@@ -123,7 +123,7 @@ public final class PlayerView extends VBox {
             g.setTextBaseline(VPos.CENTER);
             String text = vm.stalledProperty().get() ? "STALLED" : "starting\u2026";
             // As large as fits: the room reads this from the back.
-            double size = Math.max(12, Math.min(h / 4, w / (text.length() * 0.68)));
+            double size = Math.max(12, Math.min(h / 4, w / (text.length() * 0.85)));
             g.setFont(Font.font("System", FontWeight.BOLD, size));
             g.setFill(vm.stalledProperty().get() ? Color.web("#FF5252") : Color.web("#FFD54F"));
             g.fillText(text, w / 2, h / 2 - size * 0.3);

@@ -30,9 +30,10 @@ public final class FlowViewModel {
     void update(Session.FlowState f) {
         name.set(f.name());
         String s = f.playerState() == null ? "" : f.playerState().toUpperCase(Locale.ROOT);
-        state.set(s);
+        // The flags first: listeners of the state read them.
         stalled.set(s.equals("STALLED"));
         playing.set(s.equals("PLAYING") || s.equals("RECEIVING"));
+        state.set(s);
         double b = f.playerBufferS();
         bufferSeconds.set(Double.isNaN(b) ? 0 : b);
         bufferText.set(Double.isNaN(b) ? "" : String.format(Locale.ROOT, "%.1f s buffered", b));

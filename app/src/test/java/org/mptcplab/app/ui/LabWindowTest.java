@@ -94,6 +94,9 @@ class LabWindowTest {
         ListView<?> log = robot.lookup("#eventLog").queryAs(ListView.class);
         assertThat(log.getItems()).isNotEmpty();
         assertThat(view.frames()).isPositive();
+        Label state = robot.lookup("#playerMptcp .player-state").queryAs(Label.class);
+        assertThat(state.getText()).isEqualTo("PLAYING");
+        assertThat(state.getStyleClass()).contains("state-playing");
     }
 
     @Test

@@ -22,10 +22,10 @@ import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 
 /**
- * The README screenshot. Written only when asked for, so that ordinary test runs leave the
- * repository alone:
- * <pre>mvn -o -q -pl app test -Dtest=ScreenshotTest -Dmptcplab.screenshot=../docs/screenshot.png</pre>
- * (the path is relative to app/, surefire's working directory).
+ * A snapshot of the window's shell under Monocle. Written only when asked for:
+ * <pre>mvn -o -q -pl app test -Dtest=ScreenshotTest -Dmptcplab.screenshot=/tmp/shell.png</pre>
+ * (a relative path is relative to app/, surefire's working directory). The README's screenshots
+ * come from the real app under Xvfb instead: {@code scripts/screenshots.sh}.
  */
 @ExtendWith(ApplicationExtension.class)
 class ScreenshotTest {

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Takes the README's screenshots from the real app under Xvfb (software renderer), driving it with
+# keys as a presenter would: docs/screenshot.png (mid-outage, Charts), docs/dsn.png (Data sequence),
+# docs/ladder.png (the handshake at 0.05x), docs/presenter.png (presenter mode at 1920x1080).
+# Needs Xvfb, xdotool and imagemagick (scripts/setup.sh installs them) and a built jar.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JAR=app/target/mptcp-lab.jar
+D=:91
+
+# shot SCREEN "WAIT:KEY:NAME ..." : KEY '-' for none, NAME '-' for no picture.
+shot() {
+  local screen=$1 plan=$2
+  Xvfb $D -screen 0 "${screen}x24" >/dev/null 2>&1 &
+  local xp=$!
+  sleep 1
+  DISPLAY=$D java -jar "$JAR" >/tmp/mptcplab-screenshots.log 2>&1 &
+  local ap=$! w=""
+  for _ in $(seq 1 40); do
+    w=$(DISPLAY=$D xdotool search --name "MPTCP Lab" 2>/dev/null | head -1) && [ -n "$w" ] && break
+    sleep 0.5
+  done
+  DISPLAY=$D xdotool windowfocus "$w"
+  for step in $plan; do
+    IFS=: read -r wait key name <<<"$step"
+    sleep "$wait"
+    [ "$key" != "-" ] && DISPLAY=$D xdotool key --window "$w" "$key"
+    [ "$name" != "-" ] && DISPLAY=$D import -window root "docs/$name.png"
+  done
+  DISPLAY=$D xdotool key --window "$w" ctrl+q || true
+  sleep 2
+  kill $ap 2>/dev/null || true
+  kill $xp 2>/dev/null || true
+  if grep -E "Exception|Error" /tmp/mptcplab-screenshots.log; then
+    echo "screenshots: the app logged an exception (above)" >&2
+    exit 1
+  fi
+}
+
+mkdir -p docs
+shot 1440x900 "7:-:screenshot"
+shot 1440x900 "5.8:s:dsn"
+shot 1440x900 "0.2:minus:- 0.2:minus:- 0.2:minus:- 0.2:minus:- 0.2:r:- 0.2:bracketright:- 3.2:-:ladder"
+shot 1920x1080 "4:p:- 2:-:presenter"
+echo "screenshots: docs/screenshot.png docs/dsn.png docs/ladder.png docs/presenter.png"
