@@ -385,6 +385,134 @@ public final class Session implements AutoCloseable {
         store.add(new Samples.Event(e.timeNanos(), flow, host, e.kind().name(), e.subflowId(), e.detail()));
     }
 
+    // ------------------------------------------------------------------ recording
+
+    /** Default size guard of a recording, as simulate's --pcap-limit. */
+    public static final long RECORDING_LIMIT_BYTES = 1L << 30;
+
+    private org.mptcplab.stack.capture.PcapngWriter recording;
+    private org.mptcplab.stack.emu.PacketListener recorder;
+    private java.nio.file.Path recordingFile;
+    private volatile String recordingProblem;
+
+    /**
+     * Starts recording every packet of every path, as sent, to a pcapng file: one interface per
+     * path (named after it) and one for the TCP comparison, timestamps in virtual nanoseconds.
+     * Runs on the engine's thread; a failure to create the file is thrown here.
+     */
+    public void startRecording(java.nio.file.Path file) throws java.io.IOException {
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        run(() -> {
+            try {
+                doStartRecording(file);
+                done.complete(null);
+            } catch (java.io.IOException | RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        });
+        try {
+            done.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof java.io.IOException io) {
+                throw io;
+            }
+            throw new java.io.IOException(e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+            throw new java.io.IOException("the engine did not start the recording: " + e, e);
+        }
+    }
+
+    private void doStartRecording(java.nio.file.Path file) throws java.io.IOException {
+        if (recording != null) {
+            throw new IllegalStateException("a recording runs already (to " + recordingFile + ")");
+        }
+        org.mptcplab.stack.capture.PcapngWriter w = org.mptcplab.stack.capture.PcapngWriter.create(file, "MPTCP Lab")
+                .limit(RECORDING_LIMIT_BYTES);
+        java.util.Map<Path, Integer> ids = new java.util.HashMap<>();
+        for (int i = 0; i < paths.size(); i++) {
+            ids.put(paths.get(i), w.addInterface(org.mptcplab.stack.capture.LinkType.RAW, settings.get(i).name()));
+        }
+        if (tcpPath != null) {
+            ids.put(tcpPath, w.addInterface(org.mptcplab.stack.capture.LinkType.RAW, flows.get(1).name));
+        }
+        recording = w;
+        recordingFile = file;
+        recordingProblem = null;
+        recorder = net.addListener((t, d, event, data) -> {
+            if (event != org.mptcplab.stack.emu.PacketListener.PacketEvent.SENT || recording == null) {
+                return;
+            }
+            try {
+                recording.write(ids.get(d.path()), t, data, 0, data.length);
+                if (recording.limitReached() && recordingProblem == null) {
+                    recordingProblem = "the recording reached " + (RECORDING_LIMIT_BYTES >> 20) + " MiB and stopped growing";
+                }
+            } catch (java.io.IOException e) {
+                // A failed write ends the recording and says why; the run goes on.
+                recordingProblem = "writing " + recordingFile.getFileName() + " failed: " + e.getMessage();
+                closeRecording();
+            }
+        });
+    }
+
+    /**
+     * Stops the recording and closes its file.
+     *
+     * @return packets written, or -1 if none was running
+     * @throws java.io.IOException if the file could not be completed
+     */
+    public long stopRecording() throws java.io.IOException {
+        java.util.concurrent.CompletableFuture<Long> done = new java.util.concurrent.CompletableFuture<>();
+        run(() -> {
+            if (recording == null) {
+                done.complete(-1L);
+                return;
+            }
+            long n = recording.packetsWritten();
+            String problem = closeRecording();
+            if (problem != null) {
+                done.completeExceptionally(new java.io.IOException(problem));
+            } else {
+                done.complete(n);
+            }
+        });
+        try {
+            return done.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw (java.io.IOException) e.getCause();
+        } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+            throw new java.io.IOException("the engine did not stop the recording: " + e, e);
+        }
+    }
+
+    private String closeRecording() {
+        if (recorder != null) {
+            net.removeListener(recorder);
+            recorder = null;
+        }
+        org.mptcplab.stack.capture.PcapngWriter w = recording;
+        recording = null;
+        if (w == null) {
+            return null;
+        }
+        try {
+            w.close();
+        } catch (java.io.IOException e) {
+            recordingProblem = "closing " + recordingFile.getFileName() + " failed: " + e.getMessage();
+        }
+        return recordingProblem;
+    }
+
+    /** Whether a recording runs (it may have stopped by itself: see {@link #recordingProblem}). */
+    public boolean isRecording() {
+        return recording != null;
+    }
+
+    /** Why the recording stopped or stopped growing, or null. */
+    public String recordingProblem() {
+        return recordingProblem;
+    }
+
     // ------------------------------------------------------------------ running
 
     /** Starts the engine's thread at {@code speed} virtual seconds per wall second. */
@@ -415,6 +543,8 @@ public final class Session implements AutoCloseable {
         if (driver != null) {
             driver.stop();
         }
+        // The engine has stopped: finish a recording here, so that the file is complete.
+        closeRecording();
     }
 
     /**

@@ -88,6 +88,8 @@ public final class LabView extends StackPane {
 
     public LabView(LabViewModel vm) {
         this.vm = vm;
+        // Commands that wait for the engine run off the FX thread; their results come back here.
+        vm.setFxExecutor(javafx.application.Platform::runLater);
         getStyleClass().add(Styles.LAB);
         content.setTop(toolbar());
 
@@ -323,7 +325,33 @@ public final class LabView extends StackPane {
                 }
             }
         });
-        file.getItems().addAll(png, csv, save, load);
+        MenuItem record = new MenuItem();
+        record.setId("recordPcapng");
+        record.textProperty().bind(javafx.beans.binding.Bindings.when(vm.recordingProperty())
+                .then("Stop recording").otherwise("Record packets to pcapng\u2026"));
+        record.setOnAction(e -> {
+            if (vm.recordingProperty().get()) {
+                background(() -> {
+                    try {
+                        vm.stopRecording();
+                    } catch (IOException ex) {
+                        vm.onFx(() -> vm.say("The recording could not be completed: " + ex.getMessage()));
+                    }
+                });
+            } else {
+                Path p = fileAsker.apply("mptcp-lab.pcapng", true);
+                if (p != null) {
+                    background(() -> {
+                        try {
+                            vm.startRecording(p);
+                        } catch (IOException | RuntimeException ex) {
+                            vm.onFx(() -> vm.say("Could not record to " + p + ": " + (ex.getMessage() == null ? ex : ex.getMessage())));
+                        }
+                    });
+                }
+            }
+        });
+        file.getItems().addAll(png, csv, save, load, new javafx.scene.control.SeparatorMenuItem(), record);
 
         Button helpButton = new Button("?");
         helpButton.setId("helpButton");
@@ -371,6 +399,19 @@ public final class LabView extends StackPane {
         c.setValue(current);
         c.setTooltip(new Tooltip("The " + what + " (what the stack offers today); a change restarts the run with the same seed"));
         return c;
+    }
+
+    /**
+     * Runs {@code r} off the FX thread (it waits for the engine), then refreshes on the FX thread.
+     * The view model's properties are set from there too: bound controls update on the next frame.
+     */
+    private void background(Runnable r) {
+        Thread t = new Thread(() -> {
+            r.run();
+            javafx.application.Platform.runLater(vm::refresh);
+        }, "lab-command");
+        t.setDaemon(true);
+        t.start();
     }
 
     private interface FileAction {

@@ -59,6 +59,7 @@ public final class LabViewModel implements AutoCloseable {
     private final ReadOnlyObjectWrapper<Session.State> state = new ReadOnlyObjectWrapper<>(this, "state");
     private final ReadOnlyObjectWrapper<SessionSpec> spec = new ReadOnlyObjectWrapper<>(this, "spec");
     private final BooleanProperty flapLoop = new SimpleBooleanProperty(this, "flapLoop", true);
+    private final ReadOnlyBooleanWrapper recording = new ReadOnlyBooleanWrapper(this, "recording");
     private long eventsSeen;
 
     /**
@@ -123,6 +124,11 @@ public final class LabViewModel implements AutoCloseable {
             if (events.size() > MAX_EVENTS) {
                 events.remove(MAX_EVENTS, events.size());
             }
+        }
+        if (recording.get() && !session.isRecording()) {
+            // It stopped by itself (a failed write): say why.
+            recording.set(false);
+            say("The recording stopped: " + session.recordingProblem());
         }
         paused.set(st.paused());
         speed.set(st.speed());
@@ -190,8 +196,55 @@ public final class LabViewModel implements AutoCloseable {
     }
 
     private void restart(SessionSpec s) {
+        boolean wasRecording = session.isRecording();
         session.close();
         open(s);
+        recording.set(false);
+        if (wasRecording) {
+            say("The recording was finished with the old run; start a new one for this run");
+        }
+    }
+
+    /**
+     * Starts recording the run to a pcapng file (every packet of every path, one interface per
+     * path). Blocks for the engine's next loop (milliseconds): call it off the FX thread.
+     */
+    public void startRecording(Path file) throws IOException {
+        session.startRecording(file);
+        onFx(() -> {
+            recording.set(true);
+            say("Recording to " + file.getFileName());
+        });
+    }
+
+    /** Stops the recording; says how many packets it holds, or why it failed. Off the FX thread, as start. */
+    public long stopRecording() throws IOException {
+        long n = session.stopRecording();
+        String why = session.recordingProblem();
+        onFx(() -> {
+            recording.set(false);
+            say(n < 0 ? "No recording was running" : "Recorded " + n + " packets" + (why == null ? "" : " (" + why + ")"));
+        });
+        return n;
+    }
+
+    private java.util.concurrent.Executor fx = Runnable::run;
+
+    /**
+     * Where property changes made by commands that run off the FX thread go: the app passes
+     * Platform::runLater; tests, which have no FX thread, keep the default (run at once).
+     */
+    public void setFxExecutor(java.util.concurrent.Executor executor) {
+        fx = Objects.requireNonNull(executor, "executor");
+    }
+
+    /** Runs {@code r} where the properties may change (the FX thread in the app). */
+    public void onFx(Runnable r) {
+        fx.execute(r);
+    }
+
+    public ReadOnlyBooleanProperty recordingProperty() {
+        return recording.getReadOnlyProperty();
     }
 
     /** A policy change applies from the start of a new run with the same seed, so runs stay comparable. */

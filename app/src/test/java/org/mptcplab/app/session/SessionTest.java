@@ -177,4 +177,49 @@ class SessionTest {
                     && sf.state() == SubflowState.ESTABLISHED)).isNotEmpty();
         }
     }
+
+    @Test
+    void aRecordingIsAPcapngWithAnInterfacePerPathThatTsharkReadsCleanly(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("run.pcapng");
+        try (Session s = new Session(SessionSpec.demo())) {
+            // Across the first WiFi outage (8 s), when LTE carries the video.
+            s.runFor(7 * S);
+            s.startRecording(file);
+            assertThat(s.isRecording()).isTrue();
+            assertThatThrownBy(() -> s.startRecording(dir.resolve("other.pcapng"))).hasMessageContaining("runs already");
+            s.runFor(2 * S);
+            long n = s.stopRecording();
+            assertThat(n).isGreaterThan(1000);
+            assertThat(s.stopRecording()).isEqualTo(-1);
+            java.util.Set<Integer> interfaces = new java.util.HashSet<>();
+            long read = 0;
+            try (org.mptcplab.stack.capture.CaptureReader r = org.mptcplab.stack.capture.CaptureReader.open(file)) {
+                for (org.mptcplab.stack.capture.CaptureRecord c; (c = r.next()) != null; ) {
+                    interfaces.add(c.interfaceId());
+                    read++;
+                }
+                assertThat(r.readToEnd()).isTrue();
+            }
+            assertThat(read).isEqualTo(n);
+            // WiFi, LTE and the TCP comparison.
+            assertThat(interfaces).containsExactlyInAnyOrder(0, 1, 2);
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(new java.io.File("/usr/bin/tshark").canExecute(),
+                "tshark is not installed (scripts/setup.sh installs it): the pcapng was checked by our reader only");
+        Process p = new ProcessBuilder("tshark", "-r", file.toString(), "-o", "mptcp.analyze_mptcp:TRUE", "-q",
+                "-z", "expert,error").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(out).isZero();
+        assertThat(out).doesNotContain("Errors (");
+    }
+
+    @Test
+    void aRecordingThatCannotBeCreatedSaysWhy(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        try (Session s = new Session(SessionSpec.demo())) {
+            assertThatThrownBy(() -> s.startRecording(dir.resolve("no/such/dir/x.pcapng")))
+                    .isInstanceOf(java.io.IOException.class).hasMessageContaining("no/such/dir");
+            assertThat(s.isRecording()).isFalse();
+        }
+    }
 }

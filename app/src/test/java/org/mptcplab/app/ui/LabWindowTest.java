@@ -217,6 +217,18 @@ class LabWindowTest {
         robot.clickOn("#exportMenu").clickOn("#exportSpec");
         assertThat(SessionSpec.fromJson(Files.readString(json))).isEqualTo(lab.currentSpec());
 
+        Path pcapng = dir.resolve("run.pcapng");
+        nextFile.set(pcapng);
+        robot.clickOn("#exportMenu").clickOn("#recordPcapng");
+        // The recording starts off the FX thread; wait for it.
+        WaitForAsyncUtils.waitFor(10, java.util.concurrent.TimeUnit.SECONDS, () -> lab.recordingProperty().get());
+        assertThat(lab.recordingProperty().get()).isTrue();
+        advance(robot, S);
+        robot.clickOn("#exportMenu").clickOn("#recordPcapng");
+        WaitForAsyncUtils.waitFor(10, java.util.concurrent.TimeUnit.SECONDS, () -> !lab.recordingProperty().get());
+        assertThat(lab.messageProperty().get()).startsWith("Recorded ").endsWith(" packets");
+        assertThat(Files.size(pcapng)).isGreaterThan(10_000);
+
         nextFile.set(dir.resolve("missing/dir/w.png"));
         robot.clickOn("#exportMenu").clickOn("#exportPng");
         assertThat(lab.messageProperty().get()).startsWith("Could not write");
