@@ -49,7 +49,15 @@ public final class MptcpLabApp extends Application {
         // -Dmptcplab.empty=true opens the shell with no session: the baseline of the frame benchmark.
         boolean empty = Boolean.getBoolean("mptcplab.empty");
         lab = empty ? null : new LabViewModel(SessionSpec.demo(), true);
-        Scene scene = showMainWindow(stage, new MainViewModel(lab));
+        MainViewModel main = new MainViewModel(lab);
+        Scene scene = showMainWindow(stage, main);
+        // The live checks start processes: off the FX thread, the answer comes back to it.
+        Thread checks = new Thread(() -> {
+            java.util.List<String> lines = org.mptcplab.app.lab.Lab.liveReadiness();
+            javafx.application.Platform.runLater(() -> main.setLiveStatus(lines));
+        }, "live-checks");
+        checks.setDaemon(true);
+        checks.start();
         LabView view = (LabView) scene.lookup("#lab");
         int frames = Integer.getInteger("mptcplab.frames", 0);
         if (frames > 0) {

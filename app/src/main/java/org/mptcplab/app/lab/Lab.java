@@ -67,6 +67,31 @@ public final class Lab {
         return missing;
     }
 
+    /**
+     * The Live card's lines: what is missing for live mode on this machine and what to run, or
+     * that it is ready. Starts a process (`id -u`): call it off the FX thread.
+     */
+    public static List<String> liveReadiness() {
+        List<String> lines = new ArrayList<>();
+        List<String> missing = missingRequirements();
+        boolean pcap = false;
+        for (String dir : new String[] {"/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib", "/lib"}) {
+            pcap |= Files.exists(Paths.get(dir, "libpcap.so")) || Files.exists(Paths.get(dir, "libpcap.so.0.8"))
+                    || Files.exists(Paths.get(dir, "libpcap.so.1"));
+        }
+        if (!pcap) {
+            missing.add("libpcap (our stack sends and receives through it): apt-get install libpcap0.8 libpcap-dev");
+        }
+        if (missing.isEmpty()) {
+            lines.add("This machine is ready for the live lab: root, kernel MPTCP enabled, iproute2, ethtool, libpcap.");
+        } else {
+            for (String m : missing) {
+                lines.add("Missing here: " + m);
+            }
+        }
+        return lines;
+    }
+
     static boolean isRoot() {
         try {
             Process p = new ProcessBuilder("id", "-u").redirectErrorStream(true).start();

@@ -63,10 +63,30 @@ public final class MainViewModel {
         // A list cannot be bound to a computed list, so it is refilled; setAll keeps the same
         // ObservableList instance that the view listens to.
         plannedViews.setAll(mode.get().plannedViews());
-        mode.addListener((obs, old, now) -> plannedViews.setAll(now.plannedViews()));
+        mode.addListener((obs, old, now) -> refillCard());
     }
 
     /** Command: switch the app to {@code newMode}. Selecting the current mode is a no-op. */
+    private java.util.List<String> liveStatus = java.util.List.of();
+
+    /**
+     * What this machine has and lacks for live mode (root, kernel MPTCP, libpcap...), each line
+     * saying what to run; the Live card lists it under the commands. Set once the checks ran
+     * (they start processes, so the app runs them off the FX thread).
+     */
+    public void setLiveStatus(java.util.List<String> lines) {
+        liveStatus = java.util.List.copyOf(lines);
+        refillCard();
+    }
+
+    private void refillCard() {
+        java.util.List<String> items = new java.util.ArrayList<>(mode.get().plannedViews());
+        if (mode.get() == Mode.LIVE) {
+            items.addAll(liveStatus);
+        }
+        plannedViews.setAll(items);
+    }
+
     public void selectMode(Mode newMode) {
         mode.set(Objects.requireNonNull(newMode, "mode"));
     }

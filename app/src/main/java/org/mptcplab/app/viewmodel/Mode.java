@@ -29,10 +29,11 @@ public enum Mode {
             "Needs root and libpcap",
             "Live runs in the window are not built yet. Today live mode works from the command line:",
             List.of(
-                    "mptcp-lab lab up: network namespaces and veth links with the Linux kernel's MPTCP as the peer",
-                    "mptcp-lab connect / listen: our stack against the kernel, both roles, with path changes",
-                    "connect --iface: real interfaces against any MPTCP server",
-                    "Run the commands with --help to see every option")),
+                    "mptcp-lab lab up --paths 2: network namespaces and veth links with the Linux kernel's MPTCP as the peer",
+                    "ip netns exec mptcplab-c mptcp-lab connect --lab --bytes 50M --path-down mlc1@2s --path-up mlc1@4s: "
+                            + "our stack against the kernel, a path taken down and back (listen: the other role)",
+                    "connect --iface IF --to ADDR:PORT: real interfaces against any MPTCP server",
+                    "mptcp-lab lab down: removes the lab (a crashed run's too)")),
 
     REPLAY("Replay",
             "Open a pcap or pcapng capture, for example one recorded with tcpdump or "

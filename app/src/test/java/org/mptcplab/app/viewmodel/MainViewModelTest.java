@@ -127,4 +127,16 @@ class MainViewModelTest {
                 .isInstanceOf(NullPointerException.class);
         assertThat(viewModel.getMode()).isEqualTo(Mode.LIVE);
     }
+
+    @Test
+    void theLiveCardListsWhatThisMachineLacks() {
+        MainViewModel vm = new MainViewModel();
+        vm.setLiveStatus(List.of("Missing here: root: run it with sudo"));
+        assertThat(vm.getPlannedViews()).doesNotContain("Missing here: root: run it with sudo");
+        vm.selectMode(Mode.LIVE);
+        assertThat(vm.getPlannedViews()).endsWith("Missing here: root: run it with sudo");
+        assertThat(vm.getPlannedViews()).startsWith(Mode.LIVE.plannedViews().get(0));
+        vm.selectMode(Mode.REPLAY);
+        assertThat(vm.getPlannedViews()).isEqualTo(Mode.REPLAY.plannedViews());
+    }
 }
