@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Takes the README's screenshots from the real app under Xvfb (software renderer), driving it with
 # keys as a presenter would: docs/screenshot.png (mid-outage, Charts), docs/dsn.png (Data sequence),
-# docs/ladder.png (the handshake at 0.05x), docs/presenter.png (presenter mode at 1920x1080).
+# docs/ladder.png (the handshake at 0.05x), docs/presenter.png (presenter mode at 1920x1080),
+# docs/handover-ladder.png (the ladder at the moment WiFi went down, from a click on that event).
 # Needs Xvfb, xdotool and imagemagick (scripts/setup.sh installs them) and a built jar.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,7 +25,17 @@ shot() {
   for step in $plan; do
     IFS=: read -r wait key name <<<"$step"
     sleep "$wait"
-    [ "$key" != "-" ] && DISPLAY=$D xdotool key --window "$w" "$key"
+    if [[ "$key" == click@* ]]; then
+      # A click at screen coordinates X,Y (the window sits at 0,0 without a window manager).
+      xy=${key#click@}
+      DISPLAY=$D xdotool mousemove --sync "${xy%,*}" "${xy#*,}"
+      sleep 0.2
+      DISPLAY=$D xdotool mousedown 1
+      sleep 0.1
+      DISPLAY=$D xdotool mouseup 1
+    elif [ "$key" != "-" ]; then
+      DISPLAY=$D xdotool key --window "$w" "$key"
+    fi
     [ "$name" != "-" ] && DISPLAY=$D import -window root "docs/$name.png"
   done
   DISPLAY=$D xdotool key --window "$w" ctrl+q || true
@@ -42,4 +53,6 @@ shot 1440x900 "7:-:screenshot"
 shot 1440x900 "5.8:s:dsn"
 shot 1440x900 "0.2:minus:- 0.2:minus:- 0.2:minus:- 0.2:minus:- 0.2:r:- 0.2:bracketright:- 3.2:-:ladder"
 shot 1920x1080 "4:p:- 2:-:presenter"
+# The ladder at the moment WiFi went down: the event clicked in the log (its row at the bottom).
+shot 1440x900 "5.5:g:- 0.3:click@200,835:- 1:-:handover-ladder"
 echo "screenshots: docs/screenshot.png docs/dsn.png docs/ladder.png docs/presenter.png"

@@ -152,6 +152,25 @@ public final class ChartsPane extends GridPane {
         return ds;
     }
 
+    private final List<io.fair_acc.chartfx.plugins.XValueIndicator> markers = new ArrayList<>();
+
+    /** Marks the moment {@code t} on every chart (an event clicked); -1 removes the marks. FX thread. */
+    public void setFocus(long t) {
+        for (int i = 0; i < markers.size(); i++) {
+            charts.get(i).getPlugins().remove(markers.get(i));
+        }
+        markers.clear();
+        if (t < 0) {
+            return;
+        }
+        for (XYChart c : charts) {
+            io.fair_acc.chartfx.plugins.XValueIndicator m = new io.fair_acc.chartfx.plugins.XValueIndicator(c.getXAxis(), t / 1e9);
+            m.setEditable(false);
+            c.getPlugins().add(m);
+            markers.add(m);
+        }
+    }
+
     public void setWindowSeconds(int seconds) {
         windowNanos = seconds * 1_000_000_000L;
     }

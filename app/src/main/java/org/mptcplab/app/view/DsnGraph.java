@@ -41,6 +41,7 @@ public final class DsnGraph extends BorderPane {
     private final DoubleDataSet lost = new DoubleDataSet("lost");
     private final ScheduledExecutorService feeder;
     private volatile long windowNanos = 5_000_000_000L;
+    private volatile long focusNanos = -1;
 
     public DsnGraph(Supplier<Session> session, List<String> pathNames) {
         this.session = session;
@@ -85,6 +86,11 @@ public final class DsnGraph extends BorderPane {
         feeder.scheduleWithFixedDelay(this::feed, 100, 200, TimeUnit.MILLISECONDS);
     }
 
+    /** Centres the graph on {@code t}; -1 follows the run. */
+    public void setFocus(long t) {
+        focusNanos = t;
+    }
+
     public void setWindowSeconds(int s) {
         windowNanos = s * 1_000_000_000L;
     }
@@ -97,7 +103,11 @@ public final class DsnGraph extends BorderPane {
         try {
             Session s = session.get();
             long now = s.state().nowNanos();
-            List<Samples.Packet> ps = s.store().packetsSince(Math.max(0, now - windowNanos));
+            long f = focusNanos;
+            long from = f >= 0 ? Math.max(0, f - windowNanos / 2) : Math.max(0, now - windowNanos);
+            long to = f >= 0 ? from + windowNanos : Long.MAX_VALUE;
+            List<Samples.Packet> ps = s.store().packetsSince(from);
+            ps.removeIf(p -> p.t() > to);
             int n = perPath.size();
             int data = 0;
             for (Samples.Packet p : ps) {

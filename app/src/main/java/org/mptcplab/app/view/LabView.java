@@ -167,7 +167,22 @@ public final class LabView extends StackPane {
                 }
             }
         });
-        Label logTitle = new Label("What happened (newest first)");
+        // Clicking an event moves every view to its moment.
+        log.getSelectionModel().selectedItemProperty().addListener((o, a, e) -> {
+            if (e != null) {
+                vm.focusOn(e.tNanos());
+            }
+        });
+        vm.focusProperty().addListener((o, a, t) -> {
+            long f = t.longValue();
+            ladder.setFocus(f);
+            dsn.setFocus(f);
+            charts.setFocus(f);
+            if (f < 0) {
+                log.getSelectionModel().clearSelection();
+            }
+        });
+        Label logTitle = new Label("What happened (newest first; click one to see that moment)");
         logTitle.getStyleClass().add(Styles.SECTION_TITLE);
         Label pathsTitle = new Label("Paths");
         pathsTitle.getStyleClass().add(Styles.SECTION_TITLE);

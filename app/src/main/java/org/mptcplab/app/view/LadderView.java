@@ -33,6 +33,7 @@ public final class LadderView extends Region {
     private final Supplier<Session> session;
     private final Canvas canvas = new Canvas();
     private volatile long spanNanos = 100_000_000L;
+    private long focusNanos = -1;
     private List<String> pathNames = List.of();
     private double fontScale = 1;
     private int drawn;
@@ -42,6 +43,11 @@ public final class LadderView extends Region {
         getStyleClass().add(Styles.TOPOLOGY);
         getChildren().add(canvas);
         setMinSize(200, 150);
+    }
+
+    /** Centres the ladder on {@code t} (an event's moment) and marks it; -1 follows the run. */
+    public void setFocus(long t) {
+        focusNanos = t;
     }
 
     public void setSpanMillis(int ms) {
@@ -85,8 +91,9 @@ public final class LadderView extends Region {
         double bottom = h - 8;
         double cx = Math.max(110, w * 0.16);
         double sx = w - Math.max(110, w * 0.16);
-        // Now at the bottom; before a whole span has passed, the run's start at the top.
-        long t0 = Math.max(0, now - spanNanos);
+        // Now at the bottom; before a whole span has passed, the run's start at the top. A focused
+        // moment (an event clicked) sits in the middle instead.
+        long t0 = focusNanos >= 0 ? Math.max(0, focusNanos - spanNanos / 2) : Math.max(0, now - spanNanos);
         long t1 = t0 + spanNanos;
         g.setTextBaseline(VPos.CENTER);
         g.setTextAlign(TextAlignment.CENTER);
@@ -177,6 +184,14 @@ public final class LadderView extends Region {
             g.fillText(text, mx, my);
         }
         drawn = count;
+        if (focusNanos >= 0) {
+            double fy = y(focusNanos, t0, t1, top, bottom);
+            g.setStroke(Color.web("#C62828"));
+            g.setLineWidth(1.5);
+            g.setLineDashes(6, 4);
+            g.strokeLine(cx - 60, fy, sx + 20, fy);
+            g.setLineDashes(null);
+        }
         // Legend: the path colours.
         g.setTextAlign(TextAlignment.LEFT);
         g.setFont(Font.font("System", 12 * fontScale));

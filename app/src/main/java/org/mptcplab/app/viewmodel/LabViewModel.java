@@ -60,6 +60,8 @@ public final class LabViewModel implements AutoCloseable {
     private final ReadOnlyObjectWrapper<SessionSpec> spec = new ReadOnlyObjectWrapper<>(this, "spec");
     private final BooleanProperty flapLoop = new SimpleBooleanProperty(this, "flapLoop", true);
     private final ReadOnlyBooleanWrapper recording = new ReadOnlyBooleanWrapper(this, "recording");
+    /** A moment every view shows (an event clicked in the log), or -1: follow the run. */
+    private final javafx.beans.property.ReadOnlyLongWrapper focus = new javafx.beans.property.ReadOnlyLongWrapper(this, "focus", -1);
     private long eventsSeen;
 
     /**
@@ -150,8 +152,31 @@ public final class LabViewModel implements AutoCloseable {
 
     // ------------------------------------------------------------------ commands
 
+    /**
+     * Moves every view to the moment {@code tNanos} (an event clicked in the log): the run pauses
+     * there, the ladder and the data-sequence graph centre on it, the charts mark it. Resuming
+     * follows the run again.
+     */
+    public void focusOn(long tNanos) {
+        if (realTime && !session.isPaused()) {
+            session.pause();
+        }
+        focus.set(Math.max(0, tNanos));
+        say(String.format(java.util.Locale.ROOT, "Showing t = %.3f s (paused; Space resumes and follows the run)", tNanos / 1e9));
+    }
+
+    /** Back to following the run. */
+    public void follow() {
+        focus.set(-1);
+    }
+
+    public javafx.beans.property.ReadOnlyLongProperty focusProperty() {
+        return focus.getReadOnlyProperty();
+    }
+
     public void togglePause() {
         if (session.isPaused()) {
+            focus.set(-1);
             session.resume();
             say("Running");
         } else {
@@ -196,6 +221,7 @@ public final class LabViewModel implements AutoCloseable {
     }
 
     private void restart(SessionSpec s) {
+        focus.set(-1);
         boolean wasRecording = session.isRecording();
         session.close();
         open(s);

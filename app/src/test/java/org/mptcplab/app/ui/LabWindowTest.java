@@ -266,4 +266,29 @@ class LabWindowTest {
         assertThat(robot.lookup("#counters").queryAs(javafx.scene.control.TextArea.class).getText())
                 .contains("MPCapableSYNTX", "MPCapableSYNRX", "MPJoinSynTx");
     }
+
+    @Test
+    void clickingAnEventMovesEveryViewToItsMoment(FxRobot robot) {
+        advance(robot, 2 * S);
+        robot.clickOn("#pathToggle1");
+        advance(robot, S);
+        ListView<?> log = robot.lookup("#eventLog").queryAs(ListView.class);
+        int index = -1;
+        for (int i = 0; i < log.getItems().size(); i++) {
+            if (((org.mptcplab.app.viewmodel.EventLine) log.getItems().get(i)).kind().equals("PATH_DOWN")) {
+                index = i;
+            }
+        }
+        assertThat(index).isNotNegative();
+        int row = index;
+        robot.interact(() -> log.getSelectionModel().select(row));
+        assertThat(lab.focusProperty().get()).isEqualTo(2 * S);
+        assertThat(lab.messageProperty().get()).contains("t = 2.000 s");
+        assertThat(view.charts().charts()).allMatch(c -> c.getPlugins().stream()
+                .anyMatch(p -> p instanceof io.fair_acc.chartfx.plugins.XValueIndicator));
+        robot.interact(lab::follow);
+        assertThat(lab.focusProperty().get()).isEqualTo(-1);
+        assertThat(view.charts().charts()).noneMatch(c -> c.getPlugins().stream()
+                .anyMatch(p -> p instanceof io.fair_acc.chartfx.plugins.XValueIndicator));
+    }
 }
