@@ -48,7 +48,10 @@ public final class MptcpLabApp extends Application {
     public void start(Stage stage) {
         // -Dmptcplab.empty=true opens the shell with no session: the baseline of the frame benchmark.
         boolean empty = Boolean.getBoolean("mptcplab.empty");
-        lab = empty ? null : new LabViewModel(SessionSpec.demo(), true);
+        lab = empty ? null : new LabViewModel(startSpec(), true);
+        if (lab != null && System.getProperty("mptcplab.speed") != null) {
+            lab.setSpeed(Double.parseDouble(System.getProperty("mptcplab.speed")));
+        }
         MainViewModel main = new MainViewModel(lab);
         Scene scene = showMainWindow(stage, main);
         // The live checks start processes: off the FX thread, the answer comes back to it.
@@ -87,6 +90,24 @@ public final class MptcpLabApp extends Application {
                 lab.close();
             }
         });
+    }
+
+    /**
+     * The spec the window opens with: the demo, or the JSON file named by the system property
+     * {@code mptcplab.spec} (a spec the Export menu saved). A file that cannot be read is said in
+     * one sentence on stderr, and the demo opens instead.
+     */
+    static SessionSpec startSpec() {
+        String file = System.getProperty("mptcplab.spec");
+        if (file == null) {
+            return SessionSpec.demo();
+        }
+        try {
+            return SessionSpec.fromJson(java.nio.file.Files.readString(java.nio.file.Path.of(file)));
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            System.err.println("mptcp-lab: cannot open the spec " + file + " (" + e.getMessage() + "); opening the demo");
+            return SessionSpec.demo();
+        }
     }
 
     @Override

@@ -35,10 +35,24 @@ import org.mptcplab.app.session.Session;
  * the path's colour (the newest live subflow on that path), grey for single-path TCP.
  *
  * <p>chartfx datasets must not be written on the FX thread (its lock is read-held across each
- * pulse, RECIPES.md), so a feeder thread copies the session's store into them ten times a second;
+ * pulse, RECIPES.md), so a feeder thread copies the session's store into them four times a second;
  * chartfx redraws on the next pulse.
  */
 public final class ChartsPane extends GridPane {
+    /**
+     * Points per line at most: a chart a few hundred pixels wide shows no more, and drawing
+     * 3,000 points in twenty lines each frame costs the frame (BENCHMARKS.md, frame time).
+     * Beyond it, samples are thinned evenly (every k-th).
+     */
+    static final int MAX_POINTS = 600;
+
+    /**
+     * How often the charts take new samples: four times a second. Each update makes chartfx redraw
+     * every chart, which in the software pipeline costs more than anything else in the window;
+     * at 4 Hz a 60 s chart still moves by less than a pixel between updates.
+     */
+    static final long FEED_MILLIS = 250;
+
     /** Time windows offered, seconds of virtual time. */
     public static final List<Integer> WINDOWS = List.of(20, 60, 120, 600);
 
@@ -107,7 +121,7 @@ public final class ChartsPane extends GridPane {
             t.setDaemon(true);
             return t;
         });
-        feeder.scheduleWithFixedDelay(this::feed, 50, 100, TimeUnit.MILLISECONDS);
+        feeder.scheduleWithFixedDelay(this::feed, 50, FEED_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     private XYChart chart(String title, String unit) {
@@ -214,7 +228,12 @@ public final class ChartsPane extends GridPane {
                     double[] xs = new double[l.size()];
                     double[] ys = new double[l.size()];
                     int k = 0;
+                    int stride = Math.max(1, (l.size() + MAX_POINTS - 1) / MAX_POINTS);
+                    int seen = 0;
                     for (Samples.Subflow x : l) {
+                        if (seen++ % stride != 0) {
+                            continue;
+                        }
                         double y = se.sub().applyAsDouble(x);
                         if (Double.isNaN(y)) {
                             continue;
@@ -227,8 +246,11 @@ public final class ChartsPane extends GridPane {
                     double[] xs = new double[flows.size()];
                     double[] ys = new double[flows.size()];
                     int k = 0;
+                    int perFlow = flows.size() / Math.max(1, 2);
+                    int stride = Math.max(1, (perFlow + MAX_POINTS - 1) / MAX_POINTS);
+                    int seen = 0;
                     for (Samples.Flow f : flows) {
-                        if (f.flow() != se.flow()) {
+                        if (f.flow() != se.flow() || seen++ % stride != 0) {
                             continue;
                         }
                         double y = se.flowValue().applyAsDouble(f);

@@ -86,6 +86,13 @@ public final class DsnGraph extends BorderPane {
         feeder.scheduleWithFixedDelay(this::feed, 100, 200, TimeUnit.MILLISECONDS);
     }
 
+    private volatile boolean active;
+
+    /** Whether its tab is shown: a hidden graph is not fed (the feeder's copy costs a core's tenth). */
+    public void setActive(boolean on) {
+        active = on;
+    }
+
     /** Centres the graph on {@code t}; -1 follows the run. */
     public void setFocus(long t) {
         focusNanos = t;
@@ -97,7 +104,7 @@ public final class DsnGraph extends BorderPane {
 
     /** On the feeder thread (chartfx datasets are written off the FX thread, RECIPES.md). */
     void feed() {
-        if (!isVisible() || getScene() == null) {
+        if (!active) {
             return;
         }
         try {

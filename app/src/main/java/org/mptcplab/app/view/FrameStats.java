@@ -44,12 +44,32 @@ public final class FrameStats extends AnimationTimer {
         }
     }
 
+    private long cpuAtStart = -1;
+    private long wallAtStart;
+
+    private static long processCpuNanos() {
+        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean o ? o.getProcessCpuTime() : -1;
+    }
+
+    @Override
+    public void start() {
+        cpuAtStart = processCpuNanos();
+        wallAtStart = System.nanoTime();
+        super.start();
+    }
+
     private void report() {
+        double cores = (processCpuNanos() - cpuAtStart) / (double) (System.nanoTime() - wallAtStart);
+        System.gc();
+        Runtime rt = Runtime.getRuntime();
         System.err.println(String.format(Locale.ROOT,
-                "frames %s: %d pulses, interval mean %.2f ms p99 %.2f ms max %.2f ms; lab work per frame mean %s p99 %s",
+                "frames %s: %d pulses, interval mean %.2f ms p99 %.2f ms max %.2f ms; lab work per frame mean %s p99 %s;"
+                        + " CPU %.2f cores; heap after GC %.1f MiB",
                 label, n, mean(intervals, n) / 1e6, pct(intervals, n, 0.99) / 1e6, pct(intervals, n, 1.0) / 1e6,
                 w == 0 ? "-" : String.format(Locale.ROOT, "%.3f ms", mean(work, w) / 1e6),
-                w == 0 ? "-" : String.format(Locale.ROOT, "%.3f ms", pct(work, w, 0.99) / 1e6)));
+                w == 0 ? "-" : String.format(Locale.ROOT, "%.3f ms", pct(work, w, 0.99) / 1e6),
+                cores, (rt.totalMemory() - rt.freeMemory()) / 1048576.0));
     }
 
     private static double mean(long[] a, int n) {

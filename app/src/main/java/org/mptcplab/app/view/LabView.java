@@ -212,14 +212,23 @@ public final class LabView extends StackPane {
     /** One frame: the view model reads the session's snapshot, the canvases redraw. */
     void frame() {
         long start = System.nanoTime();
-        vm.refresh();
+        // Texts (clock, rates, states) change at 20 Hz: every change relayouts its labels, and
+        // nobody reads a figure that changes 60 times a second.
+        if (frames % 3 == 0) {
+            vm.refresh();
+        }
         var st = vm.stateProperty().get();
-        topology.show(st);
-        for (PlayerView p : players) {
-            p.frame(st.nowNanos());
+        // The canvases animate at 30 frames a second: smooth to the eye, and half the software
+        // rasteriser's work of redrawing them at every 60 Hz pulse (BENCHMARKS.md, frame time).
+        if (frames % 2 == 0) {
+            topology.show(st);
+            for (PlayerView p : players) {
+                p.frame(st.nowNanos());
+            }
         }
         // Only the shown tab's views work: the others skip their frames.
         int tab = tabs.getSelectionModel().getSelectedIndex();
+        dsn.setActive(tab == 1);
         if (tab == 2) {
             ladder.frame(st);
         } else if (tab == 3 && frames % 12 == 0) {
