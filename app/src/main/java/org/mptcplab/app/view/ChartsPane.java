@@ -60,6 +60,7 @@ public final class ChartsPane extends GridPane {
     private final List<XYChart> charts = new ArrayList<>();
     private final List<Series> series = new ArrayList<>();
     private final ScheduledExecutorService feeder;
+    private DoubleDataSet[] stacked;
     private volatile long windowNanos = 60_000_000_000L;
 
     /** One line: which samples, which value. */
@@ -75,7 +76,7 @@ public final class ChartsPane extends GridPane {
         int n = pathNames.size();
         XYChart buffer = chart("Player buffer", "s");
         XYChart goodput = chart("Goodput", "Mbit/s");
-        XYChart share = chart("Send rate per path", "Mbit/s");
+        XYChart share = chart("MPTCP send rate by path (stacked)", "Mbit/s");
         XYChart cwnd = chart("cwnd (dashed: ssthresh)", "kB");
         XYChart rtt = chart("Smoothed RTT", "ms");
         XYChart flight = chart("Bytes in flight", "kB");
@@ -88,18 +89,32 @@ public final class ChartsPane extends GridPane {
         for (int i = 0; i < n; i++) {
             String hex = Palette.pathHex(i);
             String name = pathNames.get(i);
-            subLine(share, name, 0, i, hex, s -> s.sendBps() / 1e6, false);
             subLine(cwnd, name, 0, i, hex, s -> s.cwnd() / 1e3, false);
             subLine(cwnd, name + " ssthresh", 0, i, hex, s -> s.ssthresh() <= 0 || s.ssthresh() >= 1L << 40 ? Double.NaN : s.ssthresh() / 1e3, true);
             subLine(rtt, name, 0, i, hex, s -> s.srttNanos() / 1e6, false);
             subLine(flight, name, 0, i, hex, s -> s.bytesInFlight() / 1e3, false);
         }
         if (tcp) {
-            subLine(share, "TCP", 1, 0, Palette.TCP_HEX, s -> s.sendBps() / 1e6, false);
             subLine(cwnd, "TCP", 1, 0, Palette.TCP_HEX, s -> s.cwnd() / 1e3, false);
             subLine(rtt, "TCP", 1, 0, Palette.TCP_HEX, s -> s.srttNanos() / 1e6, false);
             subLine(flight, "TCP", 1, 0, Palette.TCP_HEX, s -> s.bytesInFlight() / 1e3, false);
         }
+        // The stack: band i reaches from the sum of paths before it to the sum including it. Drawn
+        // as filled areas; chartfx paints a renderer's datasets last to first, so the lowest band
+        // comes last and covers the bottom of the ones above it.
+        ErrorDataSetRenderer area = new ErrorDataSetRenderer();
+        area.setErrorStyle(ErrorStyle.NONE);
+        area.setDrawMarker(false);
+        area.setPolyLineStyle(LineStyle.AREA);
+        area.setIntensityFading(1.0);
+        stacked = new DoubleDataSet[n];
+        for (int i = 0; i < n; i++) {
+            DoubleDataSet ds = new DoubleDataSet(pathNames.get(i));
+            ds.setStyle("-fx-line-color: " + Palette.pathHex(i) + "; -fx-line-width: 1;");
+            stacked[i] = ds;
+            area.getDatasets().add(ds);
+        }
+        share.getRenderers().setAll(area);
         List<XYChart> order = List.of(buffer, goodput, share, cwnd, rtt, flight);
         for (int i = 0; i < order.size(); i++) {
             add(order.get(i), i % 3, i / 3);
@@ -263,9 +278,42 @@ public final class ChartsPane extends GridPane {
                     se.data().set(java.util.Arrays.copyOf(xs, k), java.util.Arrays.copyOf(ys, k));
                 }
             }
+            feedStacked(byKey);
         } catch (RuntimeException e) {
             // A feeder that dies silently would freeze the charts: say it once in the log, keep going.
             System.getLogger("charts").log(System.Logger.Level.WARNING, "chart update failed", e);
+        }
+    }
+
+    /** The MPTCP flow's per-path send rates, summed path by path at each sample instant. */
+    private void feedStacked(Map<Long, List<Samples.Subflow>> byKey) {
+        int n = stacked.length;
+        java.util.TreeMap<Long, double[]> rows = new java.util.TreeMap<>();
+        for (int i = 0; i < n; i++) {
+            for (Samples.Subflow x : byKey.getOrDefault(key(0, i), List.of())) {
+                rows.computeIfAbsent(x.t(), t -> new double[n])[i] = x.sendBps() / 1e6;
+            }
+        }
+        int stride = Math.max(1, (rows.size() + MAX_POINTS - 1) / MAX_POINTS);
+        int m = (rows.size() + stride - 1) / stride;
+        double[] xs = new double[m];
+        double[][] ys = new double[n][m];
+        int k = 0;
+        int seen = 0;
+        for (var e : rows.entrySet()) {
+            if (seen++ % stride != 0) {
+                continue;
+            }
+            xs[k] = e.getKey() / 1e9;
+            double sum = 0;
+            for (int i = 0; i < n; i++) {
+                sum += e.getValue()[i];
+                ys[i][k] = sum;
+            }
+            k++;
+        }
+        for (int i = 0; i < n; i++) {
+            stacked[i].set(java.util.Arrays.copyOf(xs, k), java.util.Arrays.copyOf(ys[i], k));
         }
     }
 
