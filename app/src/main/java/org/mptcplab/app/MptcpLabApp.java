@@ -62,6 +62,29 @@ public final class MptcpLabApp extends Application {
         checks.setDaemon(true);
         checks.start();
         LabView view = (LabView) scene.lookup("#lab");
+        int heapEvery = Integer.getInteger("mptcplab.heapEvery", 0);
+        if (heapEvery > 0 && lab != null) {
+            // The heap benchmark: heap after a full GC every heapEvery wall seconds, with the
+            // session's virtual time and the store's size, on stderr (BENCHMARKS.md).
+            Thread t = new Thread(() -> {
+                while (true) {
+                    try {
+                        Thread.sleep(heapEvery * 1000L);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    System.gc();
+                    Runtime rt = Runtime.getRuntime();
+                    var store = lab.session().store();
+                    System.err.println(String.format(java.util.Locale.ROOT,
+                            "heap virtual %.0f s: %.1f MiB after GC; store %d items, %.1f MiB estimated, %d dropped",
+                            lab.session().state().nowNanos() / 1e9, (rt.totalMemory() - rt.freeMemory()) / 1048576.0,
+                            store.size(), store.bytes() / 1048576.0, store.dropped()));
+                }
+            }, "heap-report");
+            t.setDaemon(true);
+            t.start();
+        }
         int frames = Integer.getInteger("mptcplab.frames", 0);
         if (frames > 0) {
             FrameStats stats = new FrameStats(frames, empty ? "empty window" : "lab");
