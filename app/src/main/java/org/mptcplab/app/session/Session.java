@@ -80,6 +80,7 @@ public final class Session implements AutoCloseable {
         MptcpSocket clientSocket;
         long lastDelivered;
         final java.util.Map<Integer, RateWindow> sendRates = new java.util.HashMap<>();
+        final java.util.Set<Integer> closedSampled = new java.util.HashSet<>();
         final RateWindow goodput = new RateWindow();
         double goodputBps;
 
@@ -590,6 +591,16 @@ public final class Session implements AutoCloseable {
             if (s != null) {
                 ConnectionSnapshot c = s.snapshot();
                 for (SubflowSnapshot sf : c.subflows()) {
+                    // A closed subflow is sampled once, as closed: the connection keeps every
+                    // subflow it had, and an outage loop makes one more every 12 s; sampling them
+                    // all would fill the store with copies of the dead (and its byte budget
+                    // would then hold only seconds of history).
+                    if (sf.state() == org.mptcplab.stack.mptcp.SubflowState.CLOSED) {
+                        if (!f.closedSampled.add(sf.id())) {
+                            continue;
+                        }
+                        f.sendRates.remove(sf.id());
+                    }
                     double sendBps = f.sendRates.computeIfAbsent(sf.id(), k -> new RateWindow()).add(now, sf.bytesSent());
                     store.add(new Samples.Subflow(now, f.index, sf.id(), f.index == 0 ? sf.iface() : 0, sf.state(),
                             sf.backup(), sf.cwnd(), sf.ssthresh(), sf.srttNanos(), sf.rttvarNanos(), sf.bytesInFlight(),
@@ -606,6 +617,26 @@ public final class Session implements AutoCloseable {
         publish();
     }
 
+    /**
+     * The subflows the window shows: every open one, and of the closed ones only the newest on
+     * each path (what just happened there), not the whole history of an outage loop.
+     */
+    static List<SubflowSnapshot> shown(List<SubflowSnapshot> all) {
+        java.util.Map<Integer, Integer> newestClosed = new java.util.HashMap<>();
+        for (SubflowSnapshot sf : all) {
+            if (sf.state() == org.mptcplab.stack.mptcp.SubflowState.CLOSED) {
+                newestClosed.merge(sf.iface(), sf.id(), Math::max);
+            }
+        }
+        List<SubflowSnapshot> out = new ArrayList<>(all.size());
+        for (SubflowSnapshot sf : all) {
+            if (sf.state() != org.mptcplab.stack.mptcp.SubflowState.CLOSED || newestClosed.get(sf.iface()).intValue() == sf.id()) {
+                out.add(sf);
+            }
+        }
+        return out;
+    }
+
     private void publish() {
         long now = net.now();
         List<PathState> ps = new ArrayList<>();
@@ -616,7 +647,7 @@ public final class Session implements AutoCloseable {
         for (Flow f : flows) {
             MptcpSocket s = f.senderSocket;
             ConnectionSnapshot c = s == null ? null : s.snapshot();
-            fs.add(new FlowState(f.index, f.name, c == null ? List.of() : c.subflows(), f.traffic.delivered(), f.goodputBps,
+            fs.add(new FlowState(f.index, f.name, c == null ? List.of() : shown(c.subflows()), f.traffic.delivered(), f.goodputBps,
                     f.traffic.bufferSeconds(now), f.traffic.state(now), f.traffic.stalls(now), f.traffic.stalledNanos(now),
                     c != null && c.fallback(), c == null ? "CONNECTING" : c.state()));
         }

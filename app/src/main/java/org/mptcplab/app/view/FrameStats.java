@@ -7,8 +7,10 @@ import javafx.animation.AnimationTimer;
 
 /**
  * Measures the window's frames for BENCHMARKS.md: the interval between pulses (what a viewer
- * sees as smoothness) and the time the lab's own per-frame work takes on the FX thread. After
- * {@code frames} pulses it prints one line on stderr and stops. Started by the app when the
+ * sees as smoothness) and the time the lab's own per-frame work takes on the FX thread, after
+ * {@code mptcplab.framesWarmup} pulses of start-up (default 600, 10 s). After {@code frames}
+ * pulses it prints one line on stderr (with the CPU the process used meanwhile and the heap after
+ * a GC) and stops. Started by the app when the
  * system property {@code mptcplab.frames} is set.
  */
 public final class FrameStats extends AnimationTimer {
@@ -25,8 +27,21 @@ public final class FrameStats extends AnimationTimer {
         this.label = label;
     }
 
+    /** Pulses skipped before measuring: start-up (class loading, JIT, the charts' first layout). */
+    private final int warmup = Integer.getInteger("mptcplab.framesWarmup", 600);
+    private int pulses;
+
     @Override
     public void handle(long now) {
+        if (++pulses <= warmup) {
+            if (pulses == warmup) {
+                cpuAtStart = processCpuNanos();
+                wallAtStart = System.nanoTime();
+                w = 0;
+            }
+            last = now;
+            return;
+        }
         if (last >= 0 && n < intervals.length) {
             intervals[n++] = now - last;
             if (n == intervals.length) {

@@ -222,4 +222,18 @@ class SessionTest {
             assertThat(s.isRecording()).isFalse();
         }
     }
+
+    @Test
+    void closedSubflowsOfAnOutageLoopDoNotPileUp() {
+        try (Session s = new Session(SessionSpec.demo())) {
+            s.runFor(130 * S);
+            // Ten outages: ten WiFi subflows closed. The window shows the newest closed one per
+            // path at most, and the store samples each closed subflow once.
+            List<SubflowSnapshot> shown = s.state().flows().get(0).subflows();
+            assertThat(shown.stream().filter(sf -> sf.state() == SubflowState.CLOSED).count()).isLessThanOrEqualTo(2);
+            long closedSamples = s.store().subflowsSince(60 * S).stream()
+                    .filter(x -> x.flow() == 0 && x.state() == SubflowState.CLOSED).count();
+            assertThat(closedSamples).isLessThanOrEqualTo(6);
+        }
+    }
 }
