@@ -331,6 +331,10 @@ public final class LabView extends StackPane {
         MenuItem png = new MenuItem("Window as PNG\u2026");
         png.setId("exportPng");
         png.setOnAction(e -> ask("window.png", p -> Png.write(snapshotWindow(), p)));
+        MenuItem tabPng = new MenuItem("Shown tab as PNG (charts, ladder\u2026)\u2026");
+        tabPng.setId("exportTabPng");
+        tabPng.setOnAction(e -> ask("view.png", p -> Png.write(tabs.getSelectionModel().getSelectedItem().getContent()
+                .snapshot(null, null), p)));
         MenuItem csv = new MenuItem("Samples as CSV\u2026");
         csv.setId("exportCsv");
         csv.setOnAction(e -> ask("samples.csv", vm::exportCsv));
@@ -375,7 +379,7 @@ public final class LabView extends StackPane {
                 }
             }
         });
-        file.getItems().addAll(png, csv, save, load, new javafx.scene.control.SeparatorMenuItem(), record);
+        file.getItems().addAll(png, tabPng, csv, save, load, new javafx.scene.control.SeparatorMenuItem(), record);
 
         Button helpButton = new Button("?");
         helpButton.setId("helpButton");

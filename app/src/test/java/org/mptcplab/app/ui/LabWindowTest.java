@@ -207,6 +207,14 @@ class LabWindowTest {
         assertThat(img).isNotNull();
         assertThat(img.getWidth()).isEqualTo((int) scene.getWidth());
 
+        Path tabPng = dir.resolve("charts.png");
+        nextFile.set(tabPng);
+        robot.clickOn("#exportMenu").clickOn("#exportTabPng");
+        WaitForAsyncUtils.waitForFxEvents();
+        BufferedImage charts = ImageIO.read(tabPng.toFile());
+        assertThat(charts).isNotNull();
+        assertThat(charts.getWidth()).isLessThan(img.getWidth());
+
         Path csv = dir.resolve("s.csv");
         nextFile.set(csv);
         robot.clickOn("#exportMenu").clickOn("#exportCsv");
