@@ -78,6 +78,15 @@ public final class DsnGraph extends BorderPane {
         lines.getDatasets().add(dataAck);
         chart.getRenderers().setAll(lines, dots);
         setCenter(chart);
+        // A click (not a drag, which zooms) on a segment selects its packet and mapping.
+        chart.getCanvas().addEventHandler(javafx.scene.input.MouseEvent.MOUSE_CLICKED, e -> {
+            if (e.getButton() == javafx.scene.input.MouseButton.PRIMARY && e.isStillSincePress()) {
+                Samples.Packet p = nearest(e.getX(), e.getY());
+                if (p != null) {
+                    onSelect.accept(p);
+                }
+            }
+        });
         feeder = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "dsn-feeder");
             t.setDaemon(true);
@@ -87,6 +96,35 @@ public final class DsnGraph extends BorderPane {
     }
 
     private volatile boolean active;
+    /** The data segments of the last feed, for a click to find the nearest one. */
+    private volatile List<Samples.Packet> lastSegments = List.of();
+    private java.util.function.Consumer<Samples.Packet> onSelect = p -> { };
+
+    /** Called with the packet of the segment a click lands nearest to (RFC 8684: its mapping). */
+    public void setOnSelect(java.util.function.Consumer<Samples.Packet> c) {
+        onSelect = java.util.Objects.requireNonNull(c, "c");
+    }
+
+    /**
+     * The data segment nearest to a point of the plot (in pixels of the chart's canvas), within
+     * 12 pixels, or null.
+     */
+    public Samples.Packet nearest(double px, double py) {
+        var xAxis = chart.getXAxis();
+        var yAxis = chart.getYAxis();
+        Samples.Packet best = null;
+        double bestD = 12 * 12;
+        for (Samples.Packet p : lastSegments) {
+            double dx = xAxis.getDisplayPosition(p.t() / 1e9) - px;
+            double dy = yAxis.getDisplayPosition(p.dsn() / 1e6) - py;
+            double d = dx * dx + dy * dy;
+            if (d < bestD) {
+                bestD = d;
+                best = p;
+            }
+        }
+        return best;
+    }
 
     /** Whether its tab is shown: a hidden graph is not fed (the feeder's copy costs a core's tenth). */
     public void setActive(boolean on) {
@@ -132,8 +170,10 @@ public final class DsnGraph extends BorderPane {
             Points lo = new Points();
             int k = 0;
             long lastAck = -1;
+            List<Samples.Packet> segments = new java.util.ArrayList<>(data);
             for (Samples.Packet p : ps) {
                 if (p.toClient() && p.dsn() >= 0) {
+                    segments.add(p);
                     double y = p.dsn() / 1e6;
                     if (p.reinjected()) {
                         re.add(p.t() / 1e9, y);
@@ -153,6 +193,7 @@ public final class DsnGraph extends BorderPane {
                 paths[i].into(perPath.get(i));
             }
             acks.into(dataAck);
+            lastSegments = segments;
             re.into(reinjected);
             lo.into(lost);
         } catch (RuntimeException e) {

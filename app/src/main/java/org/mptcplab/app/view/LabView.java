@@ -110,7 +110,7 @@ public final class LabView extends StackPane {
         dsnSpan.getItems().setAll(2, 5, 10, 30, 60);
         dsnSpan.setValue(5);
         dsnSpan.valueProperty().addListener((o, a, v) -> dsn.setWindowSeconds(v));
-        HBox dsnBar = new HBox(8, label("last"), dsnSpan, label("seconds; drag to zoom, right-click to zoom out"));
+        HBox dsnBar = new HBox(8, label("last"), dsnSpan, label("seconds; click a segment for its packet and mapping; drag to zoom, right-click to zoom out"));
         dsnBar.setAlignment(Pos.CENTER_LEFT);
         dsnBar.setPadding(new Insets(4, 8, 4, 8));
         dsnHost.setTop(dsnBar);
@@ -498,6 +498,10 @@ public final class LabView extends StackPane {
         chartsHost.setCenter(charts);
         dsn = new DsnGraph(vm::session, names);
         dsn.setId("dsnGraph");
+        dsn.setOnSelect(p -> {
+            showTab(3);
+            packets.show(p, vm.stateProperty().get());
+        });
         dsn.setWindowSeconds(dsnSpan.getValue() == null ? 5 : dsnSpan.getValue());
         dsnHost.setCenter(dsn);
     }

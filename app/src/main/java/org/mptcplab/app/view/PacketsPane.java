@@ -161,6 +161,27 @@ public final class PacketsPane extends SplitPane {
         return sb.toString();
     }
 
+    /**
+     * Shows {@code p} (a segment clicked elsewhere): following stops, the table holds the packets
+     * around it, and it is selected and inspected.
+     */
+    public void show(Samples.Packet p, Session.State st) {
+        follow.setSelected(false);
+        if (st != null) {
+            pathNames = st.paths().stream().map(x -> x.settings().name()).toList();
+        }
+        List<Samples.Packet> around = session.get().store().packetsSince(Math.max(0, p.t() - 50_000_000L));
+        around.removeIf(x -> x.t() > p.t() + 50_000_000L);
+        if (!around.contains(p)) {
+            around.add(p);
+        }
+        around.sort(java.util.Comparator.comparingLong(Samples.Packet::t).reversed());
+        table.getItems().setAll(around.size() > ROWS ? around.subList(0, ROWS) : around);
+        table.getSelectionModel().select(p);
+        table.scrollTo(p);
+        inspect(p);
+    }
+
     public TableView<Samples.Packet> table() {
         return table;
     }

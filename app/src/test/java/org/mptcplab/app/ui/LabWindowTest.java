@@ -299,4 +299,37 @@ class LabWindowTest {
         assertThat(view.charts().charts()).noneMatch(c -> c.getPlugins().stream()
                 .anyMatch(p -> p instanceof io.fair_acc.chartfx.plugins.XValueIndicator));
     }
+
+    @Test
+    void clickingASegmentOfTheDataSequenceGraphShowsItsPacket(FxRobot robot) throws Exception {
+        advance(robot, S);
+        robot.clickOn("#tabDsn");
+        var dsn = view.dsnGraph();
+        // The feeder thread fills the graph a few times a second; chartfx lays it out on a pulse.
+        WaitForAsyncUtils.waitFor(10, java.util.concurrent.TimeUnit.SECONDS, () -> {
+            WaitForAsyncUtils.waitForFxEvents();
+            var segment = lab.session().store().packetsSince(S / 2).stream()
+                    .filter(p -> p.toClient() && p.dsn() >= 0).findFirst().orElse(null);
+            if (segment == null) {
+                return false;
+            }
+            double x = dsn.chart().getXAxis().getDisplayPosition(segment.t() / 1e9);
+            double y = dsn.chart().getYAxis().getDisplayPosition(segment.dsn() / 1e6);
+            return dsn.nearest(x, y) != null;
+        });
+        var segment = lab.session().store().packetsSince(S / 2).stream()
+                .filter(p -> p.toClient() && p.dsn() >= 0).findFirst().orElseThrow();
+        var canvas = dsn.chart().getCanvas();
+        double x = dsn.chart().getXAxis().getDisplayPosition(segment.t() / 1e9);
+        double y = dsn.chart().getYAxis().getDisplayPosition(segment.dsn() / 1e6);
+        var target = dsn.nearest(x, y);
+        javafx.geometry.Point2D onScreen = canvas.localToScreen(x, y);
+        robot.clickOn(onScreen.getX(), onScreen.getY());
+        WaitForAsyncUtils.waitForFxEvents();
+        var selected = view.packets().table().getSelectionModel().getSelectedItem();
+        assertThat(selected).isNotNull();
+        assertThat(selected.dsn()).isGreaterThanOrEqualTo(0);
+        assertThat(Math.abs(selected.dsn() - target.dsn())).isLessThan(20_000);
+        assertThat(view.packets().inspector().getText()).contains("mapping: data bytes", "MPTCP DSS");
+    }
 }
