@@ -28,25 +28,11 @@ final class MiniJson {
         return v;
     }
 
+    /** A JSON string literal, escaped as the decoder's JSON output escapes (RFC 8259). */
     static String quote(String v) {
-        StringBuilder sb = new StringBuilder(v.length() + 2).append('"');
-        for (char c : v.toCharArray()) {
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return sb.append('"').toString();
+        StringBuilder sb = new StringBuilder(v.length() + 2);
+        org.mptcplab.stack.decode.PacketFormat.string(sb, v);
+        return sb.toString();
     }
 
     private IllegalArgumentException error(String what) {
