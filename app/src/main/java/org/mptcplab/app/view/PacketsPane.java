@@ -39,6 +39,7 @@ public final class PacketsPane extends SplitPane {
     private final TextArea inspector = new TextArea();
     private final TextArea counters = new TextArea();
     private final CheckBox follow = new CheckBox("follow (newest on top)");
+    private final CheckBox mappingsOnly = new CheckBox("mappings only");
     private List<String> pathNames = List.of();
 
     public PacketsPane(Supplier<Session> session) {
@@ -61,7 +62,10 @@ public final class PacketsPane extends SplitPane {
         follow.setId("followPackets");
         Label title = new Label("Packets of the MPTCP connection");
         title.getStyleClass().add(Styles.SECTION_TITLE);
-        HBox head = new HBox(12, title, follow);
+        mappingsOnly.setId("mappingsOnly");
+        mappingsOnly.setTooltip(new javafx.scene.control.Tooltip(
+                "Only the packets that carry a DSS mapping (RFC 8684 3.3.1): the data-sequence map of the stream"));
+        HBox head = new HBox(12, title, follow, mappingsOnly);
         VBox left = new VBox(4, head, table);
         VBox.setVgrow(table, Priority.ALWAYS);
         inspector.setId("packetInspector");
@@ -99,6 +103,9 @@ public final class PacketsPane extends SplitPane {
         Session s = session.get();
         if (follow.isSelected()) {
             List<Samples.Packet> ps = s.store().packetsSince(Math.max(0, st.nowNanos() - 5_000_000_000L));
+            if (mappingsOnly.isSelected()) {
+                ps.removeIf(x -> x.dsn() < 0);
+            }
             int from = Math.max(0, ps.size() - ROWS);
             List<Samples.Packet> rows = new java.util.ArrayList<>(ps.subList(from, ps.size()));
             java.util.Collections.reverse(rows);
@@ -184,6 +191,10 @@ public final class PacketsPane extends SplitPane {
 
     public TableView<Samples.Packet> table() {
         return table;
+    }
+
+    public CheckBox mappingsOnly() {
+        return mappingsOnly;
     }
 
     public TextArea inspector() {

@@ -271,6 +271,9 @@ class LabWindowTest {
         assertThat(text).contains("MPTCP MP_CAPABLE", "flags [S]", "10.1.0.1 > 10.1.0.2", "arrived");
         // Every field of the option, by its RFC 8684 name.
         assertThat(text).containsIgnoringCase("version");
+        robot.clickOn("#mappingsOnly");
+        robot.interact(() -> view.packets().refresh(lab.session().state()));
+        assertThat(table.getItems()).isNotEmpty().allMatch(p -> p.dsn() >= 0 && p.dataLength() > 0);
         assertThat(robot.lookup("#counters").queryAs(javafx.scene.control.TextArea.class).getText())
                 .contains("MPCapableSYNTX", "MPCapableSYNRX", "MPJoinSynTx");
     }
