@@ -32,8 +32,9 @@ public final class MptcpLabApp extends Application {
 
     public static final String TITLE = "MPTCP Lab";
     public static final String MAIN_VIEW_FXML = "/fxml/MainView.fxml";
-    public static final double PREFERRED_WIDTH = 1440;
-    public static final double PREFERRED_HEIGHT = 900;
+    /** Full HD: the whole of a projector or laptop screen, the screen's size where it is smaller. */
+    public static final double PREFERRED_WIDTH = 1920;
+    public static final double PREFERRED_HEIGHT = 1080;
     /** Below this the empty-state text no longer fits without clipping. */
     static final double MIN_WIDTH = 820;
     static final double MIN_HEIGHT = 600;

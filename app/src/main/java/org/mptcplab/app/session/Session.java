@@ -47,7 +47,7 @@ public final class Session implements AutoCloseable {
     /** One flow now: its subflows (sender's view), its traffic's state, its totals. */
     public record FlowState(int index, String name, List<SubflowSnapshot> subflows, long delivered, double goodputBps,
                             double playerBufferS, String playerState, long stalls, long stalledNanos, boolean fallback,
-                            String connectionState) {
+                            String connectionState, long nextRetransmissionAt, int backoff) {
     }
 
     /** Everything the window draws that is not history: published at each sample. */
@@ -82,6 +82,9 @@ public final class Session implements AutoCloseable {
         final java.util.Map<Integer, RateWindow> sendRates = new java.util.HashMap<>();
         final java.util.Set<Integer> closedSampled = new java.util.HashSet<>();
         final RateWindow goodput = new RateWindow();
+        /** The sender's latest retransmission timeout: when the next try goes out, and the backoff. */
+        volatile long nextRetransmissionAt = -1;
+        volatile int backoff;
         double goodputBps;
 
         Flow(int index, String name, MptcpStack client, MptcpStack server, TrafficEnds traffic) {
@@ -382,8 +385,22 @@ public final class Session implements AutoCloseable {
         store.add(new Samples.Event(net.now(), -1, "network", kind, -1, detail));
     }
 
+    private static final java.util.regex.Pattern RTO_DETAIL = java.util.regex.Pattern.compile("RTO (\\d+) ms, backoff (\\d+)");
+
     private void event(int flow, String host, ProtocolEvent e) {
         store.add(new Samples.Event(e.timeNanos(), flow, host, e.kind().name(), e.subflowId(), e.detail()));
+        Flow f = flows.get(flow);
+        if (e.kind() == ProtocolEvent.Kind.RTO && host.equals(f.server.name()) && e.detail() != null) {
+            // The sender's timer (the duration in the event) went off; it is doubled for the next
+            // try (RFC 6298 5.5, at most 60 s, 2.5). A stalled player is waiting for exactly that
+            // try; the window says so.
+            java.util.regex.Matcher m = RTO_DETAIL.matcher(e.detail());
+            if (m.find()) {
+                long next = Math.min(2 * Long.parseLong(m.group(1)), 60_000L) * 1_000_000L;
+                f.nextRetransmissionAt = e.timeNanos() + next;
+                f.backoff = Integer.parseInt(m.group(2)) + 1;
+            }
+        }
     }
 
     // ------------------------------------------------------------------ recording
@@ -649,7 +666,8 @@ public final class Session implements AutoCloseable {
             ConnectionSnapshot c = s == null ? null : s.snapshot();
             fs.add(new FlowState(f.index, f.name, c == null ? List.of() : shown(c.subflows()), f.traffic.delivered(), f.goodputBps,
                     f.traffic.bufferSeconds(now), f.traffic.state(now), f.traffic.stalls(now), f.traffic.stalledNanos(now),
-                    c != null && c.fallback(), c == null ? "CONNECTING" : c.state()));
+                    c != null && c.fallback(), c == null ? "CONNECTING" : c.state(),
+                    f.nextRetransmissionAt > now ? f.nextRetransmissionAt : -1, f.backoff));
         }
         Throwable failure = driver == null ? null : driver.failure();
         state.set(new State(now, isPaused(), speed, List.copyOf(ps), List.copyOf(fs),

@@ -131,6 +131,11 @@ public final class PlayerView extends VBox {
                 g.setFont(Font.font("System", Math.max(11, size * 0.4)));
                 g.setFill(Color.web("#FFCDD2"));
                 g.fillText("waiting for data", w / 2, h / 2 + size * 0.55);
+                String why = vm.waitReasonProperty().get();
+                if (!why.isEmpty()) {
+                    g.setFont(Font.font("System", Math.max(10, Math.min(size * 0.32, w / (why.length() * 0.55)))));
+                    g.fillText(why, w / 2, h / 2 + size * 1.05);
+                }
             }
         }
     }

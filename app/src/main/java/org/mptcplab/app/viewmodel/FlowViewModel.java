@@ -26,8 +26,9 @@ public final class FlowViewModel {
     private final ReadOnlyStringWrapper stallsText = new ReadOnlyStringWrapper(this, "stallsText", "");
     private final ReadOnlyStringWrapper goodputText = new ReadOnlyStringWrapper(this, "goodputText", "");
     private final ReadOnlyStringWrapper detail = new ReadOnlyStringWrapper(this, "detail", "");
+    private final ReadOnlyStringWrapper waitReason = new ReadOnlyStringWrapper(this, "waitReason", "");
 
-    void update(Session.FlowState f) {
+    void update(Session.FlowState f, long now) {
         name.set(f.name());
         String s = f.playerState() == null ? "" : f.playerState().toUpperCase(Locale.ROOT);
         // The flags first: listeners of the state read them.
@@ -41,6 +42,11 @@ public final class FlowViewModel {
                 + Format.seconds(f.stalledNanos()) + " frozen");
         goodputText.set(Format.bps(f.goodputBps()));
         long open = f.subflows().stream().filter(sf -> sf.state().synchronizedState()).count();
+        // What a stalled player waits for: the sender's backed-off retransmission timer.
+        waitReason.set(s.equals("STALLED") && f.nextRetransmissionAt() > now
+                ? String.format(Locale.ROOT, "next retransmission in %.1f s (timer doubled %d times)",
+                        (f.nextRetransmissionAt() - now) / 1e9, f.backoff())
+                : "");
         detail.set(f.fallback() ? "plain TCP, 1 path" : open + (open == 1 ? " subflow" : " subflows") + " open");
     }
 
@@ -74,6 +80,11 @@ public final class FlowViewModel {
 
     public ReadOnlyStringProperty goodputTextProperty() {
         return goodputText.getReadOnlyProperty();
+    }
+
+    /** Why a stalled player is still waiting, in words, or empty. */
+    public ReadOnlyStringProperty waitReasonProperty() {
+        return waitReason.getReadOnlyProperty();
     }
 
     public ReadOnlyStringProperty detailProperty() {

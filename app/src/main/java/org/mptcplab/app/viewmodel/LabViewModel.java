@@ -107,7 +107,7 @@ public final class LabViewModel implements AutoCloseable {
             flows.add(new FlowViewModel());
         }
         for (int i = 0; i < st.flows().size(); i++) {
-            flows.get(i).update(st.flows().get(i));
+            flows.get(i).update(st.flows().get(i), st.nowNanos());
         }
         List<Samples.Event> fresh = session.store().eventsAfter(eventsSeen);
         eventsSeen = session.store().eventsAdded();
@@ -115,8 +115,9 @@ public final class LabViewModel implements AutoCloseable {
             List<EventLine> lines = new ArrayList<>(fresh.size());
             for (int i = fresh.size() - 1; i >= 0; i--) {
                 Samples.Event e = fresh.get(i);
-                // The comparison flow's fast retransmits are its routine; its timeouts (the stall) stay.
-                if (e.flow() > 0 && e.kind().equals("FAST_RETRANSMIT")) {
+                // The comparison flow's retransmissions are its routine, and its timeouts are told by
+                // its player ("next retransmission in ..."): the log keeps MPTCP's story readable.
+                if (e.flow() > 0 && (e.kind().equals("FAST_RETRANSMIT") || e.kind().equals("RTO"))) {
                     continue;
                 }
                 lines.add(EventLine.of(e, flowNames, pathNames, st));

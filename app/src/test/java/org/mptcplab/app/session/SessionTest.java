@@ -164,6 +164,9 @@ class SessionTest {
             assertThat(s.state().paths().get(0).status()).isEqualTo(Session.PathStatus.DOWN_SIGNALLED);
             assertThat(tcp.playerState()).isEqualTo("stalled");
             assertThat(mptcp.playerState()).isEqualTo("playing");
+            // What the stalled TCP player waits for: its sender's backed-off retransmission timer.
+            assertThat(tcp.nextRetransmissionAt()).isGreaterThan(s.state().nowNanos());
+            assertThat(tcp.backoff()).isGreaterThanOrEqualTo(2);
             // After the first outage TCP's backlog arrives at once and buffers a few seconds, so
             // its second stall comes some seconds into the second outage (20 s to 24 s).
             s.runFor(19 * S);
