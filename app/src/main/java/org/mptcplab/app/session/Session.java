@@ -2,40 +2,41 @@ package org.mptcplab.app.session;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
-import java.util.concurrent.atomic.AtomicReference;
-import org.mptcplab.stack.emu.EmulatedNetwork;
-import org.mptcplab.stack.emu.Host;
-import org.mptcplab.stack.emu.LinkConfig;
-import org.mptcplab.stack.emu.Path;
-import org.mptcplab.stack.emu.RealTimeDriver;
-import org.mptcplab.stack.mptcp.ConnectionSnapshot;
-import org.mptcplab.stack.mptcp.MptcpSocket;
-import org.mptcplab.stack.mptcp.MptcpStack;
-import org.mptcplab.stack.mptcp.StackConfig;
+
 import org.mptcplab.stack.mptcp.SubflowSnapshot;
-import org.mptcplab.stack.observe.ProtocolEvent;
-import org.mptcplab.stack.wire.IpAddress;
 
 /**
- * One run of the lab, emulated: a client and a server joined by the spec's paths, the spec's
- * traffic from server to client over MPTCP, and (for the demo) the same traffic over single-path
- * TCP on a copy of the first path. The stack runs on the engine's own thread, paced to the wall
- * clock at a chosen speed ({@link #start}), or on the caller's thread as fast as it goes
- * ({@link #runFor}); never on the UI thread. The UI reads {@link #state()} (a volatile immutable
- * snapshot, published at each sample) and {@link #store()} once a frame, and sends commands,
- * which run on the engine's thread between events.
- *
- * <p>Deterministic: the same spec (seed included) and the same commands at the same virtual
- * times give the same packets. Commands from a UI arrive at wall-clock moments, so a run steered
- * by hand is only reproducible as far as its commands are.
+ * One run of the lab, as the window and the CLI see it: a spec, an engine that runs the stack on
+ * a thread of its own (never the UI's), a store of samples indexed by time, a published state the
+ * UI reads once a frame, and commands that are the same in every mode. {@link EmulatedSession}
+ * runs the stack in the in-process network (paced to the wall clock at a chosen speed, or as fast
+ * as it goes); {@link LiveSession} runs it on real links against the Linux kernel's MPTCP, at
+ * real time. A command a mode cannot do throws {@link UnsupportedOperationException} whose
+ * message says why, for the window and the CLI to show as it is.
  */
-public final class Session implements AutoCloseable {
-    /** Samples are taken every 20 ms of virtual time: smooth at 0.05x, cheap at 10x. */
+public abstract class Session implements AutoCloseable {
+    /** Samples are taken every 20 ms of the session's time: smooth at 0.05x, cheap at 10x. */
     public static final long SAMPLE_NANOS = 20_000_000L;
     public static final double MIN_SPEED = 0.05;
     public static final double MAX_SPEED = 10;
     static final int PORT = 5201;
+    /** Default size guard of a recording, as simulate's --pcap-limit. */
+    public static final long RECORDING_LIMIT_BYTES = 1L << 30;
+
+    /** How a session's packets move. */
+    public enum Kind {
+        EMULATED("emulated"), LIVE_LAB("live lab");
+
+        private final String label;
+
+        Kind(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
 
     /** What a path is doing, as the topology shows it. */
     public enum PathStatus { UP, DOWN_SIGNALLED, DOWN_SILENT }
@@ -55,169 +56,12 @@ public final class Session implements AutoCloseable {
                         long eventsTotal, String failure) {
     }
 
-    private final SessionSpec spec;
-    private final EmulatedNetwork net;
-    private final List<PathSettings> settings;
-    private final List<Path> paths = new ArrayList<>();
-    private final PathStatus[] status;
-    private final int[] clientAddressIds;
-    private final List<Flow> flows = new ArrayList<>();
-    private final SampleStore store;
-    private final AtomicReference<State> state = new AtomicReference<>();
-    private Path tcpPath;
-    private RealTimeDriver driver;
-    private final RateWindow[] pathRates;
-    private final double[] pathBps;
-
-    /** One connection and its hosts. */
-    private final class Flow {
-        final int index;
-        final String name;
-        final MptcpStack client;
-        final MptcpStack server;
-        final TrafficEnds traffic;
-        MptcpSocket senderSocket;
-        MptcpSocket clientSocket;
-        long lastDelivered;
-        final java.util.Map<Integer, RateWindow> sendRates = new java.util.HashMap<>();
-        final java.util.Set<Integer> closedSampled = new java.util.HashSet<>();
-        final RateWindow goodput = new RateWindow();
-        /** The sender's latest retransmission timeout: when the next try goes out, and the backoff. */
-        volatile long nextRetransmissionAt = -1;
-        volatile int backoff;
-        double goodputBps;
-
-        Flow(int index, String name, MptcpStack client, MptcpStack server, TrafficEnds traffic) {
-            this.index = index;
-            this.name = name;
-            this.client = client;
-            this.server = server;
-            this.traffic = traffic;
-        }
+    /** An emulated session of {@code spec}. */
+    public static Session emulated(SessionSpec spec, SampleStore store) {
+        return new EmulatedSession(spec, store);
     }
 
-    public Session(SessionSpec spec) {
-        this(spec, new SampleStore());
-    }
-
-    public Session(SessionSpec spec, SampleStore store) {
-        this.spec = Objects.requireNonNull(spec, "spec");
-        this.store = Objects.requireNonNull(store, "store");
-        this.settings = new ArrayList<>(spec.paths());
-        this.net = new EmulatedNetwork(spec.seed());
-        int n = settings.size();
-        status = new PathStatus[n];
-        clientAddressIds = new int[n];
-        java.util.Arrays.fill(status, PathStatus.UP);
-        pathRates = new RateWindow[n];
-        for (int i = 0; i < n; i++) {
-            pathRates[i] = new RateWindow();
-        }
-        pathBps = new double[n];
-        build();
-        publish();
-    }
-
-    private StackConfig config(boolean mptcp) {
-        StackConfig c = StackConfig.defaults().withCongestionControl(spec.congestionControl())
-                .withFullMesh(!"none".equals(spec.pathManager()));
-        return mptcp ? c : c.withMptcp(false);
-    }
-
-    private void build() {
-        long seed = spec.seed();
-        MptcpStack client = new MptcpStack("client", config(true), seed * 31 + 1);
-        MptcpStack server = new MptcpStack("server", config(true), seed * 31 + 2);
-        Host ch = net.addHost("client", client);
-        Host sh = net.addHost("server", server);
-        for (int i = 0; i < settings.size(); i++) {
-            PathSettings p = settings.get(i);
-            clientAddressIds[i] = client.addAddress(i, addr(i, 1), 24);
-            server.addAddress(i, addr(i, 2), 24);
-            if (p.backup()) {
-                client.setAddressBackup(clientAddressIds[i], true);
-            }
-            paths.add(net.connect(ch, i, sh, i, p.link(), p.link()));
-        }
-        net.addListener(new PacketRecorder(paths, store));
-        Flow mptcp = new Flow(0, "MPTCP", client, server, traffic(seed));
-        flows.add(mptcp);
-        if (spec.singlePathTcp()) {
-            // The comparison: the same traffic over plain TCP (MPTCP off at the client, so the
-            // handshake falls back, RFC 8684 3.1) on a copy of the first path.
-            MptcpStack tc = new MptcpStack("tcp-client", config(false), seed * 31 + 3);
-            MptcpStack ts = new MptcpStack("tcp-server", config(true), seed * 31 + 4);
-            Host tch = net.addHost("tcp-client", tc);
-            Host tsh = net.addHost("tcp-server", ts);
-            tc.addAddress(0, IpAddress.parse("10.101.0.1"), 24);
-            ts.addAddress(0, IpAddress.parse("10.101.0.2"), 24);
-            tcpPath = net.connect(tch, 0, tsh, 0, settings.get(0).link(), settings.get(0).link());
-            flows.add(new Flow(1, "TCP on " + settings.get(0).name(), tc, ts, traffic(seed + 1)));
-        }
-        for (Flow f : flows) {
-            int flowIndex = f.index;
-            f.client.observer().onEvent(e -> event(flowIndex, f.client.name(), e));
-            f.server.observer().onEvent(e -> event(flowIndex, f.server.name(), e));
-            f.server.listen(PORT, s -> {
-                if (f.senderSocket == null) {
-                    f.senderSocket = s;
-                    s.setHandler(f.traffic.sender());
-                } else {
-                    s.setHandler(new MptcpSocket.Handler() {
-                        @Override
-                        public void onConnected(long now, MptcpSocket k) {
-                            k.abort(now);
-                        }
-                    });
-                }
-            });
-            IpAddress serverAddr = f.index == 0 ? addr(0, 2) : IpAddress.parse("10.101.0.2");
-            f.traffic.start(net, f.server);
-            net.schedule(0, () -> f.clientSocket = f.client.connect(net.now(), serverAddr, PORT, f.traffic.receiver()));
-        }
-        if (spec.flapPeriodNanos() > 0) {
-            scheduleFlap(spec.flapPeriodNanos() - spec.flapDownNanos());
-        }
-        net.schedule(SAMPLE_NANOS, this::sampleAndReschedule);
-    }
-
-    private TrafficEnds traffic(long seed) {
-        return switch (spec.traffic().kind()) {
-            case BULK -> TrafficEnds.bulk(seed);
-            case VIDEO -> VideoTraffic.of(spec.traffic(), seed);
-        };
-    }
-
-    static IpAddress addr(int path, int host) {
-        return IpAddress.parse("10." + (path + 1) + ".0." + host);
-    }
-
-    // ------------------------------------------------------------------ the demo's loop
-
-    private volatile boolean flapOn = true;
-
-    private void scheduleFlap(long at) {
-        net.schedule(at, () -> {
-            if (flapOn && status[0] == PathStatus.UP) {
-                doPathDown(0, false, "the demo loop");
-            }
-            net.schedule(net.now() + spec.flapDownNanos(), () -> {
-                if (flapOn && status[0] != PathStatus.UP) {
-                    doPathUp(0, "the demo loop");
-                }
-            });
-            scheduleFlap(net.now() + spec.flapPeriodNanos());
-        });
-    }
-
-    /** Switches the demo's WiFi down/up loop on or off (off: the path stays as it is). */
-    public void setFlapLoop(boolean on) {
-        flapOn = on;
-    }
-
-    public boolean flapLoop() {
-        return flapOn;
-    }
+    public abstract Kind kind();
 
     // ------------------------------------------------------------------ commands
 
@@ -227,418 +71,92 @@ public final class Session implements AutoCloseable {
      * (RFC 8684 3.4.2), and data is reinjected at once. Silent: a black hole; nobody is told, and
      * the subflow's retransmission timer has to find out.
      */
-    public void pathDown(int i, boolean silent) {
-        check(i);
-        run(() -> doPathDown(i, silent, "by hand"));
-    }
+    public abstract void pathDown(int i, boolean silent);
 
-    public void pathUp(int i) {
-        check(i);
-        run(() -> doPathUp(i, "by hand"));
-    }
+    public abstract void pathUp(int i);
 
     /** New link settings for path {@code i} (rate, delay, loss, queue); backup changes go through {@link #setBackup}. */
-    public void setLink(int i, PathSettings p) {
-        check(i);
-        Objects.requireNonNull(p, "settings");
-        run(() -> {
-            settings.set(i, p.withBackup(settings.get(i).backup()));
-            LinkConfig c = p.link();
-            paths.get(i).setConfig(c, c);
-            if (i == 0 && tcpPath != null) {
-                tcpPath.setConfig(c, c);
-            }
-            netEvent(i, "LINK_CHANGED", settings.get(i).name() + " now " + p.linkSpec());
-        });
-    }
+    public abstract void setLink(int i, PathSettings p);
 
     /**
      * Marks path {@code i} as backup or regular: new joins carry the B flag (RFC 8684 3.2) and
      * existing subflows there change with MP_PRIO (3.3.8).
      */
-    public void setBackup(int i, boolean backup) {
-        check(i);
-        run(() -> {
-            settings.set(i, settings.get(i).withBackup(backup));
-            Flow f = flows.get(0);
-            f.client.setAddressBackup(clientAddressIds[i], backup);
-            MptcpSocket s = f.clientSocket;
-            if (s != null && !s.isClosed()) {
-                for (SubflowSnapshot sf : s.snapshot().subflows()) {
-                    if (sf.iface() == i && sf.state().name().equals("ESTABLISHED")) {
-                        s.setBackup(net.now(), sf.id(), backup);
-                    }
-                }
-            }
-            netEvent(i, backup ? "BACKUP_ON" : "BACKUP_OFF", settings.get(i).name() + (backup ? " is a backup path" : " is a regular path"));
-        });
-    }
+    public abstract void setBackup(int i, boolean backup);
 
-    public void pause() {
-        if (driver != null) {
-            driver.pause();
-        }
-        publishSoon();
-    }
+    public abstract void pause();
 
-    public void resume() {
-        if (driver != null) {
-            driver.resume();
-        }
-        publishSoon();
-    }
+    public abstract void resume();
 
     /** While paused: the next event (a packet arriving, a timer) and no more. */
-    public void step() {
-        if (driver != null) {
-            driver.step();
-            driver.submit(this::publish);
-        } else {
-            net.runUntil(net.nextEventTime());
-            publish();
-        }
-    }
+    public abstract void step();
 
     /** Virtual seconds per wall second, {@value #MIN_SPEED} to {@value #MAX_SPEED}. */
-    public void setSpeed(double speed) {
-        if (!(speed >= MIN_SPEED && speed <= MAX_SPEED)) {
-            throw new IllegalArgumentException("speed " + speed + " is outside " + MIN_SPEED + "x to " + MAX_SPEED + "x");
-        }
-        if (driver != null) {
-            driver.setSpeed(speed);
-        }
-        this.speed = speed;
-        publishSoon();
-    }
+    public abstract void setSpeed(double speed);
 
-    private double speed = 1;
+    /** A new session from the same spec (same seed, same pictures), not started. */
+    public abstract Session restarted();
 
-    /** A new session from the same spec (same seed, same pictures). */
-    public Session restarted() {
-        return new Session(spec, new SampleStore(store.windowNanos(), store.byteBudget()));
-    }
+    /** Switches the demo's down/up loop of the first path on or off (off: the path stays as it is). */
+    public abstract void setFlapLoop(boolean on);
 
-    private void check(int i) {
-        if (i < 0 || i >= settings.size()) {
-            throw new IllegalArgumentException("there is no path " + (i + 1) + " (the session has " + settings.size() + ")");
-        }
-    }
+    public abstract boolean flapLoop();
 
-    private void run(Runnable r) {
-        if (driver != null) {
-            driver.submit(() -> {
-                r.run();
-                publish();
-            });
-        } else {
-            r.run();
-            net.drainAll();
-            publish();
-        }
-    }
+    /** Starts the engine's thread at {@code speed} (a live session ignores it: real time). */
+    public abstract void start(double speed);
 
-    private void publishSoon() {
-        if (driver != null) {
-            driver.submit(this::publish);
-        } else {
-            publish();
-        }
-    }
+    /** Headless: runs {@code nanos} of the session's time on the caller's thread, as fast as it goes. */
+    public abstract void runFor(long nanos);
 
-    private void doPathDown(int i, boolean silent, String why) {
-        if (status[i] != PathStatus.UP) {
-            return;
-        }
-        paths.get(i).setUp(false);
-        if (i == 0 && tcpPath != null) {
-            tcpPath.setUp(false);
-        }
-        status[i] = silent ? PathStatus.DOWN_SILENT : PathStatus.DOWN_SIGNALLED;
-        if (!silent) {
-            MptcpStack c = flows.get(0).client;
-            long now = net.now();
-            c.run(now, () -> c.removeAddress(now, clientAddressIds[i]));
-        }
-        netEvent(i, silent ? "PATH_BLACKHOLE" : "PATH_DOWN", settings.get(i).name()
-                + (silent ? " silently drops everything (black hole), " : " went down (link down, signalled), ") + why);
-    }
+    public abstract boolean isPaused();
 
-    private void doPathUp(int i, String why) {
-        if (status[i] == PathStatus.UP) {
-            return;
-        }
-        boolean wasSignalled = status[i] == PathStatus.DOWN_SIGNALLED;
-        paths.get(i).setUp(true);
-        if (i == 0 && tcpPath != null) {
-            tcpPath.setUp(true);
-        }
-        status[i] = PathStatus.UP;
-        if (wasSignalled) {
-            MptcpStack c = flows.get(0).client;
-            long now = net.now();
-            c.run(now, () -> c.restoreAddress(now, clientAddressIds[i]));
-        }
-        netEvent(i, "PATH_UP", settings.get(i).name() + " is back up, " + why);
-    }
-
-    private void netEvent(int path, String kind, String detail) {
-        store.add(new Samples.Event(net.now(), -1, "network", kind, -1, detail));
-    }
-
-    private static final java.util.regex.Pattern RTO_DETAIL = java.util.regex.Pattern.compile("RTO (\\d+) ms, backoff (\\d+)");
-
-    private void event(int flow, String host, ProtocolEvent e) {
-        store.add(new Samples.Event(e.timeNanos(), flow, host, e.kind().name(), e.subflowId(), e.detail()));
-        Flow f = flows.get(flow);
-        if (e.kind() == ProtocolEvent.Kind.RTO && host.equals(f.server.name()) && e.detail() != null) {
-            // The sender's timer (the duration in the event) went off; it is doubled for the next
-            // try (RFC 6298 5.5, at most 60 s, 2.5). A stalled player is waiting for exactly that
-            // try; the window says so.
-            java.util.regex.Matcher m = RTO_DETAIL.matcher(e.detail());
-            if (m.find()) {
-                long next = Math.min(2 * Long.parseLong(m.group(1)), 60_000L) * 1_000_000L;
-                f.nextRetransmissionAt = e.timeNanos() + next;
-                f.backoff = Integer.parseInt(m.group(2)) + 1;
-            }
-        }
-    }
-
-    // ------------------------------------------------------------------ recording
-
-    /** Default size guard of a recording, as simulate's --pcap-limit. */
-    public static final long RECORDING_LIMIT_BYTES = 1L << 30;
-
-    private org.mptcplab.stack.capture.PcapngWriter recording;
-    private org.mptcplab.stack.emu.PacketListener recorder;
-    private java.nio.file.Path recordingFile;
-    private volatile String recordingProblem;
-
-    /**
-     * Starts recording every packet of every path, as sent, to a pcapng file: one interface per
-     * path (named after it) and one for the TCP comparison, timestamps in virtual nanoseconds.
-     * Runs on the engine's thread; a failure to create the file is thrown here.
-     */
-    public void startRecording(java.nio.file.Path file) throws java.io.IOException {
-        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
-        run(() -> {
-            try {
-                doStartRecording(file);
-                done.complete(null);
-            } catch (java.io.IOException | RuntimeException e) {
-                done.completeExceptionally(e);
-            }
-        });
-        try {
-            done.get(10, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof java.io.IOException io) {
-                throw io;
-            }
-            throw new java.io.IOException(e.getCause().getMessage(), e.getCause());
-        } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
-            throw new java.io.IOException("the engine did not start the recording: " + e, e);
-        }
-    }
-
-    private void doStartRecording(java.nio.file.Path file) throws java.io.IOException {
-        if (recording != null) {
-            throw new IllegalStateException("a recording runs already (to " + recordingFile + ")");
-        }
-        org.mptcplab.stack.capture.PcapngWriter w = org.mptcplab.stack.capture.PcapngWriter.create(file, "MPTCP Lab")
-                .limit(RECORDING_LIMIT_BYTES);
-        java.util.Map<Path, Integer> ids = new java.util.HashMap<>();
-        for (int i = 0; i < paths.size(); i++) {
-            ids.put(paths.get(i), w.addInterface(org.mptcplab.stack.capture.LinkType.RAW, settings.get(i).name()));
-        }
-        if (tcpPath != null) {
-            ids.put(tcpPath, w.addInterface(org.mptcplab.stack.capture.LinkType.RAW, flows.get(1).name));
-        }
-        recording = w;
-        recordingFile = file;
-        recordingProblem = null;
-        recorder = net.addListener((t, d, event, data) -> {
-            if (event != org.mptcplab.stack.emu.PacketListener.PacketEvent.SENT || recording == null) {
-                return;
-            }
-            try {
-                recording.write(ids.get(d.path()), t, data, 0, data.length);
-                if (recording.limitReached() && recordingProblem == null) {
-                    recordingProblem = "the recording reached " + (RECORDING_LIMIT_BYTES >> 20) + " MiB and stopped growing";
-                }
-            } catch (java.io.IOException e) {
-                // A failed write ends the recording and says why; the run goes on.
-                recordingProblem = "writing " + recordingFile.getFileName() + " failed: " + e.getMessage();
-                closeRecording();
-            }
-        });
-    }
+    /** Starts recording every packet to a pcapng file; a failure to create it is thrown here. */
+    public abstract void startRecording(java.nio.file.Path file) throws java.io.IOException;
 
     /**
      * Stops the recording and closes its file.
      *
      * @return packets written, or -1 if none was running
-     * @throws java.io.IOException if the file could not be completed
      */
-    public long stopRecording() throws java.io.IOException {
-        java.util.concurrent.CompletableFuture<Long> done = new java.util.concurrent.CompletableFuture<>();
-        run(() -> {
-            if (recording == null) {
-                done.complete(-1L);
-                return;
-            }
-            long n = recording.packetsWritten();
-            String problem = closeRecording();
-            if (problem != null) {
-                done.completeExceptionally(new java.io.IOException(problem));
-            } else {
-                done.complete(n);
-            }
-        });
-        try {
-            return done.get(10, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw (java.io.IOException) e.getCause();
-        } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
-            throw new java.io.IOException("the engine did not stop the recording: " + e, e);
-        }
-    }
-
-    private String closeRecording() {
-        if (recorder != null) {
-            net.removeListener(recorder);
-            recorder = null;
-        }
-        org.mptcplab.stack.capture.PcapngWriter w = recording;
-        recording = null;
-        if (w == null) {
-            return null;
-        }
-        try {
-            w.close();
-        } catch (java.io.IOException e) {
-            recordingProblem = "closing " + recordingFile.getFileName() + " failed: " + e.getMessage();
-        }
-        return recordingProblem;
-    }
+    public abstract long stopRecording() throws java.io.IOException;
 
     /** Whether a recording runs (it may have stopped by itself: see {@link #recordingProblem}). */
-    public boolean isRecording() {
-        return recording != null;
-    }
+    public abstract boolean isRecording();
 
     /** Why the recording stopped or stopped growing, or null. */
-    public String recordingProblem() {
-        return recordingProblem;
-    }
+    public abstract String recordingProblem();
 
-    // ------------------------------------------------------------------ running
-
-    /** Starts the engine's thread at {@code speed} virtual seconds per wall second. */
-    public synchronized void start(double speed) {
-        if (driver != null) {
-            throw new IllegalStateException("the session runs already");
-        }
-        setSpeed(speed);
-        driver = new RealTimeDriver(net, speed);
-        driver.start();
-    }
-
-    /** Headless: runs {@code nanos} of virtual time on the caller's thread, as fast as it goes. */
-    public void runFor(long nanos) {
-        if (driver != null) {
-            throw new IllegalStateException("the session runs on its own thread");
-        }
-        net.runUntil(net.now() + nanos);
-        publish();
-    }
-
-    public boolean isPaused() {
-        return driver != null && driver.isPaused();
-    }
-
-    @Override
-    public void close() {
-        if (driver != null) {
-            driver.stop();
-        }
-        // The engine has stopped: finish a recording here, so that the file is complete.
-        closeRecording();
-    }
+    /** The MPTCP connection's MPTcpExt-style counters that are not zero, of the client or the server. */
+    public abstract java.util.Map<org.mptcplab.stack.observe.Mib, Long> counters(boolean server);
 
     /**
-     * The MPTCP connection's MPTcpExt-style counters that are not zero, of the client or the
-     * server. Read from any thread: the counters are plain longs, so a frame may see one that is
-     * a packet old, never a broken one.
+     * What the peer reports of itself, where it is a real host (the Linux kernel in the live lab):
+     * lines of its own tools, newest first taken; empty for an emulated peer.
      */
-    public java.util.Map<org.mptcplab.stack.observe.Mib, Long> counters(boolean server) {
-        Flow f = flows.get(0);
-        java.util.Map<org.mptcplab.stack.observe.Mib, Long> all = (server ? f.server : f.client).observer().counters();
-        all.values().removeIf(v -> v == 0);
-        return all;
+    public PeerReport peerReport() {
+        return PeerReport.NONE;
     }
 
-    public SessionSpec spec() {
-        return spec;
+    /** The kernel peer's view: its MPTcpExt counters and its subflows as {@code ss -M} lists them. */
+    public record PeerReport(long takenAtNanos, java.util.Map<String, Long> counters, List<String> subflows, String problem) {
+        public static final PeerReport NONE = new PeerReport(-1, java.util.Map.of(), List.of(), null);
     }
 
-    public SampleStore store() {
-        return store;
-    }
+    public abstract SessionSpec spec();
+
+    public abstract SampleStore store();
 
     /** The latest published state; never null. Safe from any thread, never blocks. */
-    public State state() {
-        return state.get();
-    }
+    public abstract State state();
 
-    // ------------------------------------------------------------------ sampling
-
-    private void sampleAndReschedule() {
-        sample();
-        net.schedule(net.now() + SAMPLE_NANOS, this::sampleAndReschedule);
-    }
-
-    private void sample() {
-        long now = net.now();
-        for (int i = 0; i < paths.size(); i++) {
-            // Server to client: the direction the traffic goes.
-            pathBps[i] = pathRates[i].add(now, paths.get(i).bToA().counters().sentBytes());
-        }
-        for (Flow f : flows) {
-            MptcpSocket s = f.senderSocket;
-            if (s != null) {
-                ConnectionSnapshot c = s.snapshot();
-                for (SubflowSnapshot sf : c.subflows()) {
-                    // A closed subflow is sampled once, as closed: the connection keeps every
-                    // subflow it had, and an outage loop makes one more every 12 s; sampling them
-                    // all would fill the store with copies of the dead (and its byte budget
-                    // would then hold only seconds of history).
-                    if (sf.state() == org.mptcplab.stack.mptcp.SubflowState.CLOSED) {
-                        if (!f.closedSampled.add(sf.id())) {
-                            continue;
-                        }
-                        f.sendRates.remove(sf.id());
-                    }
-                    double sendBps = f.sendRates.computeIfAbsent(sf.id(), k -> new RateWindow()).add(now, sf.bytesSent());
-                    store.add(new Samples.Subflow(now, f.index, sf.id(), f.index == 0 ? sf.iface() : 0, sf.state(),
-                            sf.backup(), sf.cwnd(), sf.ssthresh(), sf.srttNanos(), sf.rttvarNanos(), sf.bytesInFlight(),
-                            sendBps, sf.bytesSent(), sf.bytesRetransmitted()));
-                }
-            }
-            long delivered = f.traffic.delivered();
-            f.goodputBps = f.goodput.add(now, delivered);
-            ConnectionSnapshot c = s == null ? null : s.snapshot();
-            store.add(new Samples.Flow(now, f.index, f.goodputBps, delivered, c == null ? 0 : c.sendBufferUsed(),
-                    c == null ? 0 : c.receiveBufferUsed(), f.traffic.bufferSeconds(now), f.traffic.state(now),
-                    f.traffic.stalls(now), f.traffic.stalledNanos(now)));
-        }
-        publish();
-    }
+    @Override
+    public abstract void close();
 
     /**
      * The subflows the window shows: every open one, and of the closed ones only the newest on
      * each path (what just happened there), not the whole history of an outage loop.
      */
-    static List<SubflowSnapshot> shown(List<SubflowSnapshot> all) {
+    public static List<SubflowSnapshot> shown(List<SubflowSnapshot> all) {
         java.util.Map<Integer, Integer> newestClosed = new java.util.HashMap<>();
         for (SubflowSnapshot sf : all) {
             if (sf.state() == org.mptcplab.stack.mptcp.SubflowState.CLOSED) {
@@ -654,24 +172,4 @@ public final class Session implements AutoCloseable {
         return out;
     }
 
-    private void publish() {
-        long now = net.now();
-        List<PathState> ps = new ArrayList<>();
-        for (int i = 0; i < paths.size(); i++) {
-            ps.add(new PathState(i, settings.get(i), status[i], status[i] == PathStatus.UP ? pathBps[i] : 0));
-        }
-        List<FlowState> fs = new ArrayList<>();
-        for (Flow f : flows) {
-            MptcpSocket s = f.senderSocket;
-            ConnectionSnapshot c = s == null ? null : s.snapshot();
-            fs.add(new FlowState(f.index, f.name, c == null ? List.of() : shown(c.subflows()), f.traffic.delivered(), f.goodputBps,
-                    f.traffic.bufferSeconds(now), f.traffic.state(now), f.traffic.stalls(now), f.traffic.stalledNanos(now),
-                    c != null && c.fallback(), c == null ? "CONNECTING" : c.state(),
-                    f.nextRetransmissionAt > now ? f.nextRetransmissionAt : -1, f.backoff));
-        }
-        Throwable failure = driver == null ? null : driver.failure();
-        state.set(new State(now, isPaused(), speed, List.copyOf(ps), List.copyOf(fs),
-                flows.get(0).client.observer().eventsTotal() + flows.get(0).server.observer().eventsTotal(),
-                failure == null ? null : failure.toString()));
-    }
 }

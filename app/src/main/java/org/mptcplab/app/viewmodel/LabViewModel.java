@@ -75,7 +75,7 @@ public final class LabViewModel implements AutoCloseable {
     }
 
     private void open(SessionSpec s) {
-        session = new Session(s, new SampleStore());
+        session = Session.emulated(s, new SampleStore());
         session.setFlapLoop(flapLoop.get());
         spec.set(s);
         eventsSeen = 0;

@@ -35,7 +35,7 @@ class SessionTest {
 
     @Test
     void bothPathsCarryDataOnceTheJoinIsUp() {
-        try (Session s = new Session(bulkTwoPaths())) {
+        try (Session s = new EmulatedSession(bulkTwoPaths())) {
             s.runFor(3 * S);
             Session.FlowState f = s.state().flows().get(0);
             assertThat(f.subflows()).hasSize(2);
@@ -49,8 +49,8 @@ class SessionTest {
 
     @Test
     void sameSpecSameRun() {
-        try (Session a = new Session(SessionSpec.demo().withTraffic(TrafficSpec.bulk()));
-             Session b = new Session(SessionSpec.demo().withTraffic(TrafficSpec.bulk()))) {
+        try (Session a = new EmulatedSession(SessionSpec.demo().withTraffic(TrafficSpec.bulk()));
+             Session b = new EmulatedSession(SessionSpec.demo().withTraffic(TrafficSpec.bulk()))) {
             a.runFor(15 * S);
             b.runFor(15 * S);
             assertThat(a.store().subflowsSince(0)).isEqualTo(b.store().subflowsSince(0));
@@ -63,7 +63,7 @@ class SessionTest {
 
     @Test
     void aSignalledPathDownClosesItsSubflowAndTellsThePeer() {
-        try (Session s = new Session(bulkTwoPaths())) {
+        try (Session s = new EmulatedSession(bulkTwoPaths())) {
             s.runFor(2 * S);
             s.pathDown(0, false);
             assertThat(s.state().paths().get(0).status()).isEqualTo(Session.PathStatus.DOWN_SIGNALLED);
@@ -87,7 +87,7 @@ class SessionTest {
 
     @Test
     void aSilentPathDownIsFoundByTheRetransmissionTimer() {
-        try (Session s = new Session(bulkTwoPaths())) {
+        try (Session s = new EmulatedSession(bulkTwoPaths())) {
             s.runFor(2 * S);
             s.pathDown(0, true);
             assertThat(s.state().paths().get(0).status()).isEqualTo(Session.PathStatus.DOWN_SILENT);
@@ -99,7 +99,7 @@ class SessionTest {
 
     @Test
     void linkSettingsAndBackupTakeEffect() {
-        try (Session s = new Session(bulkTwoPaths())) {
+        try (Session s = new EmulatedSession(bulkTwoPaths())) {
             s.runFor(2 * S);
             s.setLink(1, s.spec().paths().get(1).withRate(2_000_000));
             s.setBackup(1, true);
@@ -114,7 +114,7 @@ class SessionTest {
     @Test
     void theStoreForgetsWhatIsOlderThanItsWindow() {
         SampleStore store = new SampleStore(2 * S, 1 << 20);
-        try (Session s = new Session(bulkTwoPaths(), store)) {
+        try (Session s = new EmulatedSession(bulkTwoPaths(), store)) {
             s.runFor(6 * S);
             assertThat(store.subflowsSince(0).get(0).t()).isGreaterThanOrEqualTo(4 * S - Session.SAMPLE_NANOS);
             assertThat(store.dropped()).isPositive();
@@ -123,14 +123,14 @@ class SessionTest {
 
     @Test
     void speedOutsideItsRangeIsRefusedInWords() {
-        try (Session s = new Session(bulkTwoPaths())) {
+        try (Session s = new EmulatedSession(bulkTwoPaths())) {
             assertThatThrownBy(() -> s.setSpeed(20)).hasMessageContaining("0.05x to 10");
         }
     }
 
     @Test
     void packetsAreRecordedWithTheirFateAndMptcpOptions() {
-        try (Session s = new Session(bulkTwoPaths())) {
+        try (Session s = new EmulatedSession(bulkTwoPaths())) {
             s.runFor(2 * S);
             List<Samples.Packet> ps = s.store().packetsSince(0);
             assertThat(ps).isNotEmpty();
@@ -152,7 +152,7 @@ class SessionTest {
 
     @Test
     void theDemoPlaysOnOverMptcpWhileSinglePathTcpStallsInTheWifiOutage() {
-        try (Session s = new Session(SessionSpec.demo())) {
+        try (Session s = new EmulatedSession(SessionSpec.demo())) {
             // Moving within 3 s of the start: playing after the 1 s start target.
             s.runFor(3 * S);
             Session.FlowState mptcp = s.state().flows().get(0);
@@ -185,7 +185,7 @@ class SessionTest {
     void aRecordingIsAPcapngWithAnInterfacePerPathThatTsharkReadsCleanly(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
         java.nio.file.Path file = dir.resolve("run.pcapng");
-        try (Session s = new Session(SessionSpec.demo())) {
+        try (Session s = new EmulatedSession(SessionSpec.demo())) {
             // Across the first WiFi outage (8 s), when LTE carries the video.
             s.runFor(7 * S);
             s.startRecording(file);
@@ -219,7 +219,7 @@ class SessionTest {
 
     @Test
     void aRecordingThatCannotBeCreatedSaysWhy(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
-        try (Session s = new Session(SessionSpec.demo())) {
+        try (Session s = new EmulatedSession(SessionSpec.demo())) {
             assertThatThrownBy(() -> s.startRecording(dir.resolve("no/such/dir/x.pcapng")))
                     .isInstanceOf(java.io.IOException.class).hasMessageContaining("no/such/dir");
             assertThat(s.isRecording()).isFalse();
@@ -228,7 +228,7 @@ class SessionTest {
 
     @Test
     void closedSubflowsOfAnOutageLoopDoNotPileUp() {
-        try (Session s = new Session(SessionSpec.demo())) {
+        try (Session s = new EmulatedSession(SessionSpec.demo())) {
             s.runFor(130 * S);
             // Ten outages: ten WiFi subflows closed. The window shows the newest closed one per
             // path at most, and the store samples each closed subflow once.
