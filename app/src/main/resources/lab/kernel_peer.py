@@ -6,6 +6,8 @@ address (a join toward an announced address finds no listener otherwise, INTEROP
   sink   (5201): reads everything; on close prints a line with the byte count and SHA-256
   source (5202): reads an 8-byte big-endian length N, then sends N pseudo-random bytes and closes
   echo   (5203): writes back everything it reads
+  video  (5204): reads a bitrate (bit/s) and a chunk interval (ms), 8 bytes big-endian each, then
+                 sends bitrate x interval bytes every interval (a live stream) until the peer closes
 Plain-TCP variants (for fallback tests) listen on the same ports + 1000 with IPPROTO_TCP.
 """
 import hashlib
@@ -86,6 +88,39 @@ def echo(conn, addr, name):
     conn.close()
 
 
+def video(conn, addr, name):
+    head = b""
+    while len(head) < 16:
+        b = conn.recv(16 - len(head))
+        if not b:
+            conn.close()
+            return
+        head += b
+    bitrate, chunk_ms = struct.unpack("!QQ", head)
+    if bitrate <= 0 or chunk_ms <= 0:
+        conn.close()
+        return
+    # Chunks are due on a fixed schedule from the start, as a live encoder produces them; a send that
+    # blocks (the connection is slower than the stream) delays the chunks after it, never drops them.
+    import time
+    rnd = random.Random(bitrate)
+    start = time.monotonic()
+    sent = 0
+    k = 0
+    try:
+        while True:
+            k += 1
+            due = (bitrate * chunk_ms * k) // 8000
+            conn.sendall(rnd.randbytes(due - sent))
+            sent = due
+            wait = start + k * chunk_ms / 1000.0 - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+    except OSError as e:
+        log("%s to %s ended after %d bytes: %s" % (name, addr[0], sent, e))
+    conn.close()
+
+
 def guarded(handler, conn, addr, name):
     # A peer may end with a reset (MP_FASTCLOSE, a test's abort): log it, do not die noisily.
     try:
@@ -102,7 +137,7 @@ def serve(lsock, handler, name):
 
 
 def main():
-    services = [(5201, sink, "sink"), (5202, source, "source"), (5203, echo, "echo")]
+    services = [(5201, sink, "sink"), (5202, source, "source"), (5203, echo, "echo"), (5204, video, "video")]
     threads = []
     for family in (socket.AF_INET, socket.AF_INET6):
         for port, handler, name in services:

@@ -28,14 +28,95 @@ public final class Lab {
     public static final int SINK_PORT = 5201;
     public static final int SOURCE_PORT = 5202;
     public static final int ECHO_PORT = 5203;
+    /** A live video source: the client sends bitrate and chunk interval (8 bytes each), then reads the stream. */
+    public static final int VIDEO_PORT = 5204;
     /** The same services over plain TCP (fallback tests): port + 1000. */
     public static final int PLAIN_TCP_OFFSET = 1000;
     public static final int MAX_PATHS = 8;
 
-    private final PrintWriter out;
+    /** The window's live lab: its own server namespace and state, so it never meets the CLI's lab. */
+    public static final String WINDOW_SERVER_NS = "mptcplab-w";
+    public static final Path WINDOW_STATE_DIR = Paths.get("/run/mptcplab-window");
 
+    private final PrintWriter out;
+    /** The client side's namespace, or null: the client ends of the veths stay in this process's namespace. */
+    private final String clientNs;
+    private final String serverNs;
+    private final String clientPrefix;
+    private final String serverPrefix;
+    private final Path stateDir;
+
+    /** The CLI's lab: {@value #CLIENT_NS} and {@value #SERVER_NS}, veths mlcN/mlsN. */
     public Lab(PrintWriter out) {
+        this(out, CLIENT_NS, SERVER_NS, "mlc", "mls", STATE_DIR);
+    }
+
+    private Lab(PrintWriter out, String clientNs, String serverNs, String clientPrefix, String serverPrefix, Path stateDir) {
         this.out = out;
+        this.clientNs = clientNs;
+        this.serverNs = serverNs;
+        this.clientPrefix = clientPrefix;
+        this.serverPrefix = serverPrefix;
+        this.stateDir = stateDir;
+    }
+
+    /**
+     * The window's lab: the kernel peer in {@value #WINDOW_SERVER_NS}, and the client ends of the
+     * veths ({@code mlwN}) here, in the app's own namespace, where the app opens them with pcap
+     * (a JVM cannot enter another namespace for a pcap handle). They carry no kernel address and
+     * no IPv6, so the app's kernel stays silent on them and our stack owns them.
+     */
+    public static Lab forWindow(PrintWriter out) {
+        return new Lab(out, null, WINDOW_SERVER_NS, "mlw", "mlwp", WINDOW_STATE_DIR);
+    }
+
+    /** The client end of path {@code n} (1-based). */
+    public String clientInterface(int n) {
+        return clientPrefix + n;
+    }
+
+    /** The server (kernel) end of path {@code n} (1-based). */
+    public String serverInterface(int n) {
+        return serverPrefix + n;
+    }
+
+    public String serverNamespace() {
+        return serverNs;
+    }
+
+    public Path stateDir() {
+        return stateDir;
+    }
+
+    /** {@code cmd} in the client's namespace (here, for the window's lab). */
+    private String[] inClient(String... cmd) {
+        if (clientNs == null) {
+            return cmd;
+        }
+        String[] c = new String[cmd.length + 4];
+        c[0] = "ip";
+        c[1] = "netns";
+        c[2] = "exec";
+        c[3] = clientNs;
+        System.arraycopy(cmd, 0, c, 4, cmd.length);
+        return c;
+    }
+
+    /** {@code cmd} in the server's namespace. */
+    public String[] inServer(String... cmd) {
+        String[] c = new String[cmd.length + 4];
+        c[0] = "ip";
+        c[1] = "netns";
+        c[2] = "exec";
+        c[3] = serverNs;
+        System.arraycopy(cmd, 0, c, 4, cmd.length);
+        return c;
+    }
+
+    /** Whether this lab's namespaces exist. */
+    public boolean present() {
+        return run("ip", "netns", "list").output().lines().anyMatch(l -> l.equals(serverNs) || l.startsWith(serverNs + " ")
+                || clientNs != null && (l.equals(clientNs) || l.startsWith(clientNs + " ")));
     }
 
     /** What a lab needs and is missing on this machine, each with what to run; empty when ready. */
@@ -182,56 +263,61 @@ public final class Lab {
         if (!missing.isEmpty()) {
             throw new LabException("the lab needs: " + String.join("; ", missing));
         }
-        if (exists()) {
+        if (present()) {
             out.println("removing a stale lab first");
             down();
         }
         try {
-            must("ip", "netns", "add", CLIENT_NS);
-            must("ip", "netns", "add", SERVER_NS);
-            for (String ns : new String[] {CLIENT_NS, SERVER_NS}) {
-                must("ip", "-n", ns, "link", "set", "lo", "up");
+            if (clientNs != null) {
+                must("ip", "netns", "add", clientNs);
+                must("ip", "-n", clientNs, "link", "set", "lo", "up");
             }
-            must("ip", "netns", "exec", SERVER_NS, "sysctl", "-q", "-w", "net.mptcp.enabled=1");
-            must("ip", "netns", "exec", SERVER_NS, "sysctl", "-q", "-w",
+            must("ip", "netns", "add", serverNs);
+            must("ip", "-n", serverNs, "link", "set", "lo", "up");
+            must("ip", "netns", "exec", serverNs, "sysctl", "-q", "-w", "net.mptcp.enabled=1");
+            must("ip", "netns", "exec", serverNs, "sysctl", "-q", "-w",
                     "net.mptcp.checksum_enabled=" + (cfg.checksum() ? 1 : 0));
             for (int i = 1; i <= cfg.paths(); i++) {
-                String c = "mlc" + i;
-                String s = "mls" + i;
-                must("ip", "link", "add", c, "netns", CLIENT_NS, "type", "veth", "peer", "name", s, "netns", SERVER_NS);
-                if (cfg.mtu() != 0) {
-                    must("ip", "-n", CLIENT_NS, "link", "set", c, "mtu", Integer.toString(cfg.mtu()));
-                    must("ip", "-n", SERVER_NS, "link", "set", s, "mtu", Integer.toString(cfg.mtu()));
+                String c = clientInterface(i);
+                String s = serverInterface(i);
+                if (clientNs != null) {
+                    must("ip", "link", "add", c, "netns", clientNs, "type", "veth", "peer", "name", s, "netns", serverNs);
+                } else {
+                    // A stale end from a crash goes first (it cannot be in a namespace that was removed).
+                    run("ip", "link", "del", c);
+                    must("ip", "link", "add", c, "type", "veth", "peer", "name", s, "netns", serverNs);
                 }
-                must("ip", "-n", CLIENT_NS, "link", "set", c, "up");
-                must("ip", "-n", SERVER_NS, "link", "set", s, "up");
-                must("ip", "-n", SERVER_NS, "addr", "add", "10." + i + ".0.2/24", "dev", s);
-                must("ip", "-n", SERVER_NS, "addr", "add", "fd00:" + i + "::2/64", "dev", s, "nodad");
+                if (cfg.mtu() != 0) {
+                    must(inClient("ip", "link", "set", c, "mtu", Integer.toString(cfg.mtu())));
+                    must("ip", "-n", serverNs, "link", "set", s, "mtu", Integer.toString(cfg.mtu()));
+                }
+                must(inClient("ip", "link", "set", c, "up"));
+                must("ip", "-n", serverNs, "link", "set", s, "up");
+                must("ip", "-n", serverNs, "addr", "add", "10." + i + ".0.2/24", "dev", s);
+                must("ip", "-n", serverNs, "addr", "add", "fd00:" + i + "::2/64", "dev", s, "nodad");
                 // The client side keeps no IPv6 address either: no link-local one the kernel would use.
-                must("ip", "netns", "exec", CLIENT_NS, "sysctl", "-q", "-w", "net.ipv6.conf." + c + ".disable_ipv6=1");
+                must(inClient("sysctl", "-q", "-w", "net.ipv6.conf." + c + ".disable_ipv6=1"));
                 // Offloads off: with them, frames from the kernel carry partial checksums (RECIPES.md).
-                must("ip", "netns", "exec", CLIENT_NS, "ethtool", "-K", c, "tx", "off", "rx", "off", "tso", "off", "gso", "off", "gro", "off");
-                must("ip", "netns", "exec", SERVER_NS, "ethtool", "-K", s, "tx", "off", "rx", "off", "tso", "off", "gso", "off", "gro", "off");
+                must(inClient("ethtool", "-K", c, "tx", "off", "rx", "off", "tso", "off", "gso", "off", "gro", "off"));
+                must("ip", "netns", "exec", serverNs, "ethtool", "-K", s, "tx", "off", "rx", "off", "tso", "off", "gso", "off", "gro", "off");
                 String rate = cfg.rate(i);
                 if (rate != null) {
-                    for (String[] nsDev : new String[][] {{CLIENT_NS, c}, {SERVER_NS, s}}) {
-                        must("ip", "netns", "exec", nsDev[0], "tc", "qdisc", "add", "dev", nsDev[1], "root", "tbf", "rate",
-                                rate, "burst", "32kb", "latency", "50ms");
-                    }
+                    must(inClient("tc", "qdisc", "add", "dev", c, "root", "tbf", "rate", rate, "burst", "32kb", "latency", "50ms"));
+                    must(inServer("tc", "qdisc", "add", "dev", s, "root", "tbf", "rate", rate, "burst", "32kb", "latency", "50ms"));
                 }
             }
-            must("ip", "-n", SERVER_NS, "mptcp", "limits", "set", "subflows", "8", "add_addr_accepted", "8");
+            must("ip", "-n", serverNs, "mptcp", "limits", "set", "subflows", "8", "add_addr_accepted", "8");
             for (int i = 2; i <= cfg.paths(); i++) {
                 // Announce the other paths' addresses (ADD_ADDR), as INTEROP.md's `signal` endpoint.
-                must("ip", "-n", SERVER_NS, "mptcp", "endpoint", "add", "10." + i + ".0.2", "dev", "mls" + i, "signal");
+                must("ip", "-n", serverNs, "mptcp", "endpoint", "add", "10." + i + ".0.2", "dev", serverInterface(i), "signal");
             }
             for (int i = 2; i <= cfg.paths(); i++) {
                 // And their IPv6 addresses, so that IPv6 connections get joins too (the kernel announces
                 // both families on every connection; a peer joins those of its own family).
-                must("ip", "-n", SERVER_NS, "mptcp", "endpoint", "add", "fd00:" + i + "::2", "dev", "mls" + i, "signal");
+                must("ip", "-n", serverNs, "mptcp", "endpoint", "add", "fd00:" + i + "::2", "dev", serverInterface(i), "signal");
             }
             startPeer();
-            Files.writeString(STATE_DIR.resolve("lab.conf"), "paths=" + cfg.paths() + "\nrates=" + String.join(",", cfg.rates())
+            Files.writeString(stateDir.resolve("lab.conf"), "paths=" + cfg.paths() + "\nrates=" + String.join(",", cfg.rates())
                     + "\nchecksum=" + cfg.checksum() + "\nmtu=" + (cfg.mtu() == 0 ? 1500 : cfg.mtu()) + "\n");
         } catch (LabException | IOException e) {
             down();
@@ -240,21 +326,21 @@ public final class Lab {
     }
 
     private void startPeer() throws LabException, IOException {
-        Files.createDirectories(STATE_DIR);
-        Path script = STATE_DIR.resolve("kernel_peer.py");
+        Files.createDirectories(stateDir);
+        Path script = stateDir.resolve("kernel_peer.py");
         try (InputStream in = Lab.class.getResourceAsStream("/lab/kernel_peer.py")) {
             if (in == null) {
                 throw new LabException("the kernel peer script is missing from the jar (lab/kernel_peer.py)");
             }
             Files.write(script, in.readAllBytes());
         }
-        Path log = STATE_DIR.resolve("peer.log");
+        Path log = stateDir.resolve("peer.log");
         Files.deleteIfExists(log);
-        ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", SERVER_NS, "python3", "-u", script.toString());
+        ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", serverNs, "python3", "-u", script.toString());
         pb.redirectErrorStream(true);
         pb.redirectOutput(log.toFile());
         Process p = pb.start();
-        Files.writeString(STATE_DIR.resolve("peer.pid"), Long.toString(p.pid()));
+        Files.writeString(stateDir.resolve("peer.pid"), Long.toString(p.pid()));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
             String text = Files.exists(log) ? Files.readString(log) : "";
@@ -276,7 +362,8 @@ public final class Lab {
 
     /** Removes the lab: the peer, both namespaces (and with them their veths), the state folder. */
     public void down() {
-        Path pid = STATE_DIR.resolve("peer.pid");
+        stopWatcher();
+        Path pid = stateDir.resolve("peer.pid");
         try {
             if (Files.exists(pid)) {
                 long p = Long.parseLong(Files.readString(pid).trim());
@@ -289,26 +376,124 @@ public final class Lab {
             out.println("note: could not read the peer's pid file: " + e.getMessage());
         }
         // Whatever still runs inside the server namespace (a peer from a crashed run) goes too.
-        Result pids = run("ip", "netns", "pids", SERVER_NS);
+        Result pids = run("ip", "netns", "pids", serverNs);
         if (pids.exit() == 0) {
             pids.output().lines().map(String::trim).filter(l -> l.matches("\\d+"))
                     .forEach(l -> ProcessHandle.of(Long.parseLong(l)).ifPresent(ProcessHandle::destroyForcibly));
         }
-        for (String ns : new String[] {CLIENT_NS, SERVER_NS}) {
-            run("ip", "netns", "del", ns);
+        if (clientNs != null) {
+            run("ip", "netns", "del", clientNs);
+        } else {
+            // The near ends live here: removed now (a namespace's removal takes its veths with it,
+            // but in the background, and a new lab must not find them).
+            for (int i = 1; i <= MAX_PATHS; i++) {
+                if (Files.exists(Paths.get("/sys/class/net", clientInterface(i)))) {
+                    run("ip", "link", "del", clientInterface(i));
+                }
+            }
         }
+        run("ip", "netns", "del", serverNs);
         try {
-            if (Files.isDirectory(STATE_DIR)) {
-                try (var files = Files.list(STATE_DIR)) {
+            if (Files.isDirectory(stateDir)) {
+                try (var files = Files.list(stateDir)) {
                     for (Path f : files.toList()) {
                         Files.deleteIfExists(f);
                     }
                 }
-                Files.deleteIfExists(STATE_DIR);
+                Files.deleteIfExists(stateDir);
             }
         } catch (IOException e) {
-            out.println("note: could not remove " + STATE_DIR + ": " + e.getMessage());
+            out.println("note: could not remove " + stateDir + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * For the window's lab: a watcher, outside this JVM and in a session of its own, that removes
+     * the lab when the process {@code pid} ends without doing so itself (a crash, a kill -9): the
+     * peer's processes, the server namespace and with it both ends of every veth, the state folder.
+     * {@link #down} stops it first, so it never removes a later lab.
+     */
+    public void watchOver(long pid) throws LabException {
+        String script = "while kill -0 " + pid + " 2>/dev/null; do sleep 1; done; "
+                + "for p in $(ip netns pids " + serverNs + " 2>/dev/null); do kill -9 $p; done; "
+                + "ip netns del " + serverNs + " 2>/dev/null; rm -rf " + stateDir;
+        try {
+            Files.createDirectories(stateDir);
+            ProcessBuilder pb = new ProcessBuilder("setsid", "sh", "-c", script);
+            pb.redirectErrorStream(true);
+            pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            Process p = pb.start();
+            Files.writeString(stateDir.resolve("watcher.pid"), Long.toString(p.pid()));
+        } catch (IOException e) {
+            throw new LabException("cannot start the lab's clean-up watcher: " + e.getMessage());
+        }
+    }
+
+    private void stopWatcher() {
+        Path pid = stateDir.resolve("watcher.pid");
+        try {
+            if (Files.exists(pid)) {
+                long p = Long.parseLong(Files.readString(pid).trim());
+                ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        } catch (IOException | NumberFormatException e) {
+            out.println("note: could not read the watcher's pid file: " + e.getMessage());
+        }
+    }
+
+    /** The kernel peer's MPTcpExt counters (nstat in its namespace), name without the prefix to value. */
+    public java.util.Map<String, Long> peerCounters() {
+        return countersOf(run(inServer("nstat", "-az")).output());
+    }
+
+    /**
+     * The kernel peer's MPTCP connections and their subflows, as its own tools list them: {@code
+     * ss -Mni} (the MPTCP sockets) and {@code ss -tni} (the TCP subflows, with cwnd and rtt).
+     * One line per socket, the kernel's words.
+     */
+    public List<String> peerSockets(int port) {
+        List<String> lines = new ArrayList<>();
+        lines.addAll(joinedSsLines(run(inServer("ss", "-MniH", "sport", "= :" + port)).output(), "MPTCP "));
+        lines.addAll(joinedSsLines(run(inServer("ss", "-tniH", "state", "established", "sport", "= :" + port)).output(), "subflow "));
+        return lines;
+    }
+
+    /** ss prints a socket's details on an indented line after it: one line per socket here. */
+    static List<String> joinedSsLines(String text, String prefix) {
+        List<String> out = new ArrayList<>();
+        StringBuilder cur = null;
+        for (String l : text.split("\n")) {
+            if (l.isBlank()) {
+                continue;
+            }
+            if (!Character.isWhitespace(l.charAt(0)) || cur == null) {
+                if (cur != null) {
+                    out.add(cur.toString());
+                }
+                cur = new StringBuilder(prefix).append(l.trim().replaceAll("\\s+", " "));
+            } else {
+                cur.append(' ').append(l.trim().replaceAll("\\s+", " "));
+            }
+        }
+        if (cur != null) {
+            out.add(cur.toString());
+        }
+        return out;
+    }
+
+    static java.util.Map<String, Long> countersOf(String nstat) {
+        java.util.Map<String, Long> m = new java.util.TreeMap<>();
+        for (String line : nstat.lines().toList()) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length >= 2 && f[0].startsWith("MPTcpExt")) {
+                try {
+                    m.put(f[0].substring("MPTcpExt".length()), Long.parseLong(f[1]));
+                } catch (NumberFormatException ignored) {
+                    // a header line
+                }
+            }
+        }
+        return m;
     }
 
     /** Human description of the lab as it stands. */

@@ -119,6 +119,19 @@ public final class LiveRunner implements AutoCloseable {
         }
     }
 
+    /** Sees every frame sent and received, on the runner's thread (a session's packet views). */
+    public interface FrameTap {
+        void frame(long now, int iface, boolean sent, byte[] frame);
+    }
+
+    private volatile FrameTap tap;
+
+    /** Calls {@code t} with every frame sent and received, on the runner's thread; null: none. */
+    public LiveRunner tap(FrameTap t) {
+        this.tap = t;
+        return this;
+    }
+
     /** Records every frame sent and received to {@code file} (pcap, Ethernet). Call before {@link #start()}. */
     public synchronized LiveRunner recordTo(Path file) {
         if (thread != null) {
@@ -379,6 +392,10 @@ public final class LiveRunner implements AutoCloseable {
                     framesReceived.incrementAndGet();
                     n++;
                     record(r.arrived(), r.frame());
+                    FrameTap t = tap;
+                    if (t != null) {
+                        t.frame(r.arrived(), r.iface(), false, r.frame());
+                    }
                     long now = now();
                     link.handleFrame(now, r.iface(), r.frame());
                     transmit(now);
@@ -474,6 +491,10 @@ public final class LiveRunner implements AutoCloseable {
                 d.send(f.data());
                 framesSent++;
                 record(at, f.data());
+                FrameTap t = tap;
+                if (t != null) {
+                    t.frame(at, f.iface(), true, f.data());
+                }
             } catch (IOException e) {
                 sendErrors++;
                 lastSendError = e.getMessage();

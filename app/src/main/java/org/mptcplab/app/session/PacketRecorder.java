@@ -38,9 +38,37 @@ final class PacketRecorder implements PacketListener {
                            boolean reinjected, boolean retransmitted, String options) {
     }
 
+    /** How packets reach {@link #sent}: raw IP from the emulator, Ethernet frames from a live device. */
+    private final int linkType;
+
     PacketRecorder(List<Path> paths, SampleStore store) {
+        this(paths, store, PacketDecoder.LINK_RAW);
+    }
+
+    private PacketRecorder(List<Path> paths, SampleStore store, int linkType) {
         this.paths = paths;
         this.store = store;
+        this.linkType = linkType;
+    }
+
+    /** For a live session: Ethernet frames, each seen at our end only ({@link #seen}). */
+    static PacketRecorder live(SampleStore store) {
+        return new PacketRecorder(List.of(), store, PacketDecoder.LINK_ETHERNET);
+    }
+
+    /**
+     * A live frame seen at our end (the client) at {@code now}, on path {@code path}: sent by us
+     * ({@code toClient} false) or received. Its time at the far end cannot be seen here; it is
+     * estimated as {@code oneWayNanos} (half the subflow's smoothed RTT) after or before, so that
+     * the ladder can draw it. Frames that are not TCP (ARP, neighbour discovery) are not kept.
+     */
+    void seen(long now, int path, boolean toClient, byte[] frame, long oneWayNanos) {
+        sent(toClient ? now - oneWayNanos : now, path, toClient, frame);
+        Pending p = pending.remove(frame);
+        if (p == null) {
+            return;
+        }
+        store(p, toClient ? now : now + oneWayNanos, "delivered", frame);
     }
 
     @Override
@@ -64,17 +92,21 @@ final class PacketRecorder implements PacketListener {
             case DROPPED_DOWN -> "down";
             default -> "dropped";
         };
+        store(p, event == PacketEvent.DELIVERED ? now : -1, fate, data);
+    }
+
+    private void store(Pending p, long arrivedAt, String fate, byte[] data) {
         DecodedPacket dp = p.p();
         int headerEnd = Math.min(data.length, dp.payloadOffset());
-        byte[] headers = java.util.Arrays.copyOf(data, Math.max(0, headerEnd));
-        store.add(new Samples.Packet(p.t(), event == PacketEvent.DELIVERED ? now : -1, fate, p.path(), p.toClient(),
+        byte[] headers = java.util.Arrays.copyOfRange(data, Math.min(dp.networkOffset(), Math.max(0, headerEnd)), Math.max(0, headerEnd));
+        store.add(new Samples.Packet(p.t(), arrivedAt, fate, p.path(), p.toClient(),
                 dp.tcp().flags(), Integer.toUnsignedLong(dp.tcp().sequenceNumber()),
                 Integer.toUnsignedLong(dp.tcp().acknowledgmentNumber()), dp.payloadLength(), p.dsn(), p.dataLength(),
                 p.dataAck(), p.reinjected(), p.retransmitted(), p.options(), headers));
     }
 
     private void sent(long now, int path, boolean toClient, byte[] data) {
-        DecodedPacket p = PacketDecoder.decode(PacketDecoder.LINK_RAW, data, data.length);
+        DecodedPacket p = PacketDecoder.decode(linkType, data, data.length);
         if (p.isMalformed() || p.tcp() == null) {
             return;
         }

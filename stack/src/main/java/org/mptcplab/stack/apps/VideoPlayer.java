@@ -237,11 +237,12 @@ public final class VideoPlayer implements MptcpSocket.Handler {
     }
 
     /**
-     * For tests and replays without a socket: at {@code now} the stream has delivered {@code
-     * totalBytes} in all, and {@code eof} says whether it has ended. The player's own socket
-     * callbacks do the same.
+     * For players without a socket of their own (tests, replays, and a live run whose viewer is
+     * a remote host: fed with the data the peer acknowledged): at {@code now} the stream has
+     * delivered {@code totalBytes} in all, and {@code eof} says whether it has ended. The
+     * player's own socket callbacks do the same.
      */
-    void feed(long now, long totalBytes, boolean eof) {
+    public void feed(long now, long totalBytes, boolean eof) {
         settle(now);
         if (connectedAt < 0) {
             connectedAt = now;

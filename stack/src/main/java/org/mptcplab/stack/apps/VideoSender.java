@@ -104,10 +104,20 @@ public final class VideoSender implements MptcpSocket.Handler {
      * after the connection is made; the first tick is armed when it is established.
      */
     public static void drive(EmulatedNetwork net, MptcpStack stack, VideoSender sender) {
+        drive(net::schedule, net::now, stack, sender);
+    }
+
+    /** Schedules an action at a time of the caller's clock (an emulated network, or a live runner's). */
+    public interface Scheduler {
+        void at(long atNanos, Runnable action);
+    }
+
+    /** As {@link #drive(EmulatedNetwork, MptcpStack, VideoSender)}, on any clock (a live run's). */
+    public static void drive(Scheduler scheduler, java.util.function.LongSupplier clock, MptcpStack stack, VideoSender sender) {
         if (sender.timer != null) {
             throw new IllegalStateException("this video sender is driven already");
         }
-        sender.timer = at -> net.schedule(at, () -> stack.run(net.now(), () -> sender.tick(net.now())));
+        sender.timer = at -> scheduler.at(at, () -> stack.run(clock.getAsLong(), () -> sender.tick(clock.getAsLong())));
         sender.arm();
     }
 
