@@ -58,7 +58,17 @@ public final class MptcpLabApp extends Application {
         // The live checks start processes: off the FX thread, the answer comes back to it.
         Thread checks = new Thread(() -> {
             java.util.List<String> lines = org.mptcplab.app.lab.Lab.liveReadiness();
-            javafx.application.Platform.runLater(() -> main.setLiveStatus(lines));
+            boolean ready = lines.stream().noneMatch(l -> l.startsWith("Missing here"));
+            javafx.application.Platform.runLater(() -> {
+                main.setLiveStatus(lines, ready);
+                // -Dmptcplab.live=true: straight into the live lab (a presenter's start, the screenshots).
+                if (Boolean.getBoolean("mptcplab.live") && lab != null) {
+                    main.selectMode(org.mptcplab.app.viewmodel.Mode.LIVE);
+                    if (ready) {
+                        main.startLive();
+                    }
+                }
+            });
         }, "live-checks");
         checks.setDaemon(true);
         checks.start();

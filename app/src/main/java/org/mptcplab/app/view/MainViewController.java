@@ -41,6 +41,7 @@ public final class MainViewController {
     @FXML private Label statusText;
     @FXML private javafx.scene.layout.StackPane centre;
     @FXML private javafx.scene.layout.StackPane emptyState;
+    @FXML private javafx.scene.control.Button startLive;
     private LabView lab;
 
     public MainViewController(MainViewModel viewModel) {
@@ -78,10 +79,15 @@ public final class MainViewController {
             lab = new LabView(viewModel.lab());
             lab.setId("lab");
             centre.getChildren().add(0, lab);
-            // The lab is the emulated mode; the other modes show their card over it.
-            lab.visibleProperty().bind(viewModel.modeProperty().isEqualTo(Mode.EMULATED));
+            // The lab shows emulated runs and, once started, the live lab; otherwise the mode's card.
+            lab.visibleProperty().bind(viewModel.showLabProperty());
             emptyState.visibleProperty().bind(lab.visibleProperty().not());
         }
+        startLive.visibleProperty().bind(viewModel.modeProperty().isEqualTo(Mode.LIVE));
+        startLive.managedProperty().bind(startLive.visibleProperty());
+        startLive.disableProperty().bind(viewModel.canStartLiveProperty().not());
+        startLive.getStyleClass().add("start-live");
+        startLive.setOnAction(e -> viewModel.startLive());
     }
 
     /**

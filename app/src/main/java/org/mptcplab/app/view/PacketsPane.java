@@ -38,6 +38,7 @@ public final class PacketsPane extends SplitPane {
     private final TableView<Samples.Packet> table = new TableView<>();
     private final TextArea inspector = new TextArea();
     private final TextArea counters = new TextArea();
+    private final Label countersTitle = new Label("MPTcpExt counters (client / server)");
     private final CheckBox follow = new CheckBox("follow (newest on top)");
     private final CheckBox mappingsOnly = new CheckBox("mappings only");
     private List<String> pathNames = List.of();
@@ -77,7 +78,7 @@ public final class PacketsPane extends SplitPane {
         counters.getStyleClass().add(Styles.EVENT_LOG);
         Label it = new Label("Packet inspector");
         it.getStyleClass().add(Styles.SECTION_TITLE);
-        Label ct = new Label("MPTcpExt counters (client / server)");
+        Label ct = countersTitle;
         ct.getStyleClass().add(Styles.SECTION_TITLE);
         VBox right = new VBox(4, it, inspector, ct, counters);
         VBox.setVgrow(inspector, Priority.ALWAYS);
@@ -115,22 +116,58 @@ public final class PacketsPane extends SplitPane {
                 table.getSelectionModel().select(selected);
             }
         }
+        counters.setText(s.kind() == Session.Kind.LIVE_LAB ? liveCounters(s.counters(false), s.peerReport())
+                : countersText(s.counters(false), s.counters(true)));
+        countersTitle.setText(s.kind() == Session.Kind.LIVE_LAB ? "MPTcpExt counters (our stack / the Linux kernel), the kernel's sockets"
+                : "MPTcpExt counters (client / server)");
+    }
+
+    static String countersText(Map<Mib, Long> c, Map<Mib, Long> sv) {
         StringBuilder sb = new StringBuilder();
-        Map<Mib, Long> c = s.counters(false);
-        Map<Mib, Long> sv = s.counters(true);
         java.util.TreeSet<Mib> keys = new java.util.TreeSet<>(c.keySet());
         keys.addAll(sv.keySet());
         for (Mib m : keys) {
             sb.append(String.format(Locale.ROOT, "%-24s %8d %8d%n", m.name(), c.getOrDefault(m, 0L), sv.getOrDefault(m, 0L)));
         }
-        counters.setText(sb.toString());
+        return sb.toString();
+    }
+
+    /**
+     * Ours beside the kernel's, by the kernel's names (our counters carry them, RFC-free MIB names
+     * of Linux's net/mptcp/mib.c), then the kernel's sockets as its {@code ss} lists them.
+     */
+    static String liveCounters(Map<Mib, Long> ours, Session.PeerReport peer) {
+        StringBuilder sb = new StringBuilder();
+        java.util.TreeMap<String, long[]> rows = new java.util.TreeMap<>();
+        ours.forEach((m, v) -> rows.computeIfAbsent(m.name(), k -> new long[2])[0] = v);
+        peer.counters().forEach((k, v) -> {
+            if (v != 0) {
+                rows.computeIfAbsent(k, x -> new long[2])[1] = v;
+            }
+        });
+        sb.append(String.format(Locale.ROOT, "%-24s %8s %8s%n", "", "ours", "kernel"));
+        rows.forEach((k, v) -> sb.append(String.format(Locale.ROOT, "%-24s %8d %8d%n", k, v[0], v[1])));
+        if (peer.problem() != null) {
+            sb.append('\n').append(peer.problem()).append('\n');
+        }
+        if (!peer.subflows().isEmpty()) {
+            sb.append(String.format(Locale.ROOT, "%nthe kernel's sockets at %.1f s (ss -Mni, ss -tni):%n", peer.takenAtNanos() / 1e9));
+            for (String l : peer.subflows()) {
+                sb.append(l).append('\n');
+            }
+        }
+        return sb.toString();
     }
 
     private void inspect(Samples.Packet p) {
         if (p == null) {
             return;
         }
-        inspector.setText(describe(p, pathNames));
+        String text = describe(p, pathNames);
+        if (session.get().kind() == Session.Kind.LIVE_LAB) {
+            text += "\n(live: this frame was seen at our end only; its time at the kernel is estimated as half its subflow's RTT)\n";
+        }
+        inspector.setText(text);
     }
 
     /** The packet in words and fields: what the inspector shows. */

@@ -46,6 +46,13 @@ public final class TopologyView extends Region {
         draw();
     }
 
+    private boolean live;
+
+    /** A live session: the hosts are our stack and the Linux kernel, and the paths real veth pairs. */
+    public void setLive(boolean on) {
+        live = on;
+    }
+
     @Override
     protected void layoutChildren() {
         canvas.setWidth(getWidth());
@@ -75,8 +82,8 @@ public final class TopologyView extends Region {
         int n = paths.size();
         double top = 14;
         double laneH = (mainH - top - 10) / Math.max(1, n);
-        host(g, left, top, hostW, mainH - top - 10, "client", "MPTCP");
-        host(g, right, top, hostW, mainH - top - 10, "server", "MPTCP");
+        host(g, left, top, hostW, mainH - top - 10, "client", live ? "our stack" : "MPTCP");
+        host(g, right, top, hostW, mainH - top - 10, live ? "Linux" : "server", live ? "kernel MPTCP" : "MPTCP");
         List<SubflowSnapshot> subflows = state.flows().isEmpty() ? List.of() : state.flows().get(0).subflows();
         double phase = state.nowNanos() / 1e9;
         for (int i = 0; i < n; i++) {

@@ -61,6 +61,7 @@ public final class LabViewModel implements AutoCloseable {
     private final BooleanProperty flapLoop = new SimpleBooleanProperty(this, "flapLoop", true);
     private final ReadOnlyBooleanWrapper recording = new ReadOnlyBooleanWrapper(this, "recording");
     /** A moment every view shows (an event clicked in the log), or -1: follow the run. */
+    private final ReadOnlyObjectWrapper<Session.Kind> kind = new ReadOnlyObjectWrapper<>(this, "kind", Session.Kind.EMULATED);
     private final javafx.beans.property.ReadOnlyLongWrapper focus = new javafx.beans.property.ReadOnlyLongWrapper(this, "focus", -1);
     private long eventsSeen;
 
@@ -75,7 +76,13 @@ public final class LabViewModel implements AutoCloseable {
     }
 
     private void open(SessionSpec s) {
-        session = Session.emulated(s, new SampleStore());
+        open(s, kind.get());
+    }
+
+    private void open(SessionSpec s, Session.Kind k) {
+        session = k == Session.Kind.LIVE_LAB ? new org.mptcplab.app.session.LiveSession(s, new SampleStore())
+                : Session.emulated(s, new SampleStore());
+        kind.set(k);
         session.setFlapLoop(flapLoop.get());
         spec.set(s);
         eventsSeen = 0;
@@ -87,10 +94,87 @@ public final class LabViewModel implements AutoCloseable {
             }
             paths.setAll(list);
         }
-        if (realTime) {
-            session.start(speed.get());
+        if (realTime || k == Session.Kind.LIVE_LAB) {
+            // A live session always runs at real time (there is nothing to step by hand).
+            session.start(k == Session.Kind.LIVE_LAB ? 1 : speed.get());
         }
         refresh();
+    }
+
+    /**
+     * Runs the current spec live: the window's lab is made (namespace, veths, the kernel's MPTCP
+     * as the video server) on a thread of the session's, and the same views show real packets.
+     * At most {@value org.mptcplab.app.lab.Lab#MAX_PATHS} paths; the TCP comparison stays emulated
+     * only (the live lab carries the MPTCP connection).
+     */
+    public void startLive() {
+        if (kind.get() == Session.Kind.LIVE_LAB) {
+            return;
+        }
+        SessionSpec s = currentSpec();
+        if (s.paths().size() > org.mptcplab.app.lab.Lab.MAX_PATHS) {
+            say("The live lab has at most " + org.mptcplab.app.lab.Lab.MAX_PATHS + " paths; this spec has " + s.paths().size());
+            return;
+        }
+        emulatedSpec = s;
+        // The live lab carries the MPTCP connection only: no emulated TCP player beside it.
+        replace(s.withSinglePathTcp(false), Session.Kind.LIVE_LAB);
+        say("Starting the live lab: namespace " + org.mptcplab.app.lab.Lab.WINDOW_SERVER_NS + ", one veth pair per path,"
+                + " the Linux kernel's MPTCP as the video server");
+    }
+
+    /** Back to the emulated run of the same spec; the live lab is removed (in the background). */
+    public void stopLive() {
+        if (kind.get() != Session.Kind.LIVE_LAB) {
+            return;
+        }
+        SessionSpec back = emulatedSpec != null ? emulatedSpec.withPaths(currentSpec().paths()) : spec.get();
+        replace(back, Session.Kind.EMULATED);
+        say("The live lab is being removed; back to the emulated run");
+    }
+
+    private void replace(SessionSpec s, Session.Kind k) {
+        focus.set(-1);
+        Session old = session;
+        closeInBackground(old);
+        open(s, k);
+        recording.set(false);
+    }
+
+    /** The spec the emulated run had before the live lab (with its TCP comparison). */
+    private SessionSpec emulatedSpec;
+
+    private final java.util.List<Thread> closing = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** A live session's close removes its lab (a second or two of `ip` commands): never on the FX thread. */
+    private void closeInBackground(Session old) {
+        if (old.kind() != Session.Kind.LIVE_LAB) {
+            old.close();
+            return;
+        }
+        Thread t = new Thread(old::close, "live-lab-close");
+        t.setDaemon(false);
+        closing.add(t);
+        t.start();
+    }
+
+    /** What runs the session: emulated or the live lab. */
+    public ReadOnlyObjectProperty<Session.Kind> kindProperty() {
+        return kind.getReadOnlyProperty();
+    }
+
+    public boolean isLive() {
+        return kind.get() == Session.Kind.LIVE_LAB;
+    }
+
+    private static final String REAL_TIME = "The live lab runs at real time: the kernel does not pause, step or speed up";
+
+    private boolean refuseLive(String what) {
+        if (isLive()) {
+            say(what + ": " + REAL_TIME);
+            return true;
+        }
+        return false;
     }
 
     /** The frame: takes the session's latest state into the properties. Call on the FX thread. */
@@ -105,6 +189,9 @@ public final class LabViewModel implements AutoCloseable {
         }
         while (flows.size() < st.flows().size()) {
             flows.add(new FlowViewModel());
+        }
+        if (flows.size() > st.flows().size() && !st.flows().isEmpty()) {
+            flows.remove(st.flows().size(), flows.size());
         }
         for (int i = 0; i < st.flows().size(); i++) {
             flows.get(i).update(st.flows().get(i), st.nowNanos());
@@ -136,17 +223,21 @@ public final class LabViewModel implements AutoCloseable {
         paused.set(st.paused());
         speed.set(st.speed());
         clock.set(String.format(Locale.ROOT, "t = %.1f s", st.nowNanos() / 1e9));
-        StringBuilder sb = new StringBuilder("Emulated");
+        StringBuilder sb = new StringBuilder(isLive() ? "Live lab (the Linux kernel in " + org.mptcplab.app.lab.Lab.WINDOW_SERVER_NS
+                + ", real packets on mlw1.." + st.paths().size() + ")" : "Emulated");
+        if (session instanceof org.mptcplab.app.session.LiveSession l && !l.phase().equals("running")) {
+            sb.append("  \u00b7  ").append(l.phase());
+        }
         if (!st.flows().isEmpty()) {
             Session.FlowState f = st.flows().get(0);
             long open = f.subflows().stream().filter(sf -> sf.state() == org.mptcplab.stack.mptcp.SubflowState.ESTABLISHED).count();
             sb.append("  \u00b7  MPTCP ").append(f.connectionState().toLowerCase(Locale.ROOT)).append(", ")
                     .append(open).append(open == 1 ? " subflow" : " subflows").append(" established");
         }
-        sb.append("  \u00b7  speed ").append(Format.speed(st.speed())).append(st.paused() ? "  \u00b7  PAUSED" : "");
+        sb.append(isLive() ? "  \u00b7  real time" : "  \u00b7  speed " + Format.speed(st.speed())).append(st.paused() ? "  \u00b7  PAUSED" : "");
         sb.append("  \u00b7  seed ").append(spec.get().seed());
         if (st.failure() != null) {
-            sb.append("  \u00b7  engine stopped: ").append(st.failure());
+            sb.append(isLive() ? "  \u00b7  " : "  \u00b7  engine stopped: ").append(st.failure());
         }
         status.set(sb.toString());
     }
@@ -159,11 +250,12 @@ public final class LabViewModel implements AutoCloseable {
      * follows the run again.
      */
     public void focusOn(long tNanos) {
-        if (realTime && !session.isPaused()) {
+        if (realTime && !isLive() && !session.isPaused()) {
             session.pause();
         }
         focus.set(Math.max(0, tNanos));
-        say(String.format(java.util.Locale.ROOT, "Showing t = %.3f s (paused; Space resumes and follows the run)", tNanos / 1e9));
+        say(String.format(java.util.Locale.ROOT, isLive() ? "Showing t = %.3f s (the live run goes on; Space follows it again)"
+                : "Showing t = %.3f s (paused; Space resumes and follows the run)", tNanos / 1e9));
     }
 
     /** Back to following the run. */
@@ -176,6 +268,15 @@ public final class LabViewModel implements AutoCloseable {
     }
 
     public void togglePause() {
+        if (isLive()) {
+            if (focus.get() >= 0) {
+                focus.set(-1);
+                say("Following the live run");
+            } else {
+                say("Pause: " + REAL_TIME);
+            }
+            return;
+        }
         if (session.isPaused()) {
             focus.set(-1);
             session.resume();
@@ -188,6 +289,9 @@ public final class LabViewModel implements AutoCloseable {
 
     /** While paused: the next event (a packet arriving, a timer firing). */
     public void step() {
+        if (refuseLive("Step")) {
+            return;
+        }
         if (!session.isPaused() && realTime) {
             session.pause();
         }
@@ -195,16 +299,25 @@ public final class LabViewModel implements AutoCloseable {
     }
 
     public void setSpeed(double s) {
+        if (s != 1 && refuseLive("Speed " + Format.speed(s))) {
+            return;
+        }
         session.setSpeed(s);
         speed.set(s);
     }
 
     public void faster() {
+        if (refuseLive("Faster")) {
+            return;
+        }
         setSpeed(SPEEDS.stream().filter(v -> v > speed.get() + 1e-9).findFirst().orElse(SPEEDS.get(SPEEDS.size() - 1)));
         say("Speed " + Format.speed(speed.get()));
     }
 
     public void slower() {
+        if (refuseLive("Slower")) {
+            return;
+        }
         double s = SPEEDS.get(0);
         for (double v : SPEEDS) {
             if (v < speed.get() - 1e-9) {
@@ -224,7 +337,7 @@ public final class LabViewModel implements AutoCloseable {
     private void restart(SessionSpec s) {
         focus.set(-1);
         boolean wasRecording = session.isRecording();
-        session.close();
+        closeInBackground(session);
         open(s);
         recording.set(false);
         if (wasRecording) {
@@ -355,9 +468,18 @@ public final class LabViewModel implements AutoCloseable {
         message.set(text);
     }
 
+    /** Closes the session and waits for live labs being removed (the app's exit: their veths must go). */
     @Override
     public void close() {
         session.close();
+        for (Thread t : closing) {
+            try {
+                t.join(30_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     // ------------------------------------------------------------------ properties

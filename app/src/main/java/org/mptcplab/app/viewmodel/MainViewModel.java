@@ -51,9 +51,14 @@ public final class MainViewModel {
                     () -> "Mode: " + mode.get().displayName() + "  \u00b7  " + NO_CONNECTION, mode));
         } else {
             statusText.bind(Bindings.createStringBinding(
-                    () -> mode.get() == Mode.EMULATED ? lab.statusProperty().get()
-                            : "Mode: " + mode.get().displayName() + "  \u00b7  " + NO_CONNECTION, mode, lab.statusProperty()));
+                    () -> mode.get() == Mode.EMULATED || mode.get() == Mode.LIVE && lab.isLive() ? lab.statusProperty().get()
+                            : "Mode: " + mode.get().displayName() + "  \u00b7  " + NO_CONNECTION, mode, lab.statusProperty(),
+                    lab.kindProperty()));
+            showLab.bind(Bindings.createBooleanBinding(() -> mode.get() == Mode.EMULATED
+                    || mode.get() == Mode.LIVE && lab.isLive(), mode, lab.kindProperty()));
         }
+        canStartLive.bind(Bindings.createBooleanBinding(() -> mode.get() == Mode.LIVE && lab != null && liveReady.get(),
+                mode, liveReady));
         emptyStateTitle.bind(Bindings.createStringBinding(
                 () -> mode.get().displayName() + " mode", mode));
         emptyStateDescription.bind(Bindings.createStringBinding(
@@ -75,8 +80,36 @@ public final class MainViewModel {
      * (they start processes, so the app runs them off the FX thread).
      */
     public void setLiveStatus(java.util.List<String> lines) {
+        setLiveStatus(lines, false);
+    }
+
+    /** As above, and whether nothing is missing (the Start button is enabled then). */
+    public void setLiveStatus(java.util.List<String> lines, boolean ready) {
         liveStatus = java.util.List.copyOf(lines);
+        liveReady.set(ready);
         refillCard();
+    }
+
+    private final javafx.beans.property.ReadOnlyBooleanWrapper liveReady = new javafx.beans.property.ReadOnlyBooleanWrapper(this, "liveReady");
+    private final javafx.beans.property.ReadOnlyBooleanWrapper canStartLive = new javafx.beans.property.ReadOnlyBooleanWrapper(this, "canStartLive");
+    private final javafx.beans.property.ReadOnlyBooleanWrapper showLab = new javafx.beans.property.ReadOnlyBooleanWrapper(this, "showLab", true);
+
+    /** Whether the lab's views are shown (emulated mode, or live mode with the live lab running) rather than the mode's card. */
+    public javafx.beans.property.ReadOnlyBooleanProperty showLabProperty() {
+        return showLab.getReadOnlyProperty();
+    }
+
+    /** Whether the Live card's Start button works: live mode selected, and nothing missing on this machine. */
+    public javafx.beans.property.ReadOnlyBooleanProperty canStartLiveProperty() {
+        return canStartLive.getReadOnlyProperty();
+    }
+
+    /** Command of the Live card: runs the lab's spec live (see {@link LabViewModel#startLive}). */
+    public void startLive() {
+        if (lab == null || mode.get() != Mode.LIVE) {
+            return;
+        }
+        lab.startLive();
     }
 
     private void refillCard() {
@@ -89,6 +122,10 @@ public final class MainViewModel {
 
     public void selectMode(Mode newMode) {
         mode.set(Objects.requireNonNull(newMode, "mode"));
+        if (newMode == Mode.EMULATED && lab != null && lab.isLive()) {
+            // Back to emulation: the live lab goes (in the background), the emulated run comes back.
+            lab.stopLive();
+        }
     }
 
     public Mode getMode() {

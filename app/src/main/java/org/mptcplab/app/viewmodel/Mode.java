@@ -27,7 +27,9 @@ public enum Mode {
                     + "interoperability test against a real implementation, so it needs root "
                     + "and libpcap.",
             "Needs root and libpcap",
-            "Live runs in the window are not built yet. Today live mode works from the command line:",
+            "Start the live lab below: it makes a network namespace with the Linux kernel's MPTCP as the video "
+                    + "server and one veth pair per path, and the same views show the real packets; Stop removes it all "
+                    + "(a watcher removes it too if the app dies). From the command line:",
             List.of(
                     "mptcp-lab lab up --paths 2: network namespaces and veth links with the Linux kernel's MPTCP as the peer",
                     "ip netns exec mptcplab-c mptcp-lab connect --lab --bytes 50M --path-down mlc1@2s --path-up mlc1@4s: "
