@@ -38,10 +38,27 @@ class MainViewModelTest {
         // works today (the CLI), not views that the window does not have.
         assertThat(String.join("\n", Mode.EMULATED.plannedViews()))
                 .contains("subflows", "cwnd", "RTT", "Path up/down buttons");
-        assertThat(Mode.LIVE.emptyStateLead()).contains("not built yet");
+        assertThat(Mode.LIVE.emptyStateLead()).contains("Start the live lab", "Linux kernel", "removes it");
         assertThat(String.join("\n", Mode.LIVE.plannedViews())).contains("lab up", "connect", "listen");
         assertThat(Mode.REPLAY.emptyStateLead()).contains("not built yet");
         assertThat(String.join("\n", Mode.REPLAY.plannedViews())).contains("decode", "--json");
+    }
+
+    @Test
+    void theLiveStartButtonWorksOnlyInLiveModeOnAReadyMachine() {
+        MainViewModel vm = new MainViewModel(new LabViewModel(org.mptcplab.app.session.SessionSpec.demo(), false));
+        vm.setLiveStatus(java.util.List.of("Missing here: root"), false);
+        vm.selectMode(Mode.LIVE);
+        assertThat(vm.canStartLiveProperty().get()).isFalse();
+        assertThat(vm.getPlannedViews()).contains("Missing here: root");
+        assertThat(vm.showLabProperty().get()).isFalse();
+        vm.setLiveStatus(java.util.List.of("This machine is ready"), true);
+        assertThat(vm.canStartLiveProperty().get()).isTrue();
+        vm.selectMode(Mode.REPLAY);
+        assertThat(vm.canStartLiveProperty().get()).isFalse();
+        vm.selectMode(Mode.EMULATED);
+        assertThat(vm.showLabProperty().get()).isTrue();
+        vm.lab().close();
     }
 
     // ---- Default state ---------------------------------------------------------------------
