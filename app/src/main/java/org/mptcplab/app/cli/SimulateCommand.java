@@ -188,8 +188,9 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         Scenario scenario = scenario(settings);
         SimulationResult result;
-        try {
-            result = scenario.run();
+        // The session layer's engine, headless: the same run loop as the window's, as fast as it goes.
+        try (org.mptcplab.app.session.EmulatedSession session = org.mptcplab.app.session.EmulatedSession.of(scenario)) {
+            result = session.runToEnd();
         } catch (IOException e) {
             String why = e instanceof NoSuchFileException ? "no such directory"
                     : e instanceof AccessDeniedException ? "permission denied" : e.getMessage();

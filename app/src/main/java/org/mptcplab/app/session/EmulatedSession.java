@@ -15,6 +15,7 @@ import org.mptcplab.stack.mptcp.MptcpStack;
 import org.mptcplab.stack.mptcp.StackConfig;
 import org.mptcplab.stack.mptcp.SubflowSnapshot;
 import org.mptcplab.stack.observe.ProtocolEvent;
+import org.mptcplab.stack.sim.Scenario;
 import org.mptcplab.stack.wire.IpAddress;
 
 /**
@@ -32,6 +33,9 @@ import org.mptcplab.stack.wire.IpAddress;
  */
 public final class EmulatedSession extends Session {
     private final SessionSpec spec;
+    private final Scenario.Run run;
+    /** False for a CLI scenario: no samples, no packet records, no events in the store (the run is the scenario's alone). */
+    private final boolean sampling;
     private final EmulatedNetwork net;
     private final List<PathSettings> settings;
     private final List<Path> paths = new ArrayList<>();
@@ -52,8 +56,18 @@ public final class EmulatedSession extends Session {
         final MptcpStack client;
         final MptcpStack server;
         final TrafficEnds traffic;
+        /** The scenario's run, for the MPTCP flow (which the scenario built); null for the TCP comparison. */
+        Scenario.Run run;
         MptcpSocket senderSocket;
         MptcpSocket clientSocket;
+
+        MptcpSocket sender() {
+            return run != null ? run.sendingSocket() : senderSocket;
+        }
+
+        MptcpSocket clientSide() {
+            return run != null ? run.clientSocket() : clientSocket;
+        }
         long lastDelivered;
         final java.util.Map<Integer, RateWindow> sendRates = new java.util.HashMap<>();
         final java.util.Set<Integer> closedSampled = new java.util.HashSet<>();
@@ -82,10 +96,25 @@ public final class EmulatedSession extends Session {
     }
 
     public EmulatedSession(SessionSpec spec, SampleStore store) {
+        this(spec, Objects.requireNonNull(store, "store"), built(scenarioOf(spec)), true);
+    }
+
+    /** A window's scenario records nothing to a file, so building it does no I/O that could fail. */
+    private static Scenario.Run built(Scenario sc) {
+        try {
+            return sc.build();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private EmulatedSession(SessionSpec spec, SampleStore store, Scenario.Run built, boolean sampling) {
         this.spec = Objects.requireNonNull(spec, "spec");
-        this.store = Objects.requireNonNull(store, "store");
+        this.store = store;
+        this.sampling = sampling;
         this.settings = new ArrayList<>(spec.paths());
-        this.net = new EmulatedNetwork(spec.seed());
+        this.run = built;
+        this.net = run.network();
         int n = settings.size();
         status = new PathStatus[n];
         clientAddressIds = new int[n];
@@ -99,6 +128,57 @@ public final class EmulatedSession extends Session {
         publish();
     }
 
+    /**
+     * A headless session of a scenario built by the CLI ({@code simulate}: its paths, traffic,
+     * faults, middleboxes, path events and recording): the same engine and commands as the
+     * window's, without the store's sampling, so that the run is exactly the scenario's. Run it
+     * with {@link #runToEnd}.
+     */
+    public static EmulatedSession of(Scenario scenario) throws java.io.IOException {
+        List<PathSettings> ps = new ArrayList<>();
+        int i = 0;
+        for (Scenario.PathSpec p : scenario.paths()) {
+            LinkConfig c = p.up();
+            ps.add(new PathSettings("path " + ++i, c.rateBitsPerSecond(), c.delayNanos(), c.lossProbability(), c.queueBytes(), false));
+        }
+        TrafficSpec t = scenario.traffic() instanceof Scenario.Traffic.Video v
+                ? new TrafficSpec(TrafficSpec.Kind.VIDEO, v.bitrateBps(), v.chunkNanos(), v.startNanos()) : TrafficSpec.bulk();
+        SessionSpec spec = new SessionSpec(ps, t, "newreno", "minrtt", "fullmesh", scenario.seed(), false, 0, 0);
+        return new EmulatedSession(spec, new SampleStore(), scenario.build(), false);
+    }
+
+    /** The scenario of a window's spec: endless traffic from the server, no hashing, the spec's policies. */
+    static Scenario scenarioOf(SessionSpec spec) {
+        StackConfig c = StackConfig.defaults().withCongestionControl(spec.congestionControl())
+                .withFullMesh(!"none".equals(spec.pathManager()));
+        Scenario sc = new Scenario().seed(spec.seed()).light(true).download(true).clientConfig(c).serverConfig(c)
+                .bytes(Long.MAX_VALUE / 4).deadline(Long.MAX_VALUE);
+        for (PathSettings p : spec.paths()) {
+            sc.path(Scenario.PathSpec.symmetric(p.link()));
+        }
+        TrafficSpec t = spec.traffic();
+        if (t.kind() == TrafficSpec.Kind.VIDEO) {
+            sc.traffic(new Scenario.Traffic.Video(t.bitrateBps(), t.chunkNanos(), org.mptcplab.stack.apps.VideoSender.FOREVER,
+                    t.startNanos(), t.startNanos()));
+        }
+        return sc;
+    }
+
+    /**
+     * Headless, on the caller's thread: runs until the scenario's traffic is done or its
+     * deadline, and reports as {@code simulate} does.
+     */
+    public Scenario.SimulationResult runToEnd() throws java.io.IOException {
+        if (driver != null) {
+            throw new IllegalStateException("the session runs on its own thread");
+        }
+        try {
+            return run.runToEnd();
+        } finally {
+            publish();
+        }
+    }
+
     private StackConfig config(boolean mptcp) {
         StackConfig c = StackConfig.defaults().withCongestionControl(spec.congestionControl())
                 .withFullMesh(!"none".equals(spec.pathManager()));
@@ -107,21 +187,20 @@ public final class EmulatedSession extends Session {
 
     private void build() {
         long seed = spec.seed();
-        MptcpStack client = new MptcpStack("client", config(true), seed * 31 + 1);
-        MptcpStack server = new MptcpStack("server", config(true), seed * 31 + 2);
-        Host ch = net.addHost("client", client);
-        Host sh = net.addHost("server", server);
+        MptcpStack client = run.client();
+        MptcpStack server = run.server();
         for (int i = 0; i < settings.size(); i++) {
-            PathSettings p = settings.get(i);
-            clientAddressIds[i] = client.addAddress(i, addr(i, 1), 24);
-            server.addAddress(i, addr(i, 2), 24);
-            if (p.backup()) {
+            clientAddressIds[i] = client.addressId(addr(i, 1));
+            if (settings.get(i).backup()) {
                 client.setAddressBackup(clientAddressIds[i], true);
             }
-            paths.add(net.connect(ch, i, sh, i, p.link(), p.link()));
+            paths.add(run.paths().get(i));
         }
-        net.addListener(new PacketRecorder(paths, store));
-        Flow mptcp = new Flow(0, "MPTCP", client, server, traffic(seed));
+        if (sampling) {
+            net.addListener(new PacketRecorder(paths, store));
+        }
+        Flow mptcp = new Flow(0, "MPTCP", client, server, TrafficEnds.of(run));
+        mptcp.run = run;
         flows.add(mptcp);
         if (spec.singlePathTcp()) {
             // The comparison: the same traffic over plain TCP (MPTCP off at the client, so the
@@ -137,8 +216,13 @@ public final class EmulatedSession extends Session {
         }
         for (Flow f : flows) {
             int flowIndex = f.index;
-            f.client.observer().onEvent(e -> event(flowIndex, f.client.name(), e));
-            f.server.observer().onEvent(e -> event(flowIndex, f.server.name(), e));
+            if (sampling) {
+                f.client.observer().onEvent(e -> event(flowIndex, f.client.name(), e));
+                f.server.observer().onEvent(e -> event(flowIndex, f.server.name(), e));
+            }
+            if (f.run != null) {
+                continue; // the scenario listens, connects and starts its traffic
+            }
             f.server.listen(PORT, s -> {
                 if (f.senderSocket == null) {
                     f.senderSocket = s;
@@ -152,14 +236,16 @@ public final class EmulatedSession extends Session {
                     });
                 }
             });
-            IpAddress serverAddr = f.index == 0 ? addr(0, 2) : IpAddress.parse("10.101.0.2");
+            IpAddress serverAddr = IpAddress.parse("10.101.0.2");
             f.traffic.start(net, f.server);
             net.schedule(0, () -> f.clientSocket = f.client.connect(net.now(), serverAddr, PORT, f.traffic.receiver()));
         }
         if (spec.flapPeriodNanos() > 0) {
             scheduleFlap(spec.flapPeriodNanos() - spec.flapDownNanos());
         }
-        net.schedule(SAMPLE_NANOS, this::sampleAndReschedule);
+        if (sampling) {
+            net.schedule(SAMPLE_NANOS, this::sampleAndReschedule);
+        }
     }
 
     private TrafficEnds traffic(long seed) {
@@ -249,7 +335,7 @@ public final class EmulatedSession extends Session {
             settings.set(i, settings.get(i).withBackup(backup));
             Flow f = flows.get(0);
             f.client.setAddressBackup(clientAddressIds[i], backup);
-            MptcpSocket s = f.clientSocket;
+            MptcpSocket s = f.clientSide();
             if (s != null && !s.isClosed()) {
                 for (SubflowSnapshot sf : s.snapshot().subflows()) {
                     if (sf.iface() == i && sf.state().name().equals("ESTABLISHED")) {
@@ -604,7 +690,7 @@ public final class EmulatedSession extends Session {
             pathBps[i] = pathRates[i].add(now, paths.get(i).bToA().counters().sentBytes());
         }
         for (Flow f : flows) {
-            MptcpSocket s = f.senderSocket;
+            MptcpSocket s = f.sender();
             if (s != null) {
                 ConnectionSnapshot c = s.snapshot();
                 for (SubflowSnapshot sf : c.subflows()) {
@@ -642,7 +728,7 @@ public final class EmulatedSession extends Session {
         }
         List<FlowState> fs = new ArrayList<>();
         for (Flow f : flows) {
-            MptcpSocket s = f.senderSocket;
+            MptcpSocket s = f.sender();
             ConnectionSnapshot c = s == null ? null : s.snapshot();
             fs.add(new FlowState(f.index, f.name, c == null ? List.of() : shown(c.subflows()), f.traffic.delivered(), f.goodputBps,
                     f.traffic.bufferSeconds(now), f.traffic.state(now), f.traffic.stalls(now), f.traffic.stalledNanos(now),

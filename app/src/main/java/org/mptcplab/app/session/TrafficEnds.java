@@ -34,6 +34,46 @@ interface TrafficEnds {
         return 0;
     }
 
+    /** The receiving side of a scenario's run (which made and drives both applications itself). */
+    static TrafficEnds of(org.mptcplab.stack.sim.Scenario.Run run) {
+        return new TrafficEnds() {
+            @Override
+            public MptcpSocket.Handler sender() {
+                throw new IllegalStateException("the scenario's run holds its applications");
+            }
+
+            @Override
+            public MptcpSocket.Handler receiver() {
+                throw new IllegalStateException("the scenario's run holds its applications");
+            }
+
+            @Override
+            public long delivered() {
+                return run.delivered();
+            }
+
+            @Override
+            public double bufferSeconds(long now) {
+                return run.bufferSeconds(now);
+            }
+
+            @Override
+            public String state(long now) {
+                return run.receiverState(now);
+            }
+
+            @Override
+            public long stalls(long now) {
+                return run.stalls(now);
+            }
+
+            @Override
+            public long stalledNanos(long now) {
+                return run.stalledNanos(now);
+            }
+        };
+    }
+
     /** Bulk: as fast as the connection goes, for ever (a session runs until it is stopped). */
     static TrafficEnds bulk(long seed) {
         BulkSender sender = new BulkSender(Long.MAX_VALUE / 4, seed).withoutHash();

@@ -217,6 +217,10 @@ public final class Scenario {
     }
 
     /** Off: no SHA-256 of the stream and no mapping log (pure speed runs). */
+    public long seed() {
+        return seed;
+    }
+
     public Scenario light(boolean light) {
         hash = !light;
         recordMappings = !light;
@@ -233,6 +237,17 @@ public final class Scenario {
 
     /** Runs to completion (both sides closed) or to the deadline, whichever comes first. */
     public SimulationResult run() throws IOException {
+        return build().runToEnd();
+    }
+
+    /**
+     * Builds the run without running it: the network, both hosts and their paths, the traffic's
+     * applications, the scheduled path events and the connect at time 0. Whoever holds the
+     * {@link Run} drives its network: {@link Run#runToEnd} as fast as it goes (the CLI), or a
+     * session paced to the wall clock (the window), which adds its own hosts and timers to the
+     * same network.
+     */
+    public Run build() throws IOException {
         if (paths.isEmpty()) {
             throw new IllegalArgumentException("a scenario needs at least one path");
         }
@@ -256,21 +271,24 @@ public final class Scenario {
             }
             netPaths.add(p);
         }
-        PcapWriter writer = pcap == null ? null : net.recordTo(pcap);
-        if (writer != null) {
-            writer.limit(pcapLimit);
-        }
         for (PathEvent e : events) {
             if (e.path() < 0 || e.path() >= netPaths.size()) {
                 throw new IllegalArgumentException("path event names path " + (e.path() + 1) + " but there are "
                         + netPaths.size());
             }
+        }
+        PcapWriter writer = pcap == null ? null : net.recordTo(pcap);
+        if (writer != null) {
+            writer.limit(pcapLimit);
+        }
+        for (PathEvent e : events) {
             net.schedule(e.atNanos(), () -> netPaths.get(e.path()).setUp(e.up()));
         }
         Ends ends = traffic instanceof Traffic.Video v ? new VideoEnds(v)
                 : traffic instanceof Traffic.RequestResponse rr ? new RequestResponseEnds(rr) : new BulkEnds();
         MptcpSocket.Handler serverApp = ends.serverApp();
         MptcpSocket.Handler clientApp = ends.clientApp();
+        Run run = new Run(net, client, server, List.copyOf(netPaths), ends, writer, deadlineNanos);
         // The transfer is the first connection; anything else that reaches the listener (a join
         // SYN whose options a middlebox stripped looks like a new plain TCP connection) is refused.
         boolean[] taken = {false};
@@ -288,43 +306,137 @@ public final class Scenario {
             }
         });
         ends.start(net, client, server);
-        MptcpSocket[] cs = new MptcpSocket[1];
-        net.schedule(0, () -> cs[0] = client.connect(net.now(), address(0, 2, ipv6), 5201, clientApp));
-        boolean finished;
-        long wallStart = System.nanoTime();
-        try {
-            finished = net.runUntil(ends::done, deadlineNanos);
-        } catch (java.io.UncheckedIOException e) {
-            // The recording failed mid-run (disk full, say): the run's report would be fine but
-            // the capture is not, and that must not pass silently.
-            throw e.getCause();
-        } finally {
-            if (writer != null) {
-                writer.close();
+        net.schedule(0, () -> run.clientSocket = client.connect(net.now(), address(0, 2, ipv6), 5201, clientApp));
+        return run;
+    }
+
+    /**
+     * A built run: its network and hosts, its traffic, and how it ends. Single-threaded: touch it
+     * only from the thread that drives its network.
+     */
+    public static final class Run {
+        private final EmulatedNetwork net;
+        private final MptcpStack client;
+        private final MptcpStack server;
+        private final List<Path> paths;
+        private final Ends ends;
+        private final PcapWriter writer;
+        private final long deadlineNanos;
+        private MptcpSocket clientSocket;
+
+        private Run(EmulatedNetwork net, MptcpStack client, MptcpStack server, List<Path> paths, Ends ends,
+                    PcapWriter writer, long deadlineNanos) {
+            this.net = net;
+            this.client = client;
+            this.server = server;
+            this.paths = paths;
+            this.ends = ends;
+            this.writer = writer;
+            this.deadlineNanos = deadlineNanos;
+        }
+
+        public EmulatedNetwork network() {
+            return net;
+        }
+
+        public MptcpStack client() {
+            return client;
+        }
+
+        public MptcpStack server() {
+            return server;
+        }
+
+        /** The paths, by index: path i joins interface i of both hosts. */
+        public List<Path> paths() {
+            return paths;
+        }
+
+        /** The client's socket once the connect ran (time 0), else null. */
+        public MptcpSocket clientSocket() {
+            return clientSocket;
+        }
+
+        /** The socket of the side that sends the bulk of the data (its subflows are the ones reported), or null yet. */
+        public MptcpSocket sendingSocket() {
+            return ends.sendingSocket(clientSocket);
+        }
+
+        /** Whether the traffic is over (both ends closed, or one reset). */
+        public boolean done() {
+            return ends.done();
+        }
+
+        /** Bytes the receiving application got so far. */
+        public long delivered() {
+            return ends.delivered();
+        }
+
+        /** The video player's buffer in seconds at {@code now}; NaN for other traffic. */
+        public double bufferSeconds(long now) {
+            return ends.bufferSeconds(now);
+        }
+
+        /** What the receiving application is doing: a video player's state, or "receiving". */
+        public String receiverState(long now) {
+            return ends.receiverState(now);
+        }
+
+        public long stalls(long now) {
+            return ends.stalls(now);
+        }
+
+        public long stalledNanos(long now) {
+            return ends.stalledNanos(now);
+        }
+
+        /** The scenario's deadline in virtual time. */
+        public long deadlineNanos() {
+            return deadlineNanos;
+        }
+
+        /** Runs the network until the traffic is done or the deadline, then reports, as {@link Scenario#run} does. */
+        public SimulationResult runToEnd() throws IOException {
+            boolean finished;
+            long wallStart = System.nanoTime();
+            try {
+                finished = net.runUntil(ends::done, deadlineNanos);
+            } catch (java.io.UncheckedIOException e) {
+                // The recording failed mid-run (disk full, say): the run's report would be fine but
+                // the capture is not, and that must not pass silently.
+                throw e.getCause();
+            } finally {
+                if (writer != null) {
+                    writer.close();
+                }
             }
+            return result(finished, System.nanoTime() - wallStart);
         }
-        long wall = System.nanoTime() - wallStart;
-        if (!finished && Boolean.getBoolean("mptcplab.debug")) {
-            client.connections().forEach(c -> System.err.println("DEBUG client " + c.describe()));
-            server.connections().forEach(c -> System.err.println("DEBUG server " + c.describe()));
+
+        /** The report of the run as it stands; {@code finished}: the traffic ended by the deadline. */
+        public SimulationResult result(boolean finished, long wall) {
+            if (!finished && Boolean.getBoolean("mptcplab.debug")) {
+                client.connections().forEach(c -> System.err.println("DEBUG client " + c.describe()));
+                server.connections().forEach(c -> System.err.println("DEBUG server " + c.describe()));
+            }
+            finished = ends.finished(finished);
+            ConnectionSnapshot snap = clientSocket == null ? null : clientSocket.snapshot();
+            MptcpSocket sendSocket = ends.sendingSocket(clientSocket);
+            ConnectionSnapshot sendSnap = sendSocket == null ? null : sendSocket == clientSocket ? snap : sendSocket.snapshot();
+            // From the connect call (time 0) to the last byte handed to the receiving application.
+            long end = ends.lastByteAt();
+            double duration = end > 0 ? end / 1e9 : 0;
+            List<SubflowSnapshot> subflows = sendSnap == null ? List.of() : sendSnap.subflows();
+            List<ProtocolEvent> evs = new ArrayList<>(client.observer().events());
+            List<ProtocolEvent> sevs = server.observer().events();
+            long delivered = ends.delivered();
+            return new SimulationResult(ends.requested(), delivered, duration,
+                    duration > 0 ? delivered * 8 / duration : 0, ends.intact(), ends.sha256Sent(), ends.sha256Received(),
+                    finished, ends.maxStallNanos(net.now()), snap != null && snap.fallback(), ends.resetReason(), subflows,
+                    evs, sevs, client.observer().counters(), server.observer().counters(), net.now(), wall,
+                    net.eventsProcessed(), ends.direction(), net.snapshot(),
+                    writer == null ? 0 : writer.recordsNotWritten(), ends.report(net.now()));
         }
-        finished = ends.finished(finished);
-        ConnectionSnapshot snap = cs[0] == null ? null : cs[0].snapshot();
-        MptcpSocket sendSocket = ends.sendingSocket(cs[0]);
-        ConnectionSnapshot sendSnap = sendSocket == null ? null : sendSocket == cs[0] ? snap : sendSocket.snapshot();
-        // From the connect call (time 0) to the last byte handed to the receiving application.
-        long end = ends.lastByteAt();
-        double duration = end > 0 ? end / 1e9 : 0;
-        List<SubflowSnapshot> subflows = sendSnap == null ? List.of() : sendSnap.subflows();
-        List<ProtocolEvent> evs = new ArrayList<>(client.observer().events());
-        List<ProtocolEvent> sevs = server.observer().events();
-        long delivered = ends.delivered();
-        return new SimulationResult(ends.requested(), delivered, duration,
-                duration > 0 ? delivered * 8 / duration : 0, ends.intact(), ends.sha256Sent(), ends.sha256Received(),
-                finished, ends.maxStallNanos(net.now()), snap != null && snap.fallback(), ends.resetReason(), subflows,
-                evs, sevs, client.observer().counters(), server.observer().counters(), net.now(), wall,
-                net.eventsProcessed(), ends.direction(), net.snapshot(),
-                writer == null ? 0 : writer.recordsNotWritten(), ends.report(net.now()));
     }
 
     /** The two applications of a run's traffic, when it is done, and what they measured. */
@@ -367,6 +479,22 @@ public final class Scenario {
         abstract String direction();
 
         abstract TrafficReport report(long now);
+
+        double bufferSeconds(long now) {
+            return Double.NaN;
+        }
+
+        String receiverState(long now) {
+            return "receiving";
+        }
+
+        long stalls(long now) {
+            return 0;
+        }
+
+        long stalledNanos(long now) {
+            return 0;
+        }
     }
 
     private final class BulkEnds extends Ends {
@@ -571,6 +699,26 @@ public final class Scenario {
         @Override
         TrafficReport report(long now) {
             return player.report(now);
+        }
+
+        @Override
+        double bufferSeconds(long now) {
+            return player.bufferSeconds(now);
+        }
+
+        @Override
+        String receiverState(long now) {
+            return player.state(now).name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        @Override
+        long stalls(long now) {
+            return player.stalls(now);
+        }
+
+        @Override
+        long stalledNanos(long now) {
+            return player.stalledNanos(now);
         }
     }
 
