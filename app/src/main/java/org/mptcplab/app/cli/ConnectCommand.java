@@ -6,19 +6,17 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.mptcplab.app.lab.Lab;
+import org.mptcplab.app.session.LiveEngine;
 import org.mptcplab.app.live.FreeAddress;
 import org.mptcplab.app.live.LinkLayer;
 import org.mptcplab.app.live.LiveDeviceException;
 import org.mptcplab.app.live.LiveRunner;
-import org.mptcplab.app.live.NftablesGuard;
-import org.mptcplab.app.live.PathImpairment;
 import org.mptcplab.app.live.PcapDevice;
 import org.mptcplab.stack.apps.BulkSender;
 import org.mptcplab.stack.mptcp.ConnectionSnapshot;
@@ -30,7 +28,6 @@ import org.mptcplab.stack.observe.Mib;
 import org.mptcplab.stack.observe.ProtocolEvent;
 import org.mptcplab.stack.wire.Bytes;
 import org.mptcplab.stack.wire.IpAddress;
-import org.mptcplab.stack.wire.MacAddress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -105,32 +102,21 @@ public final class ConnectCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "seed of keys, nonces and ports (default: from the clock)")
     Long seed;
 
-    /**
-     * One path's interface. {@code host}: the address is the kernel's own on that interface, shared
-     * with it (our frames use the interface's MAC, and an nftables guard keeps the kernel off our
-     * ports, {@link NftablesGuard}); otherwise the address is ours alone, with a MAC of our own.
-     */
-    record Iface(String name, IpAddress address, int prefix, IpAddress gateway, boolean host) {
-        Iface(String name, IpAddress address, int prefix, IpAddress gateway) {
-            this(name, address, prefix, gateway, false);
-        }
-    }
-
     /** {@code IF=host}: the kernel's own address on IF (of the peer's family), shared through the guard. */
-    static Iface hostIface(String name, boolean v6, String ipJsonAddrs) {
+    static LiveEngine.Interface hostIface(String name, boolean v6, String ipJsonAddrs) {
         if (!ipJsonAddrs.trim().startsWith("[")) {
             throw new IllegalArgumentException("--iface " + name + "=host: no such interface here (" + ipJsonAddrs.trim() + ")");
         }
         for (FreeAddress.KernelAddress k : FreeAddress.parseAddresses(ipJsonAddrs)) {
             if ((k.address() instanceof org.mptcplab.stack.wire.Ipv6Address) == v6) {
-                return new Iface(name, k.address(), k.prefixLength(), null, true);
+                return new LiveEngine.Interface(name, k.address(), k.prefixLength(), null, true);
             }
         }
         throw new IllegalArgumentException("--iface " + name + "=host: the kernel has no " + (v6 ? "IPv6" : "IPv4")
                 + " address on " + name + " to share (see ip addr show dev " + name + "); give IF=ADDR/PREFIX instead");
     }
 
-    static Iface parseIface(String text) {
+    static LiveEngine.Interface parseIface(String text) {
         int eq = text.indexOf('=');
         if (eq <= 0) {
             throw new IllegalArgumentException("--iface '" + text + "': give IF=ADDR/PREFIX (e.g. veth1=10.1.0.1/24),"
@@ -169,7 +155,7 @@ public final class ConnectCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--iface '" + text + "': prefix length " + prefix + " is outside 1 to "
                     + a.byteLength() * 8);
         }
-        return new Iface(name, a, prefix, gw);
+        return new LiveEngine.Interface(name, a, prefix, gw);
     }
 
     /**
@@ -177,10 +163,10 @@ public final class ConnectCommand implements Callable<Integer> {
      * kernel's subnet on IF ({@link FreeAddress}: not the kernel's, not a neighbour, unclaimed
      * when probed with the MAC our stack will use there), reported on {@code err}.
      */
-    static Iface resolveIface(String text, boolean v6, long seed, int index, PrintWriter err) {
+    static LiveEngine.Interface resolveIface(String text, boolean v6, long seed, int index, PrintWriter err) {
         if (text.endsWith("=host") && text.length() > 5) {
             String name = text.substring(0, text.length() - 5);
-            Iface f = hostIface(name, v6, Lab.run("ip", "-j", "addr", "show", "dev", name).output());
+            LiveEngine.Interface f = hostIface(name, v6, Lab.run("ip", "-j", "addr", "show", "dev", name).output());
             err.println("--iface " + name + ": sharing the kernel's address " + f.address() + "/" + f.prefix()
                     + " (an nftables rule keeps the kernel off our ports while we run)");
             err.flush();
@@ -220,7 +206,7 @@ public final class ConnectCommand implements Callable<Integer> {
                 + " (not the kernel's, not a neighbour, no answer to a probe"
                 + (choice.skipped().isEmpty() ? "" : "; passed over " + String.join(", ", choice.skipped())) + ")");
         err.flush();
-        return new Iface(name, choice.address(), choice.prefixLength(), null);
+        return new LiveEngine.Interface(name, choice.address(), choice.prefixLength(), null);
     }
 
     /** How long a probe for a candidate address waits for an answer (RFC 5227 suggests 1-2 s per probe; a lab link answers in microseconds). */
@@ -268,140 +254,11 @@ public final class ConnectCommand implements Callable<Integer> {
         return n;
     }
 
-    /**
-     * Gives the stack its addresses, puts the link layer (our MACs, ARP/ND) in front of it and
-     * opens a pcap handle per interface; on a failure the handles already open are closed.
-     */
-    static LiveRunner openRunner(MptcpStack stack, List<Iface> list, long seed) throws LiveDeviceException {
-        return openRunner(stack, list, seed, 0);
-    }
-
-    /**
-     * As above; {@code listenPort} (0: none) is a port our stack listens on, which the guard must
-     * also keep from the kernel on shared addresses.
-     */
-    static LiveRunner openRunner(MptcpStack stack, List<Iface> list, long seed, int listenPort) throws LiveDeviceException {
-        return openRunner(stack, list, seed, listenPort, Map.of());
-    }
-
-    /** As above, with delay/jitter/loss on the interfaces named in {@code impair} (both directions). */
-    static LiveRunner openRunner(MptcpStack stack, List<Iface> list, long seed, int listenPort,
-                                 Map<String, PathImpairment.Settings> impair) throws LiveDeviceException {
-        NftablesGuard guard = guardHostAddresses(stack, list, listenPort);
-        try {
-            LiveRunner r = openDevices(stack, list, seed, impair);
-            if (guard != null) {
-                r.closeWhenStopped(guard);
-            }
-            return r;
-        } catch (LiveDeviceException | RuntimeException e) {
-            if (guard != null) {
-                guard.close();
-            }
-            throw e;
-        }
-    }
-
-    /** For shared (host) addresses: our ports outside the kernel's ephemeral range, and the guard on them. */
-    private static NftablesGuard guardHostAddresses(MptcpStack stack, List<Iface> list, int listenPort)
-            throws LiveDeviceException {
-        List<NftablesGuard.Hole> holes = new ArrayList<>();
-        try {
-            int[] range = null;
-            for (Iface f : list) {
-                if (!f.host()) {
-                    continue;
-                }
-                if (range == null) {
-                    range = NftablesGuard.portsOutsideKernelRange(Paths.get("/proc/sys/net/ipv4/ip_local_port_range"));
-                    stack.setLocalPortRange(range[0], range[1]);
-                }
-                holes.add(new NftablesGuard.Hole(f.address(), range[0], range[1]));
-                if (listenPort > 0 && (listenPort < range[0] || listenPort > range[1])) {
-                    holes.add(new NftablesGuard.Hole(f.address(), listenPort, listenPort));
-                }
-            }
-            return holes.isEmpty() ? null : NftablesGuard.install(NftablesGuard.Nft.command(List.of()), holes);
-        } catch (java.io.IOException e) {
-            throw new LiveDeviceException("cannot share the kernel's address: " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * The configuration with the MSS the interfaces allow: their smallest MTU less 40 (IPv4 and TCP
-     * headers; the stack takes 20 more for IPv6), as a host derives it from the interface's MTU
-     * (RFC 9293 3.7.1, RFC 879): 1460 on Ethernet, more on jumbo frames, less on a tunnel, where the
-     * default 1460 would not fit. Unchanged when no MTU can be read.
-     */
-    static StackConfig withLinkMss(StackConfig c, List<Iface> list) {
-        int min = Integer.MAX_VALUE;
-        for (Iface f : list) {
-            int m = interfaceMtu(f.name());
-            if (m > 0) {
-                min = Math.min(min, m);
-            }
-        }
-        if (min == Integer.MAX_VALUE) {
-            return c;
-        }
-        return c.withMss(Math.max(536, Math.min(65_495, min - 40)));
-    }
-
-    static int interfaceMtu(String name) {
-        try {
-            return Integer.parseInt(Files.readString(Paths.get("/sys/class/net", name, "mtu")).trim());
-        } catch (java.io.IOException | RuntimeException e) {
-            return -1;
-        }
-    }
-
-    /** The interface's own MAC (a shared address must answer where the kernel's ARP says it is). */
-    static MacAddress interfaceMac(String name) throws LiveDeviceException {
-        try {
-            return MacAddress.parse(Files.readString(Paths.get("/sys/class/net", name, "address")).trim());
-        } catch (java.io.IOException | IllegalArgumentException e) {
-            throw new LiveDeviceException("cannot read the MAC address of " + name + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static LiveRunner openDevices(MptcpStack stack, List<Iface> list, long seed,
-                                          Map<String, PathImpairment.Settings> impair) throws LiveDeviceException {
-        LinkLayer link = new LinkLayer(stack);
-        if (!impair.isEmpty()) {
-            PathImpairment pi = new PathImpairment(seed);
-            for (int i = 0; i < list.size(); i++) {
-                PathImpairment.Settings st = impair.get(list.get(i).name());
-                if (st != null) {
-                    pi.setBoth(i, st);
-                }
-            }
-            link.setImpairment(pi);
-        }
-        Map<Integer, PcapDevice> devices = new LinkedHashMap<>();
-        try {
-            for (int i = 0; i < list.size(); i++) {
-                Iface f = list.get(i);
-                stack.addAddress(i, f.address(), f.prefix());
-                link.addInterface(i, f.host() ? interfaceMac(f.name()) : LinkLayer.derivedMac(seed, i))
-                        .addAddress(i, f.address(), f.prefix());
-                if (f.gateway() != null) {
-                    link.setGateway(i, f.gateway());
-                }
-                devices.put(i, PcapDevice.open(f.name()));
-            }
-        } catch (LiveDeviceException e) {
-            devices.values().forEach(PcapDevice::close);
-            throw e;
-        }
-        link.announce(); // neighbours may still cache another MAC for our addresses (an earlier run's)
-        return new LiveRunner(link, devices);
-    }
-
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        List<Iface> list = new ArrayList<>();
+        List<LiveEngine.Interface> list = new ArrayList<>();
         long seedValue = seed != null ? seed : System.nanoTime();
         LivePathOptions.Parsed pathSettings;
         IpAddress peer;
@@ -429,7 +286,7 @@ public final class ConnectCommand implements Callable<Integer> {
                             + " command inside the lab's client namespace: ip netns exec " + Lab.CLIENT_NS + " java -jar ...");
                 }
                 for (int i = 1; i <= paths; i++) {
-                    list.add(new Iface("mlc" + i, IpAddress.parse(ipv6 ? "fd00:" + i + "::1" : "10." + i + ".0.1"),
+                    list.add(new LiveEngine.Interface("mlc" + i, IpAddress.parse(ipv6 ? "fd00:" + i + "::1" : "10." + i + ".0.1"),
                             ipv6 ? 64 : 24, null));
                 }
                 peer = IpAddress.parse(ipv6 ? "fd00:1::2" : "10.1.0.2");
@@ -446,7 +303,7 @@ public final class ConnectCommand implements Callable<Integer> {
                 }
                 port = parsePort("--to '" + to + "'", hp[1]);
                 for (String t : ifaces) {
-                    Iface iface = resolveIface(t, peer.byteLength() == 16, seedValue, list.size(), err);
+                    LiveEngine.Interface iface = resolveIface(t, peer.byteLength() == 16, seedValue, list.size(), err);
                     if (iface.address().byteLength() != peer.byteLength()) {
                         // One connection has one address family (RFC 8684 joins may mix them, but
                         // the first subflow cannot): catch it here, before a device is opened.
@@ -462,16 +319,16 @@ public final class ConnectCommand implements Callable<Integer> {
             if (!bad.isEmpty()) {
                 throw new IllegalArgumentException(String.join("; ", bad));
             }
-            pathSettings = pathOptions.parse(list.stream().map(Iface::name).toList());
+            pathSettings = pathOptions.parse(list.stream().map(LiveEngine.Interface::name).toList());
         } catch (IllegalArgumentException e) {
             err.println("connect: " + e.getMessage());
             return 2;
         }
         long s = seedValue;
-        MptcpStack stack = new MptcpStack("client", withLinkMss(policies.apply(StackConfig.defaults().withChecksum(checksum)), list), s);
+        MptcpStack stack = new MptcpStack("client", LiveEngine.withLinkMss(policies.apply(StackConfig.defaults().withChecksum(checksum)), list), s);
         LiveRunner runner;
         try {
-            runner = openRunner(stack, list, s, 0, pathSettings.impairments());
+            runner = LiveEngine.open(stack, list, s, 0, pathSettings.impairments());
         } catch (LiveDeviceException e) {
             err.println("connect: " + e.getMessage());
             return 1;
@@ -479,8 +336,8 @@ public final class ConnectCommand implements Callable<Integer> {
         if (pcap != null) {
             runner.recordTo(pcap);
         }
-        ifaceNames = list.stream().map(Iface::name).toList();
-        PathControl paths = pathOptions.attach(stack, runner, list.stream().map(Iface::name).toList(), pathSettings);
+        ifaceNames = list.stream().map(LiveEngine.Interface::name).toList();
+        PathControl paths = pathOptions.attach(stack, runner, list.stream().map(LiveEngine.Interface::name).toList(), pathSettings);
         Client client = new Client(total, echo != null, s);
         client.paths = paths;
         // Upload stalls: the longest gap between advances of the data-level acknowledgement.

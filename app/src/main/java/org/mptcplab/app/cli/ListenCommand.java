@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.mptcplab.app.lab.Lab;
+import org.mptcplab.app.session.LiveEngine;
 import org.mptcplab.app.live.LinkLayer;
 import org.mptcplab.app.live.LiveDeviceException;
 import org.mptcplab.app.live.LiveRunner;
@@ -81,7 +82,7 @@ public final class ListenCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        List<ConnectCommand.Iface> list = new ArrayList<>();
+        List<LiveEngine.Interface> list = new ArrayList<>();
         long seedValue = seed != null ? seed : System.nanoTime();
         long deadline;
         LivePathOptions.Parsed pathSettings;
@@ -102,7 +103,7 @@ public final class ListenCommand implements Callable<Integer> {
                             + " this command inside " + Lab.CLIENT_NS);
                 }
                 for (int i = 1; i <= paths; i++) {
-                    list.add(new ConnectCommand.Iface("mlc" + i, IpAddress.parse(ipv6 ? "fd00:" + i + "::1" : "10." + i + ".0.1"),
+                    list.add(new LiveEngine.Interface("mlc" + i, IpAddress.parse(ipv6 ? "fd00:" + i + "::1" : "10." + i + ".0.1"),
                             ipv6 ? 64 : 24, null));
                 }
             } else {
@@ -114,21 +115,21 @@ public final class ListenCommand implements Callable<Integer> {
                     list.add(ConnectCommand.resolveIface(t, ipv6, seedValue, list.size(), err));
                 }
             }
-            pathSettings = pathOptions.parse(list.stream().map(ConnectCommand.Iface::name).toList());
+            pathSettings = pathOptions.parse(list.stream().map(LiveEngine.Interface::name).toList());
         } catch (IllegalArgumentException e) {
             err.println("listen: " + e.getMessage());
             return 2;
         }
         long s = seedValue;
-        MptcpStack stack = new MptcpStack("server", ConnectCommand.withLinkMss(policies.apply(StackConfig.defaults()), list).withFullMesh(!noAnnounce && policies.pm.equals("fullmesh")), s);
+        MptcpStack stack = new MptcpStack("server", LiveEngine.withLinkMss(policies.apply(StackConfig.defaults()), list).withFullMesh(!noAnnounce && policies.pm.equals("fullmesh")), s);
         LiveRunner runner;
         try {
-            runner = ConnectCommand.openRunner(stack, list, s, port, pathSettings.impairments());
+            runner = LiveEngine.open(stack, list, s, port, pathSettings.impairments());
         } catch (LiveDeviceException e) {
             err.println("listen: " + e.getMessage());
             return 1;
         }
-        PathControl paths = pathOptions.attach(stack, runner, list.stream().map(ConnectCommand.Iface::name).toList(),
+        PathControl paths = pathOptions.attach(stack, runner, list.stream().map(LiveEngine.Interface::name).toList(),
                 pathSettings);
         CompletableFuture<String> closed = new CompletableFuture<>();
         BulkSink sink = new BulkSink();

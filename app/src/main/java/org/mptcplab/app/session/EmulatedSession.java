@@ -348,6 +348,41 @@ public final class EmulatedSession extends Session {
     }
 
     @Override
+    public java.util.concurrent.CompletableFuture<String> addSubflow(int i) {
+        check(i);
+        return command(() -> {
+            Flow f = flows.get(0);
+            String done = Session.openSubflow(f.client, f.clientSide(), clientAddressIds[i], settings.get(i).name(), net.now());
+            netEvent(i, "SUBFLOW_ADD", done);
+            return done;
+        });
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<String> removeSubflow(int i) {
+        check(i);
+        return command(() -> {
+            Flow f = flows.get(0);
+            String done = Session.closeSubflow(f.client, f.clientSide(), i, settings.get(i).name(), net.now());
+            netEvent(i, "SUBFLOW_REMOVE", done);
+            return done;
+        });
+    }
+
+    /** A command with an answer, on the engine's thread (at once when headless). */
+    private java.util.concurrent.CompletableFuture<String> command(java.util.function.Supplier<String> c) {
+        java.util.concurrent.CompletableFuture<String> f = new java.util.concurrent.CompletableFuture<>();
+        run(() -> {
+            try {
+                f.complete(c.get());
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        });
+        return f;
+    }
+
+    @Override
     public void pause() {
         if (driver != null) {
             driver.pause();

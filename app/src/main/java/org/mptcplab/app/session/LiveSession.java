@@ -15,7 +15,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.mptcplab.app.lab.Lab;
-import org.mptcplab.app.live.LinkLayer;
 import org.mptcplab.app.live.LiveDeviceException;
 import org.mptcplab.app.live.LiveRunner;
 import org.mptcplab.app.live.PathImpairment;
@@ -192,29 +191,24 @@ public final class LiveSession extends Session {
         StackConfig cfg = StackConfig.defaults().withCongestionControl(spec.congestionControl())
                 .withFullMesh(!"none".equals(spec.pathManager()));
         client = new MptcpStack("client", cfg, seed * 31 + 1);
-        LinkLayer link = new LinkLayer(client);
-        impairment = new PathImpairment(seed);
-        link.setImpairment(impairment);
-        addressIds = new int[settings.size()];
-        Map<Integer, PcapDevice> devices = new LinkedHashMap<>();
-        try {
-            for (int i = 0; i < settings.size(); i++) {
-                IpAddress a = EmulatedSession.addr(i, 1);
-                addressIds[i] = client.addAddress(i, a, 24);
-                if (settings.get(i).backup()) {
-                    client.setAddressBackup(addressIds[i], true);
-                }
-                link.addInterface(i, LinkLayer.derivedMac(seed, i)).addAddress(i, a, 24);
-                impairment.setBoth(i, impairmentOf(settings.get(i)));
-                devices.put(i, PcapDevice.open(lab.clientInterface(i + 1)));
-            }
-        } catch (LiveDeviceException | RuntimeException e) {
-            devices.values().forEach(PcapDevice::close);
-            throw e;
+        List<LiveEngine.Interface> list = new ArrayList<>();
+        Map<String, PathImpairment.Settings> impair = new LinkedHashMap<>();
+        for (int i = 0; i < settings.size(); i++) {
+            String name = lab.clientInterface(i + 1);
+            list.add(new LiveEngine.Interface(name, EmulatedSession.addr(i, 1), 24, null));
+            impair.put(name, impairmentOf(settings.get(i)));
         }
-        link.announce();
+        // The same live engine as connect and listen: our link layer, a pcap handle per veth, one runner.
+        runner = LiveEngine.open(client, list, seed, 0, impair);
+        impairment = runner.link().impairment();
+        addressIds = new int[settings.size()];
+        for (int i = 0; i < settings.size(); i++) {
+            addressIds[i] = client.addressId(EmulatedSession.addr(i, 1));
+            if (settings.get(i).backup()) {
+                client.setAddressBackup(addressIds[i], true);
+            }
+        }
         packets = PacketRecorder.live(store);
-        runner = new LiveRunner(link, devices);
         runner.tap(this::frame);
         runner.onSample(SAMPLE_NANOS / 1_000_000, r -> sample());
         client.observer().onEvent(this::event);
@@ -645,6 +639,38 @@ public final class LiveSession extends Session {
             netEvent(backup ? "BACKUP_ON" : "BACKUP_OFF", settings.get(i).name() + (backup ? " is a backup path (MP_PRIO to the kernel)"
                     : " is a regular path (MP_PRIO to the kernel)"));
         });
+    }
+
+    @Override
+    public CompletableFuture<String> addSubflow(int i) {
+        check(i);
+        return command("add a subflow", () -> {
+            String done = Session.openSubflow(client, socket, addressIds[i], settings.get(i).name(), runner.now());
+            netEvent("SUBFLOW_ADD", done);
+            return done;
+        });
+    }
+
+    @Override
+    public CompletableFuture<String> removeSubflow(int i) {
+        check(i);
+        return command("remove a subflow", () -> {
+            String done = Session.closeSubflow(client, socket, i, settings.get(i).name(), runner.now());
+            netEvent("SUBFLOW_REMOVE", done);
+            return done;
+        });
+    }
+
+    private CompletableFuture<String> command(String what, java.util.function.Supplier<String> c) {
+        CompletableFuture<String> f = new CompletableFuture<>();
+        onRunner(what, () -> {
+            try {
+                f.complete(c.get());
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        });
+        return f;
     }
 
     private static final String REAL_TIME = "a live session runs at real time: the Linux kernel on the other end"

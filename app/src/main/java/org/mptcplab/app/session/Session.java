@@ -84,6 +84,69 @@ public abstract class Session implements AutoCloseable {
      */
     public abstract void setBackup(int i, boolean backup);
 
+    /**
+     * Opens one more MPTCP subflow on path {@code i} by hand (a manual path manager's command):
+     * an MP_JOIN from the client's address there (RFC 8684 3.2). Completes with what was done, or
+     * exceptionally with why it could not be (no handshake yet, the path is down...).
+     */
+    public abstract java.util.concurrent.CompletableFuture<String> addSubflow(int i);
+
+    /**
+     * Closes the newest established subflow on path {@code i} by hand: its data is reinjected on
+     * the others (RFC 8684 3.3.6), then it ends with a FIN. Completes as {@link #addSubflow}.
+     */
+    public abstract java.util.concurrent.CompletableFuture<String> removeSubflow(int i);
+
+    /** The two commands above, on the engine's thread, for a client stack and its socket. */
+    static String openSubflow(org.mptcplab.stack.mptcp.MptcpStack client, org.mptcplab.stack.mptcp.MptcpSocket socket,
+                              int addressId, String pathName, long now) {
+        if (socket == null) {
+            throw new IllegalStateException("the connection is not open yet");
+        }
+        int[] id = new int[1];
+        RuntimeException[] failed = new RuntimeException[1];
+        client.run(now, () -> {
+            try {
+                id[0] = socket.openSubflow(now, addressId);
+            } catch (RuntimeException e) {
+                failed[0] = e;
+            }
+        });
+        if (failed[0] != null) {
+            throw failed[0];
+        }
+        return "subflow " + id[0] + " opened on " + pathName + " by hand (MP_JOIN)";
+    }
+
+    static String closeSubflow(org.mptcplab.stack.mptcp.MptcpStack client, org.mptcplab.stack.mptcp.MptcpSocket socket,
+                               int path, String pathName, long now) {
+        if (socket == null) {
+            throw new IllegalStateException("the connection is not open yet");
+        }
+        int newest = -1;
+        for (SubflowSnapshot sf : socket.snapshot().subflows()) {
+            if (sf.iface() == path && sf.state() == org.mptcplab.stack.mptcp.SubflowState.ESTABLISHED) {
+                newest = Math.max(newest, sf.id());
+            }
+        }
+        if (newest < 0) {
+            throw new IllegalStateException("no established subflow on " + pathName);
+        }
+        int id = newest;
+        RuntimeException[] failed = new RuntimeException[1];
+        client.run(now, () -> {
+            try {
+                socket.closeSubflow(now, id);
+            } catch (RuntimeException e) {
+                failed[0] = e;
+            }
+        });
+        if (failed[0] != null) {
+            throw failed[0];
+        }
+        return "subflow " + id + " on " + pathName + " closed by hand (its data reinjected, then FIN)";
+    }
+
     public abstract void pause();
 
     public abstract void resume();

@@ -548,7 +548,7 @@ public final class LabView extends StackPane {
     private void rebuildPathCards() {
         List<Node> cards = new ArrayList<>();
         for (PathViewModel p : vm.paths()) {
-            cards.add(new PathCard(p));
+            cards.add(new PathCard(p, m -> vm.onFx(() -> vm.say(m))));
         }
         pathCards.getChildren().setAll(cards);
     }

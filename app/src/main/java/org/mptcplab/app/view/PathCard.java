@@ -32,8 +32,16 @@ public final class PathCard extends VBox {
     private final Map<Field, TextField> fields = new EnumMap<>(Field.class);
     private final Label error = new Label();
 
+    /** Where a command's answer goes (the lab's status message, on the FX thread). */
+    private final java.util.function.Consumer<String> say;
+
     public PathCard(PathViewModel vm) {
+        this(vm, m -> { });
+    }
+
+    public PathCard(PathViewModel vm, java.util.function.Consumer<String> say) {
         this.vm = vm;
+        this.say = say;
         getStyleClass().add(Styles.PATH_CARD);
         int i = vm.index();
         setId("path" + (i + 1));
@@ -110,7 +118,19 @@ public final class PathCard extends VBox {
         subflows.textProperty().bind(vm.subflowsProperty());
         Region gap2 = new Region();
         HBox.setHgrow(gap2, Priority.ALWAYS);
-        HBox foot = new HBox(8, subflows, gap2, backup);
+        Button add = new Button("+ subflow");
+        add.setId("path" + (i + 1) + "AddSubflow");
+        add.setTooltip(new Tooltip("Open one more subflow on this path by hand (MP_JOIN, RFC 8684 3.2)"));
+        add.setOnAction(e -> vm.addSubflow(say));
+        Button remove = new Button("\u2212 subflow");
+        remove.setId("path" + (i + 1) + "RemoveSubflow");
+        remove.setTooltip(new Tooltip("Close the newest subflow on this path by hand: its data is reinjected on the others, then FIN"));
+        remove.setOnAction(e -> vm.removeSubflow(say));
+        for (Button b : new Button[] {add, remove}) {
+            b.getStyleClass().add("small-button");
+            b.setMinWidth(Region.USE_PREF_SIZE);
+        }
+        HBox foot = new HBox(8, subflows, gap2, add, remove, backup);
         foot.setAlignment(Pos.CENTER_LEFT);
         getChildren().addAll(head, grid, error, foot);
         vm.statusProperty().addListener((o, a, s) -> restyle());

@@ -106,6 +106,26 @@ public final class PathViewModel {
         }
     }
 
+    /** One more subflow on this path by hand (MP_JOIN); the answer (or why not) comes to {@code say}. */
+    public void addSubflow(java.util.function.Consumer<String> say) {
+        answer(session.get().addSubflow(index), say);
+    }
+
+    /** The newest subflow on this path closed by hand; the answer comes to {@code say}. */
+    public void removeSubflow(java.util.function.Consumer<String> say) {
+        answer(session.get().removeSubflow(index), say);
+    }
+
+    private void answer(java.util.concurrent.CompletableFuture<String> f, java.util.function.Consumer<String> say) {
+        f.whenComplete((done, failed) -> say.accept(failed == null ? capitalised(done)
+                : "Cannot: " + (failed instanceof java.util.concurrent.CompletionException && failed.getCause() != null
+                        ? failed.getCause().getMessage() : failed.getMessage())));
+    }
+
+    private static String capitalised(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+
     public void setBackup(boolean on) {
         if (on != backup.get()) {
             session.get().setBackup(index, on);

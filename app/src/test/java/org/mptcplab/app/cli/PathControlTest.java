@@ -80,12 +80,12 @@ class PathControlTest {
     void theMssFollowsTheSmallestInterfaceMtu() {
         org.mptcplab.stack.mptcp.StackConfig d = org.mptcplab.stack.mptcp.StackConfig.defaults();
         // No such interface: the default stays.
-        assertThat(ConnectCommand.withLinkMss(d, java.util.List.of(new ConnectCommand.Iface("nosuch0",
+        assertThat(org.mptcplab.app.session.LiveEngine.withLinkMss(d, java.util.List.of(new org.mptcplab.app.session.LiveEngine.Interface("nosuch0",
                 org.mptcplab.stack.wire.IpAddress.parse("10.0.0.1"), 24, null))).mss()).isEqualTo(1460);
         // Loopback (MTU 65536 here): the MSS is capped below the 16-bit option's limit.
-        assertThat(ConnectCommand.withLinkMss(d, java.util.List.of(new ConnectCommand.Iface("lo",
+        assertThat(org.mptcplab.app.session.LiveEngine.withLinkMss(d, java.util.List.of(new org.mptcplab.app.session.LiveEngine.Interface("lo",
                 org.mptcplab.stack.wire.IpAddress.parse("127.0.0.1"), 8, null))).mss())
-                .isEqualTo(Math.min(65_495, ConnectCommand.interfaceMtu("lo") - 40));
+                .isEqualTo(Math.min(65_495, org.mptcplab.app.session.LiveEngine.interfaceMtu("lo") - 40));
     }
 
     @Test
@@ -93,7 +93,7 @@ class PathControlTest {
         String json = "[{\"ifindex\":5,\"ifname\":\"wl0\",\"addr_info\":[{\"family\":\"inet6\",\"local\":\"fd00:9::7\","
                 + "\"prefixlen\":64,\"scope\":\"global\"},{\"family\":\"inet\",\"local\":\"192.168.1.23\","
                 + "\"prefixlen\":24,\"scope\":\"global\"}]}]";
-        ConnectCommand.Iface v4 = ConnectCommand.hostIface("wl0", false, json);
+        org.mptcplab.app.session.LiveEngine.Interface v4 = ConnectCommand.hostIface("wl0", false, json);
         assertThat(v4.address()).isEqualTo(org.mptcplab.stack.wire.IpAddress.parse("192.168.1.23"));
         assertThat(v4.prefix()).isEqualTo(24);
         assertThat(v4.host()).isTrue();

@@ -48,6 +48,33 @@ class SessionTest {
     }
 
     @Test
+    void subflowsAddedAndRemovedByHand() throws Exception {
+        try (Session s = new EmulatedSession(bulkTwoPaths())) {
+            assertThat(s.addSubflow(0)).failsWithin(java.time.Duration.ofSeconds(1))
+                    .withThrowableThat().withMessageContaining("not open yet");
+            s.runFor(2 * S);
+            String done = s.addSubflow(0).get();
+            assertThat(done).contains("opened on WiFi");
+            s.runFor(2 * S);
+            java.util.function.LongSupplier onWifi = () -> s.state().flows().get(0).subflows().stream()
+                    .filter(sf -> sf.iface() == 0 && sf.state() == SubflowState.ESTABLISHED).count();
+            assertThat(onWifi.getAsLong()).isEqualTo(2);
+            assertThat(s.state().flows().get(0).subflows().stream().filter(sf -> sf.iface() == 0)
+                    .allMatch(sf -> sf.bytesSent() > 0)).isTrue();
+            assertThat(s.removeSubflow(0).get()).contains("closed by hand");
+            s.runFor(1 * S);
+            assertThat(onWifi.getAsLong()).isEqualTo(1);
+            assertThat(s.removeSubflow(1).get()).isNotNull();
+            s.runFor(1 * S);
+            assertThat(s.removeSubflow(1)).failsWithin(java.time.Duration.ofSeconds(1))
+                    .withThrowableThat().withMessageContaining("no established subflow on LTE");
+            assertThat(s.store().eventsSince(0)).extracting(Samples.Event::kind).contains("SUBFLOW_ADD", "SUBFLOW_REMOVE");
+            s.runFor(2 * S);
+            assertThat(s.state().flows().get(0).goodputBps()).as("the connection goes on over WiFi").isGreaterThan(10e6);
+        }
+    }
+
+    @Test
     void sameSpecSameRun() {
         try (Session a = new EmulatedSession(SessionSpec.demo().withTraffic(TrafficSpec.bulk()));
              Session b = new EmulatedSession(SessionSpec.demo().withTraffic(TrafficSpec.bulk()))) {

@@ -243,6 +243,23 @@ class LabWindowTest {
     }
 
     @Test
+    void subflowButtonsOpenAndCloseSubflowsByHand(FxRobot robot) {
+        advance(robot, S);
+        robot.clickOn("#path2AddSubflow");
+        advance(robot, S);
+        assertThat(lab.messageProperty().get()).contains("opened on LTE");
+        assertThat(lab.session().state().flows().get(0).subflows().stream()
+                .filter(sf -> sf.iface() == 1 && sf.state() == org.mptcplab.stack.mptcp.SubflowState.ESTABLISHED)).hasSize(2);
+        robot.clickOn("#path2RemoveSubflow");
+        advance(robot, S);
+        assertThat(lab.messageProperty().get()).contains("closed by hand");
+        robot.clickOn("#path2RemoveSubflow");
+        robot.clickOn("#path2RemoveSubflow");
+        advance(robot, S / 10);
+        assertThat(lab.messageProperty().get()).startsWith("Cannot:");
+    }
+
+    @Test
     void otherModesShowTheirCardOverTheLab(FxRobot robot) {
         robot.clickOn("#modeLive");
         assertThat(main.getMode()).isEqualTo(Mode.LIVE);

@@ -1495,6 +1495,103 @@ public final class MptcpConnection {
         };
     }
 
+    /**
+     * Opens one more subflow by hand, as a manual path manager does (Linux's `ip mptcp endpoint
+     * add ... subflow` or the userspace PM's MPTCP_PM_CMD_SUBFLOW_CREATE): an MP_JOIN (RFC 8684
+     * 3.2) from our address {@code localAddressId} to the peer's address {@code remoteAddressId}
+     * (0 is the first subflow's). Several subflows may share a pair of addresses: each gets its
+     * own port. Returns the new subflow's id.
+     *
+     * @throws IllegalStateException with the reason when no join can be made now
+     */
+    int openSubflow(long now, int localAddressId, int remoteAddressId) {
+        if (!client) {
+            throw new IllegalStateException("only the client opens subflows; a server announces its addresses"
+                    + " instead (ADD_ADDR, RFC 8684 3.4.1)");
+        }
+        if (fallback) {
+            throw new IllegalStateException("the connection fell back to plain TCP: nothing can join it (RFC 8684 3.7)");
+        }
+        if (closed) {
+            throw new IllegalStateException("the connection is closed");
+        }
+        if (!remoteKeyKnown) {
+            throw new IllegalStateException("the handshake is not complete: a join needs the peer's key (RFC 8684 3.2)");
+        }
+        IpAddress ra = remoteAddressId == 0 ? initialSubflow.remote : remoteAddresses.get(remoteAddressId);
+        if (ra == null) {
+            throw new IllegalStateException("the peer has no address id " + remoteAddressId + " (known: 0"
+                    + (remoteAddresses.isEmpty() ? "" : ", " + remoteAddresses.keySet()) + ")");
+        }
+        IpAddress la = stack.addressById(localAddressId);
+        if (la == null) {
+            throw new IllegalStateException("we have no address id " + localAddressId + " (removed, or never added)");
+        }
+        if (la.byteLength() != ra.byteLength() || !stack.routes(localAddressId, ra)) {
+            throw new IllegalStateException("our address " + la + " does not reach the peer's " + ra);
+        }
+        long open = subflows.stream().filter(x -> !leaving(x)).count();
+        if (open >= stack.config().maxSubflows()) {
+            throw new IllegalStateException(open + " subflows are open, the most this host allows (maxSubflows)");
+        }
+        int id = nextSubflowId;
+        openJoin(now, localAddressId, la, remoteAddressId, ra,
+                remoteAddressId == 0 ? initialSubflow.remotePort : remotePorts.getOrDefault(remoteAddressId, initialSubflow.remotePort));
+        return id;
+    }
+
+    /**
+     * As {@link #openSubflow(long, int, int)}, toward the first of the peer's addresses (its
+     * first subflow's, then those it announced) that our address {@code localAddressId} reaches.
+     */
+    int openSubflow(long now, int localAddressId) {
+        IpAddress la = stack.addressById(localAddressId);
+        if (la != null && !closed && !fallback) {
+            if (stack.routes(localAddressId, initialSubflow.remote)) {
+                return openSubflow(now, localAddressId, 0);
+            }
+            for (Map.Entry<Integer, IpAddress> r : remoteAddresses.entrySet()) {
+                if (r.getKey() != 0 && stack.routes(localAddressId, r.getValue())) {
+                    return openSubflow(now, localAddressId, r.getKey());
+                }
+            }
+            if (client && remoteKeyKnown) {
+                throw new IllegalStateException("the peer has announced no address that " + la + " reaches");
+            }
+        }
+        return openSubflow(now, localAddressId, 0); // says why not
+    }
+
+    /**
+     * Closes subflow {@code id} by hand (a manual path manager's MPTCP_PM_CMD_SUBFLOW_DESTROY):
+     * what it had in flight is reinjected on the others at once (RFC 8684 3.3.6), then it ends
+     * with a FIN, an orderly close the peer sees as such; the connection goes on over the rest.
+     *
+     * @throws IllegalStateException with the reason when it cannot be closed
+     */
+    void closeSubflow(long now, int id) {
+        Subflow sf = null;
+        for (Subflow s : subflows) {
+            if (s.id == id) {
+                sf = s;
+            }
+        }
+        if (sf == null) {
+            throw new IllegalStateException("there is no subflow " + id);
+        }
+        if (sf.state != SubflowState.ESTABLISHED) {
+            throw new IllegalStateException("subflow " + id + " is " + sf.state + ", not established");
+        }
+        long others = subflows.stream().filter(x -> x.state == SubflowState.ESTABLISHED).count() - 1;
+        if (others == 0) {
+            throw new IllegalStateException("subflow " + id + " is the last established one: closing it would end"
+                    + " the connection (close the connection instead)");
+        }
+        reinjectFrom(now, sf);
+        sf.close(now);
+        push(now);
+    }
+
     private void openJoin(long now, int localId, IpAddress la, int remoteId, IpAddress ra, int rport) {
         Subflow sf = new Subflow(this, nextSubflowId++, stack.ifaceOf(localId), la, stack.ephemeralPort(), ra, rport,
                 false, true, now);

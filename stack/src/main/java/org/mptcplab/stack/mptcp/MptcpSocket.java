@@ -66,6 +66,28 @@ public final class MptcpSocket {
         conn.fastClose(now);
     }
 
+    /**
+     * Opens one more subflow by hand from our address {@code localAddressId} to the peer's
+     * {@code remoteAddressId} (0: the first subflow's); see {@link MptcpConnection#openSubflow}.
+     * Call inside {@code stack.run} so that the SYN goes out.
+     *
+     * @return the new subflow's id
+     * @throws IllegalStateException with the reason when no join can be made now
+     */
+    public int openSubflow(long now, int localAddressId, int remoteAddressId) {
+        return conn.openSubflow(now, localAddressId, remoteAddressId);
+    }
+
+    /** As above, toward the first peer address our address {@code localAddressId} reaches. */
+    public int openSubflow(long now, int localAddressId) {
+        return conn.openSubflow(now, localAddressId);
+    }
+
+    /** Closes subflow {@code subflowId} by hand, its data reinjected on the others; see {@link MptcpConnection#closeSubflow}. */
+    public void closeSubflow(long now, int subflowId) {
+        conn.closeSubflow(now, subflowId);
+    }
+
     /** Marks a subflow as backup or regular and tells the peer with MP_PRIO (RFC 8684 3.3.8). */
     public void setBackup(long now, int subflowId, boolean backup) {
         for (Subflow s : conn.subflows) {

@@ -1,0 +1,171 @@
+package org.mptcplab.app.session;
+
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.mptcplab.app.live.LinkLayer;
+import org.mptcplab.app.live.LiveDeviceException;
+import org.mptcplab.app.live.LiveRunner;
+import org.mptcplab.app.live.NftablesGuard;
+import org.mptcplab.app.live.PathImpairment;
+import org.mptcplab.app.live.PcapDevice;
+import org.mptcplab.stack.mptcp.MptcpStack;
+import org.mptcplab.stack.mptcp.StackConfig;
+import org.mptcplab.stack.wire.IpAddress;
+import org.mptcplab.stack.wire.MacAddress;
+
+/**
+ * The session layer's live engine: our stack on real interfaces, behind our link layer (our MACs,
+ * ARP and neighbour discovery), through a pcap handle per interface, driven by one
+ * {@link LiveRunner} (the live run loop). {@code connect}, {@code listen} and the window's live
+ * lab ({@link LiveSession}) all run on it; what differs is who is the peer and what the traffic is.
+ */
+public final class LiveEngine {
+    private LiveEngine() {
+    }
+
+    /**
+     * One path's interface. {@code host}: the address is the kernel's own on that interface, shared
+     * with it (our frames use the interface's MAC, and an nftables guard keeps the kernel off our
+     * ports, {@link NftablesGuard}); otherwise the address is ours alone, with a MAC of our own.
+     */
+    public record Interface(String name, IpAddress address, int prefix, IpAddress gateway, boolean host) {
+        public Interface(String name, IpAddress address, int prefix, IpAddress gateway) {
+            this(name, address, prefix, gateway, false);
+        }
+    }
+
+    /**
+     * Gives the stack its addresses, puts the link layer (our MACs, ARP/ND) in front of it and
+     * opens a pcap handle per interface; on a failure the handles already open are closed.
+     */
+    public static LiveRunner open(MptcpStack stack, List<Interface> list, long seed) throws LiveDeviceException {
+        return open(stack, list, seed, 0);
+    }
+
+    /**
+     * As above; {@code listenPort} (0: none) is a port our stack listens on, which the guard must
+     * also keep from the kernel on shared addresses.
+     */
+    public static LiveRunner open(MptcpStack stack, List<Interface> list, long seed, int listenPort) throws LiveDeviceException {
+        return open(stack, list, seed, listenPort, Map.of());
+    }
+
+    /** As above, with delay/jitter/loss on the interfaces named in {@code impair} (both directions). */
+    public static LiveRunner open(MptcpStack stack, List<Interface> list, long seed, int listenPort,
+                                 Map<String, PathImpairment.Settings> impair) throws LiveDeviceException {
+        NftablesGuard guard = guardHostAddresses(stack, list, listenPort);
+        try {
+            LiveRunner r = openDevices(stack, list, seed, impair);
+            if (guard != null) {
+                r.closeWhenStopped(guard);
+            }
+            return r;
+        } catch (LiveDeviceException | RuntimeException e) {
+            if (guard != null) {
+                guard.close();
+            }
+            throw e;
+        }
+    }
+
+    /** For shared (host) addresses: our ports outside the kernel's ephemeral range, and the guard on them. */
+    private static NftablesGuard guardHostAddresses(MptcpStack stack, List<Interface> list, int listenPort)
+            throws LiveDeviceException {
+        List<NftablesGuard.Hole> holes = new ArrayList<>();
+        try {
+            int[] range = null;
+            for (Interface f : list) {
+                if (!f.host()) {
+                    continue;
+                }
+                if (range == null) {
+                    range = NftablesGuard.portsOutsideKernelRange(Paths.get("/proc/sys/net/ipv4/ip_local_port_range"));
+                    stack.setLocalPortRange(range[0], range[1]);
+                }
+                holes.add(new NftablesGuard.Hole(f.address(), range[0], range[1]));
+                if (listenPort > 0 && (listenPort < range[0] || listenPort > range[1])) {
+                    holes.add(new NftablesGuard.Hole(f.address(), listenPort, listenPort));
+                }
+            }
+            return holes.isEmpty() ? null : NftablesGuard.install(NftablesGuard.Nft.command(List.of()), holes);
+        } catch (java.io.IOException e) {
+            throw new LiveDeviceException("cannot share the kernel's address: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The configuration with the MSS the interfaces allow: their smallest MTU less 40 (IPv4 and TCP
+     * headers; the stack takes 20 more for IPv6), as a host derives it from the interface's MTU
+     * (RFC 9293 3.7.1, RFC 879): 1460 on Ethernet, more on jumbo frames, less on a tunnel, where the
+     * default 1460 would not fit. Unchanged when no MTU can be read.
+     */
+    public static StackConfig withLinkMss(StackConfig c, List<Interface> list) {
+        int min = Integer.MAX_VALUE;
+        for (Interface f : list) {
+            int m = interfaceMtu(f.name());
+            if (m > 0) {
+                min = Math.min(min, m);
+            }
+        }
+        if (min == Integer.MAX_VALUE) {
+            return c;
+        }
+        return c.withMss(Math.max(536, Math.min(65_495, min - 40)));
+    }
+
+    public static int interfaceMtu(String name) {
+        try {
+            return Integer.parseInt(Files.readString(Paths.get("/sys/class/net", name, "mtu")).trim());
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** The interface's own MAC (a shared address must answer where the kernel's ARP says it is). */
+    public static MacAddress interfaceMac(String name) throws LiveDeviceException {
+        try {
+            return MacAddress.parse(Files.readString(Paths.get("/sys/class/net", name, "address")).trim());
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            throw new LiveDeviceException("cannot read the MAC address of " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static LiveRunner openDevices(MptcpStack stack, List<Interface> list, long seed,
+                                          Map<String, PathImpairment.Settings> impair) throws LiveDeviceException {
+        LinkLayer link = new LinkLayer(stack);
+        if (!impair.isEmpty()) {
+            PathImpairment pi = new PathImpairment(seed);
+            for (int i = 0; i < list.size(); i++) {
+                PathImpairment.Settings st = impair.get(list.get(i).name());
+                if (st != null) {
+                    pi.setBoth(i, st);
+                }
+            }
+            link.setImpairment(pi);
+        }
+        Map<Integer, PcapDevice> devices = new LinkedHashMap<>();
+        try {
+            for (int i = 0; i < list.size(); i++) {
+                Interface f = list.get(i);
+                stack.addAddress(i, f.address(), f.prefix());
+                link.addInterface(i, f.host() ? interfaceMac(f.name()) : LinkLayer.derivedMac(seed, i))
+                        .addAddress(i, f.address(), f.prefix());
+                if (f.gateway() != null) {
+                    link.setGateway(i, f.gateway());
+                }
+                devices.put(i, PcapDevice.open(f.name()));
+            }
+        } catch (LiveDeviceException e) {
+            devices.values().forEach(PcapDevice::close);
+            throw e;
+        }
+        link.announce(); // neighbours may still cache another MAC for our addresses (an earlier run's)
+        return new LiveRunner(link, devices);
+    }
+
+}
