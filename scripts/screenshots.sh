@@ -15,7 +15,8 @@ shot() {
   Xvfb $D -screen 0 "${screen}x24" >/dev/null 2>&1 &
   local xp=$!
   sleep 1
-  DISPLAY=$D java -jar "$JAR" >/tmp/mptcplab-screenshots.log 2>&1 &
+  # shellcheck disable=SC2086
+  DISPLAY=$D java ${JOPTS:-} -jar "$JAR" >/tmp/mptcplab-screenshots.log 2>&1 &
   local ap=$! w=""
   for _ in $(seq 1 40); do
     w=$(DISPLAY=$D xdotool search --name "MPTCP Lab" 2>/dev/null | head -1) && [ -n "$w" ] && break
@@ -49,10 +50,16 @@ shot() {
 }
 
 mkdir -p docs
-shot 1440x900 "7:-:screenshot"
-shot 1440x900 "5.8:s:dsn"
-shot 1440x900 "0.2:minus:- 0.2:minus:- 0.2:minus:- 0.2:minus:- 0.2:r:- 0.2:bracketright:- 3.2:-:ladder"
-shot 1920x1080 "4:p:- 2:-:presenter"
+[ -n "${ONLY_LIVE:-}" ] || shot 1440x900 "7:-:screenshot"
+[ -n "${ONLY_LIVE:-}" ] || shot 1440x900 "5.8:s:dsn"
+[ -n "${ONLY_LIVE:-}" ] || shot 1440x900 "0.2:minus:- 0.2:minus:- 0.2:minus:- 0.2:minus:- 0.2:r:- 0.2:bracketright:- 3.2:-:ladder"
+[ -n "${ONLY_LIVE:-}" ] || shot 1920x1080 "4:p:- 2:-:presenter"
 # The ladder at the moment WiFi went down: the event clicked in the log (its row at the bottom).
-shot 1440x900 "5.5:g:- 0.3:click@200,835:- 1:-:handover-ladder"
-echo "screenshots: docs/screenshot.png docs/dsn.png docs/ladder.png docs/presenter.png"
+[ -n "${ONLY_LIVE:-}" ] || shot 1440x900 "5.5:g:- 0.3:click@200,835:- 1:-:handover-ladder"
+# The live lab (root and kernel MPTCP): the window starts it itself; WiFi goes down at 8 s.
+if [ "$(id -u)" = 0 ] && [ "$(cat /proc/sys/net/mptcp/enabled 2>/dev/null)" = 1 ]; then
+  JOPTS=-Dmptcplab.live=true shot 1440x900 "11:-:live 3:click@666,456:- 1:-:live-kernel"
+else
+  echo "screenshots: no live shots (they need root and kernel MPTCP)"
+fi
+echo "screenshots: docs/screenshot.png docs/dsn.png docs/ladder.png docs/presenter.png docs/handover-ladder.png docs/live.png docs/live-kernel.png"

@@ -168,6 +168,7 @@ public final class TopologyView extends Region {
         g.fillText(what, mid, y + 10);
         // Subflow pills near the client end, newest last.
         double px = x0 + 14;
+        double py = y;
         g.setTextAlign(TextAlignment.LEFT);
         g.setTextBaseline(VPos.CENTER);
         g.setFont(font(11, true));
@@ -178,10 +179,15 @@ public final class TopologyView extends Region {
             }
             String label = (key > 0 ? "sf " + sf.id() + " " : "") + SubflowWords.state(sf);
             double tw = label.length() * 6.6 * fontScale + 14;
+            if (px > x0 + 14 && px + tw > x1 - 8) {
+                // No room left on the line: the next pills go in a row under the rate.
+                px = x0 + 14;
+                py += 24 * fontScale + (py == y ? 10 * fontScale : 0);
+            }
             g.setFill(Palette.subflow(look));
-            g.fillRoundRect(px, y - 10 * fontScale, tw, 20 * fontScale, 10, 10);
+            g.fillRoundRect(px, py - 10 * fontScale, tw, 20 * fontScale, 10, 10);
             g.setFill(Color.WHITE);
-            g.fillText(label, px + 7, y);
+            g.fillText(label, px + 7, py);
             px += tw + 6;
         }
     }
