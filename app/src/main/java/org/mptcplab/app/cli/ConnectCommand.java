@@ -102,147 +102,30 @@ public final class ConnectCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "seed of keys, nonces and ports (default: from the clock)")
     Long seed;
 
-    /** {@code IF=host}: the kernel's own address on IF (of the peer's family), shared through the guard. */
+    // The parsing of --iface and --to is the session layer's (the window's Live card takes the same syntax).
+
     static LiveEngine.Interface hostIface(String name, boolean v6, String ipJsonAddrs) {
-        if (!ipJsonAddrs.trim().startsWith("[")) {
-            throw new IllegalArgumentException("--iface " + name + "=host: no such interface here (" + ipJsonAddrs.trim() + ")");
-        }
-        for (FreeAddress.KernelAddress k : FreeAddress.parseAddresses(ipJsonAddrs)) {
-            if ((k.address() instanceof org.mptcplab.stack.wire.Ipv6Address) == v6) {
-                return new LiveEngine.Interface(name, k.address(), k.prefixLength(), null, true);
-            }
-        }
-        throw new IllegalArgumentException("--iface " + name + "=host: the kernel has no " + (v6 ? "IPv6" : "IPv4")
-                + " address on " + name + " to share (see ip addr show dev " + name + "); give IF=ADDR/PREFIX instead");
+        return LiveEngine.hostIface(name, v6, ipJsonAddrs);
     }
 
     static LiveEngine.Interface parseIface(String text) {
-        int eq = text.indexOf('=');
-        if (eq <= 0) {
-            throw new IllegalArgumentException("--iface '" + text + "': give IF=ADDR/PREFIX (e.g. veth1=10.1.0.1/24),"
-                    + " or IF alone to have a free address chosen");
-        }
-        String name = text.substring(0, eq);
-        String rest = text.substring(eq + 1);
-        IpAddress gw = null;
-        int comma = rest.indexOf(",gw=");
-        if (comma >= 0) {
-            try {
-                gw = IpAddress.parse(rest.substring(comma + 4));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--iface '" + text + "': gateway: " + e.getMessage(), e);
-            }
-            rest = rest.substring(0, comma);
-        }
-        int slash = rest.indexOf('/');
-        if (slash < 0) {
-            throw new IllegalArgumentException("--iface '" + text + "': the address needs a prefix length, e.g. /24");
-        }
-        IpAddress a;
-        try {
-            a = IpAddress.parse(rest.substring(0, slash));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--iface '" + text + "': " + e.getMessage(), e);
-        }
-        int prefix;
-        try {
-            prefix = Integer.parseInt(rest.substring(slash + 1));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--iface '" + text + "': prefix length '" + rest.substring(slash + 1)
-                    + "' is not a number");
-        }
-        if (prefix < 1 || prefix > a.byteLength() * 8) {
-            throw new IllegalArgumentException("--iface '" + text + "': prefix length " + prefix + " is outside 1 to "
-                    + a.byteLength() * 8);
-        }
-        return new LiveEngine.Interface(name, a, prefix, gw);
+        return LiveEngine.parseIface(text);
     }
 
-    /**
-     * {@code IF=ADDR/PREFIX[,gw=GW]} as given, or {@code IF} alone: then a free address of the
-     * kernel's subnet on IF ({@link FreeAddress}: not the kernel's, not a neighbour, unclaimed
-     * when probed with the MAC our stack will use there), reported on {@code err}.
-     */
     static LiveEngine.Interface resolveIface(String text, boolean v6, long seed, int index, PrintWriter err) {
-        if (text.endsWith("=host") && text.length() > 5) {
-            String name = text.substring(0, text.length() - 5);
-            LiveEngine.Interface f = hostIface(name, v6, Lab.run("ip", "-j", "addr", "show", "dev", name).output());
-            err.println("--iface " + name + ": sharing the kernel's address " + f.address() + "/" + f.prefix()
-                    + " (an nftables rule keeps the kernel off our ports while we run)");
-            err.flush();
-            return f;
-        }
-        if (text.indexOf('=') >= 0 || text.isEmpty()) {
-            return parseIface(text);
-        }
-        String name = text;
-        String addrs = Lab.run("ip", "-j", "addr", "show", "dev", name).output();
-        if (!addrs.trim().startsWith("[")) {
-            throw new IllegalArgumentException("--iface " + name + ": no such interface here (" + addrs.trim() + ")");
-        }
-        String neigh = Lab.run("ip", "-j", "neigh", "show", "dev", name).output();
-        List<FreeAddress.KernelAddress> kernel = FreeAddress.parseAddresses(addrs);
-        java.util.Set<IpAddress> neighbours = FreeAddress.parseNeighbours(neigh.trim().startsWith("[") ? neigh : "[]");
-        // Fail before opening anything when there is no subnet to take.
-        FreeAddress.Choice choice;
-        PcapDevice dev = null;
-        try {
-            FreeAddress.Prober prober = c -> {
-                throw new IllegalStateException("unreachable");
-            };
-            if (kernel.stream().anyMatch(k -> (k.address() instanceof org.mptcplab.stack.wire.Ipv6Address) == v6)) {
-                dev = PcapDevice.open(name);
-                prober = FreeAddress.pcapProber(dev, LinkLayer.derivedMac(seed, index), PROBE_WAIT_MILLIS);
-            }
-            choice = FreeAddress.choose(name, v6, kernel, neighbours, prober);
-        } catch (LiveDeviceException e) {
-            throw new IllegalArgumentException("--iface " + name + ": cannot probe for a free address: " + e.getMessage(), e);
-        } finally {
-            if (dev != null) {
-                dev.close();
-            }
-        }
-        err.println("--iface " + name + ": using " + choice.address() + "/" + choice.prefixLength()
-                + " (not the kernel's, not a neighbour, no answer to a probe"
-                + (choice.skipped().isEmpty() ? "" : "; passed over " + String.join(", ", choice.skipped())) + ")");
-        err.flush();
-        return new LiveEngine.Interface(name, choice.address(), choice.prefixLength(), null);
+        return LiveEngine.resolveIface(text, v6, seed, index, err);
     }
 
-    /** How long a probe for a candidate address waits for an answer (RFC 5227 suggests 1-2 s per probe; a lab link answers in microseconds). */
-    static final long PROBE_WAIT_MILLIS = 300;
-
-    private static String family(IpAddress a) {
-        return a.byteLength() == 16 ? "an IPv6" : "an IPv4";
-    }
-
-    /** A TCP port, 1 to 65535; the message names {@code what} and the value. */
     static int parsePort(String what, String text) {
-        int port;
-        try {
-            port = Integer.parseInt(text.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(what + ": port '" + text + "' is not a number (1 to 65535)");
-        }
-        if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException(what + ": port " + port + " is outside 1 to 65535");
-        }
-        return port;
+        return LiveEngine.parsePort(what, text);
     }
 
     static String[] splitHostPort(String text) {
-        if (text.startsWith("[")) {
-            int close = text.indexOf("]:");
-            if (close < 0) {
-                throw new IllegalArgumentException("--to '" + text + "': expected [IPv6]:PORT");
-            }
-            return new String[] {text.substring(1, close), text.substring(close + 2)};
-        }
-        int colon = text.lastIndexOf(':');
-        if (colon <= 0) {
-            throw new IllegalArgumentException("--to '" + text + "': expected ADDR:PORT");
-        }
-        return new String[] {text.substring(0, colon), text.substring(colon + 1)};
+        return LiveEngine.splitHostPort(text);
+    }
+
+    static String family(IpAddress a) {
+        return LiveEngine.family(a);
     }
 
     /** Interfaces mlc1..N in this namespace, as `lab up` made them. */

@@ -101,7 +101,44 @@ public final class LiveSession extends Session {
                          long inFlightBytes, long bytesSent, long bytesRetransmitted) {
     }
 
+    /** Real interfaces (null: the window's lab): ours, and the server we connect to. */
+    private final List<LiveEngine.Interface> interfaces;
+    private final IpAddress server;
+    private final int serverPort;
+
+    /** The window's lab: the kernel in {@value Lab#WINDOW_SERVER_NS} sends the spec's traffic to us. */
     public LiveSession(SessionSpec spec, SampleStore store) {
+        this(spec, store, null, null, 0);
+    }
+
+    /**
+     * Real interfaces, as {@code connect --iface} uses them: our stack on {@code interfaces} (one
+     * path each, in order; the spec's paths give their names and delay/loss), connecting to any
+     * MPTCP server at {@code server}:{@code port} (the kernel's, {@code listen}...) and sending it
+     * the spec's traffic: a bulk upload, or the video stream, whose viewer's buffer is what the
+     * server has acknowledged at the data level (a remote player).
+     */
+    public static LiveSession onInterfaces(SessionSpec spec, SampleStore store, List<LiveEngine.Interface> interfaces,
+                                           IpAddress server, int port) {
+        if (interfaces.isEmpty()) {
+            throw new IllegalArgumentException("give at least one interface");
+        }
+        if (interfaces.size() != spec.paths().size()) {
+            throw new IllegalArgumentException(interfaces.size() + " interfaces for " + spec.paths().size() + " paths");
+        }
+        for (LiveEngine.Interface f : interfaces) {
+            if (f.address().byteLength() != server.byteLength()) {
+                throw new IllegalArgumentException(f.name() + " has " + f.address() + ", not of the server's address family ("
+                        + server + "): the first subflow cannot mix them");
+            }
+        }
+        return new LiveSession(spec, store, List.copyOf(interfaces), server, port);
+    }
+
+    private LiveSession(SessionSpec spec, SampleStore store, List<LiveEngine.Interface> interfaces, IpAddress server, int port) {
+        this.interfaces = interfaces;
+        this.server = server;
+        this.serverPort = port;
         this.spec = Objects.requireNonNull(spec, "spec");
         this.store = Objects.requireNonNull(store, "store");
         if (spec.paths().size() > Lab.MAX_PATHS) {
@@ -125,7 +162,31 @@ public final class LiveSession extends Session {
 
     @Override
     public Kind kind() {
-        return Kind.LIVE_LAB;
+        return interfaces == null ? Kind.LIVE_LAB : Kind.LIVE_INTERFACES;
+    }
+
+    private boolean onLab() {
+        return interfaces == null;
+    }
+
+    /** The name of path {@code i}'s interface at our end. */
+    private String device(int i) {
+        return onLab() ? lab.clientInterface(i + 1) : interfaces.get(i).name();
+    }
+
+    private String flowName() {
+        return onLab() ? "MPTCP (kernel \u2192 us)" : "MPTCP (us \u2192 " + server + ":" + serverPort + ")";
+    }
+
+    /** Real interfaces need root (or CAP_NET_RAW) and libpcap, not the lab's tools. */
+    static List<String> missingForInterfaces() {
+        List<String> m = new ArrayList<>();
+        for (String l : Lab.liveReadiness()) {
+            if (l.startsWith("Missing here: root") || l.startsWith("Missing here: libpcap")) {
+                m.add(l.substring("Missing here: ".length()));
+            }
+        }
+        return m;
     }
 
     /** What is missing on this machine for a live session (empty: ready), each with what to do. */
@@ -153,9 +214,18 @@ public final class LiveSession extends Session {
 
     private void startLab() {
         try {
-            List<String> missing = missing();
+            List<String> missing = onLab() ? missing() : missingForInterfaces();
             if (!missing.isEmpty()) {
-                throw new IllegalStateException("the live lab needs: " + String.join("; ", missing));
+                throw new IllegalStateException((onLab() ? "the live lab needs: " : "live mode needs: ") + String.join("; ", missing));
+            }
+            if (!onLab()) {
+                phase = "opening " + interfaces.stream().map(LiveEngine.Interface::name).toList() + " with pcap";
+                publishIdle();
+                openStack();
+                phase = "running";
+                runner.start();
+                runner.submit(this::connect);
+                return;
             }
             phase = "creating the lab (namespace " + lab.serverNamespace() + ", " + settings.size() + " veth pairs)";
             publishIdle();
@@ -177,12 +247,14 @@ public final class LiveSession extends Session {
             runner.submit(this::connect);
             startPoller();
         } catch (Exception | LinkageError e) {
-            failure = "the live lab did not start: " + e.getMessage();
+            failure = (onLab() ? "the live lab did not start: " : "live mode did not start: ") + e.getMessage();
             phase = "failed";
             if (runner != null) {
                 runner.stop();
             }
-            lab.down();
+            if (onLab()) {
+                lab.down();
+            }
             publishIdle();
         }
     }
@@ -194,16 +266,21 @@ public final class LiveSession extends Session {
         List<LiveEngine.Interface> list = new ArrayList<>();
         Map<String, PathImpairment.Settings> impair = new LinkedHashMap<>();
         for (int i = 0; i < settings.size(); i++) {
-            String name = lab.clientInterface(i + 1);
-            list.add(new LiveEngine.Interface(name, EmulatedSession.addr(i, 1), 24, null));
-            impair.put(name, impairmentOf(settings.get(i)));
+            LiveEngine.Interface f = onLab() ? new LiveEngine.Interface(device(i), EmulatedSession.addr(i, 1), 24, null)
+                    : interfaces.get(i);
+            list.add(f);
+            impair.put(f.name(), impairmentOf(settings.get(i)));
+        }
+        if (!onLab()) {
+            cfg = LiveEngine.withLinkMss(cfg, list);
+            client = new MptcpStack("client", cfg, seed * 31 + 1);
         }
         // The same live engine as connect and listen: our link layer, a pcap handle per veth, one runner.
         runner = LiveEngine.open(client, list, seed, 0, impair);
         impairment = runner.link().impairment();
         addressIds = new int[settings.size()];
         for (int i = 0; i < settings.size(); i++) {
-            addressIds[i] = client.addressId(EmulatedSession.addr(i, 1));
+            addressIds[i] = client.addressId(onLab() ? EmulatedSession.addr(i, 1) : interfaces.get(i).address());
             if (settings.get(i).backup()) {
                 client.setAddressBackup(addressIds[i], true);
             }
@@ -219,6 +296,10 @@ public final class LiveSession extends Session {
     }
 
     private void connect() {
+        if (!onLab()) {
+            connectUpload();
+            return;
+        }
         long now = runner.now();
         traffic = spec.traffic().kind() == TrafficSpec.Kind.VIDEO ? VideoTraffic.of(spec.traffic(), seed)
                 : TrafficEnds.bulk(seed);
@@ -249,6 +330,66 @@ public final class LiveSession extends Session {
             }
         };
         client.run(now, () -> socket = client.connect(now, IpAddress.parse(PEER), port, h));
+        if (spec.flapPeriodNanos() > 0) {
+            scheduleFlap(now + spec.flapPeriodNanos() - spec.flapDownNanos());
+        }
+    }
+
+    /** The player of an upload: the viewer is at the server; it has what the server acknowledged. */
+    private org.mptcplab.stack.apps.VideoPlayer remotePlayer;
+
+    /** Real interfaces: we send the spec's traffic to the server (any MPTCP sink). */
+    private void connectUpload() {
+        long now = runner.now();
+        TrafficSpec t = spec.traffic();
+        MptcpSocket.Handler app;
+        if (t.kind() == TrafficSpec.Kind.VIDEO) {
+            org.mptcplab.stack.apps.VideoSender sender = new org.mptcplab.stack.apps.VideoSender(t.bitrateBps(), t.chunkNanos(),
+                    org.mptcplab.stack.apps.VideoSender.FOREVER, seed).withoutHash();
+            org.mptcplab.stack.apps.VideoSender.drive(runner::schedule, runner::now, client, sender);
+            remotePlayer = new org.mptcplab.stack.apps.VideoPlayer(t.bitrateBps(), t.startNanos(), t.startNanos()).withoutHash();
+            app = sender;
+        } else {
+            app = new org.mptcplab.stack.apps.BulkSender(Long.MAX_VALUE / 4, seed).withoutHash();
+        }
+        traffic = new TrafficEnds() {
+            @Override
+            public MptcpSocket.Handler sender() {
+                return app;
+            }
+
+            @Override
+            public MptcpSocket.Handler receiver() {
+                throw new IllegalStateException("the receiver is the server");
+            }
+
+            @Override
+            public long delivered() {
+                MptcpSocket s = socket;
+                return s == null ? 0 : s.snapshot().dataAcked();
+            }
+
+            @Override
+            public double bufferSeconds(long at) {
+                return remotePlayer == null ? Double.NaN : remotePlayer.bufferSeconds(at);
+            }
+
+            @Override
+            public String state(long at) {
+                return remotePlayer == null ? "sending" : remotePlayer.state(at).name().toLowerCase(java.util.Locale.ROOT);
+            }
+
+            @Override
+            public long stalls(long at) {
+                return remotePlayer == null ? 0 : remotePlayer.stalls(at);
+            }
+
+            @Override
+            public long stalledNanos(long at) {
+                return remotePlayer == null ? 0 : remotePlayer.stalledNanos(at);
+            }
+        };
+        client.run(now, () -> socket = client.connect(now, server, serverPort, app));
         if (spec.flapPeriodNanos() > 0) {
             scheduleFlap(now + spec.flapPeriodNanos() - spec.flapDownNanos());
         }
@@ -409,7 +550,7 @@ public final class LiveSession extends Session {
         if (c != null) {
             for (SubflowSnapshot sf : c.subflows()) {
                 if (sf.iface() >= 0 && sf.iface() < perPath.length) {
-                    perPath[sf.iface()] += sf.bytesReceived();
+                    perPath[sf.iface()] += onLab() ? sf.bytesReceived() : sf.bytesSent();
                     KernelSubflow k = kernel.get(sf.localPort());
                     long rtt = k != null && k.srttNanos() > 0 ? k.srttNanos() : sf.srttNanos();
                     if (rtt > 0 && sf.state() != SubflowState.CLOSED) {
@@ -423,13 +564,17 @@ public final class LiveSession extends Session {
                     subflowRates.remove(sf.id());
                 }
                 SubflowSnapshot v = senderView(sf, kernel.get(sf.localPort()));
-                double bps = subflowRates.computeIfAbsent(sf.id(), k -> new RateWindow()).add(now, sf.bytesReceived());
+                double bps = subflowRates.computeIfAbsent(sf.id(), k -> new RateWindow()).add(now,
+                        onLab() ? sf.bytesReceived() : sf.bytesSent());
                 store.add(new Samples.Subflow(now, 0, sf.id(), sf.iface(), sf.state(), sf.backup(), v.cwnd(), v.ssthresh(),
                         v.srttNanos(), v.rttvarNanos(), v.bytesInFlight(), bps, v.bytesSent(), v.bytesRetransmitted()));
             }
         }
         for (int i = 0; i < perPath.length; i++) {
             pathBps[i] = pathRates[i].add(now, perPath[i]);
+        }
+        if (remotePlayer != null && c != null) {
+            remotePlayer.feed(now, c.dataAcked(), false);
         }
         if (traffic != null) {
             goodputBps = goodput.add(now, traffic.delivered());
@@ -469,7 +614,7 @@ public final class LiveSession extends Session {
             }
         }
         TrafficEnds t = traffic;
-        fs.add(new FlowState(0, "MPTCP (kernel \u2192 us)", List.copyOf(subflows), t == null ? 0 : t.delivered(), goodputBps,
+        fs.add(new FlowState(0, flowName(), List.copyOf(subflows), t == null ? 0 : t.delivered(), goodputBps,
                 t == null ? Double.NaN : t.bufferSeconds(now), t == null ? "waiting" : t.state(now),
                 t == null ? 0 : t.stalls(now), t == null ? 0 : t.stalledNanos(now), c != null && c.fallback(),
                 c == null ? "CONNECTING" : c.state(), -1, 0));
@@ -488,7 +633,7 @@ public final class LiveSession extends Session {
         for (int i = 0; i < settings.size(); i++) {
             ps.add(new PathState(i, settings.get(i), status[i], 0));
         }
-        FlowState f = new FlowState(0, "MPTCP (kernel \u2192 us)", List.of(), 0, 0, Double.NaN, phase, 0, 0, false,
+        FlowState f = new FlowState(0, flowName(), List.of(), 0, 0, Double.NaN, phase, 0, 0, false,
                 "CONNECTING", -1, 0);
         state = new State(0, false, 1, List.copyOf(ps), List.of(f), 0, failure);
     }
@@ -531,12 +676,22 @@ public final class LiveSession extends Session {
             return;
         }
         long now = runner.now();
-        String dev = lab.clientInterface(i + 1);
+        String dev = device(i);
         if (silent) {
             // Every frame of the path dropped, both ways, in our link layer: nobody is told.
             impairment.setBoth(i, new PathImpairment.Settings(settings.get(i).delayNanos(), 0, 1.0));
             status[i] = PathStatus.DOWN_SILENT;
             netEvent("PATH_BLACKHOLE", settings.get(i).name() + " (" + dev + ") silently drops everything (black hole), " + why);
+            return;
+        }
+        if (!onLab()) {
+            // Not the host's own interface: our stack stops using it (every frame dropped in our
+            // link layer) and tells the server with REMOVE_ADDR, as when its link goes down.
+            impairment.setBoth(i, new PathImpairment.Settings(settings.get(i).delayNanos(), 0, 1.0));
+            status[i] = PathStatus.DOWN_SIGNALLED;
+            client.run(now, () -> client.removeAddress(now, addressIds[i]));
+            netEvent("PATH_DOWN", settings.get(i).name() + " (" + dev + ") taken out of use by our stack (REMOVE_ADDR; the"
+                    + " interface itself stays up), " + why);
             return;
         }
         Lab.Result r = Lab.run("ip", "link", "set", dev, "down");
@@ -551,11 +706,18 @@ public final class LiveSession extends Session {
             return;
         }
         long now = runner.now();
-        String dev = lab.clientInterface(i + 1);
+        String dev = device(i);
         if (status[i] == PathStatus.DOWN_SILENT) {
             impairment.setBoth(i, impairmentOf(settings.get(i)));
             status[i] = PathStatus.UP;
             netEvent("PATH_UP", settings.get(i).name() + " (" + dev + ") passes frames again, " + why);
+            return;
+        }
+        if (!onLab()) {
+            impairment.setBoth(i, impairmentOf(settings.get(i)));
+            status[i] = PathStatus.UP;
+            client.run(now, () -> client.restoreAddress(now, addressIds[i]));
+            netEvent("PATH_UP", settings.get(i).name() + " (" + dev + ") in use again, " + why);
             return;
         }
         Lab.Result r = Lab.run("ip", "link", "set", dev, "up");
@@ -577,13 +739,18 @@ public final class LiveSession extends Session {
     public void setLink(int i, PathSettings p) {
         check(i);
         Objects.requireNonNull(p, "settings");
+        PathSettings was = settings.get(i);
+        if (!onLab() && (p.rateBps() != was.rateBps() || p.queueBytes() != was.queueBytes())) {
+            throw new UnsupportedOperationException("rate and queue on a real interface: a qdisc there would shape the"
+                    + " host's own traffic too; delay and loss apply (in our link layer)");
+        }
         onRunner("link settings", () -> {
             PathSettings s = p.withBackup(settings.get(i).backup());
             settings.set(i, s);
             if (status[i] != PathStatus.DOWN_SILENT) {
                 impairment.setBoth(i, impairmentOf(s));
             }
-            String problem = applyQdisc(i, s);
+            String problem = onLab() ? applyQdisc(i, s) : null;
             netEvent("LINK_CHANGED", s.name() + " now " + s.linkSpec() + (problem == null ? "" : " (" + problem + ")"));
         });
     }
@@ -710,7 +877,7 @@ public final class LiveSession extends Session {
 
     @Override
     public Session restarted() {
-        return new LiveSession(spec, new SampleStore(store.windowNanos(), store.byteBudget()));
+        return new LiveSession(spec, new SampleStore(store.windowNanos(), store.byteBudget()), interfaces, server, serverPort);
     }
 
     @Override
@@ -736,7 +903,7 @@ public final class LiveSession extends Session {
                 PcapngWriter w = PcapngWriter.create(file, "MPTCP Lab (live lab)").limit(RECORDING_LIMIT_BYTES);
                 int[] ids = new int[settings.size()];
                 for (int i = 0; i < ids.length; i++) {
-                    ids[i] = w.addInterface(LinkType.ETHERNET, lab.clientInterface(i + 1) + " (" + settings.get(i).name() + ")");
+                    ids[i] = w.addInterface(LinkType.ETHERNET, device(i) + " (" + settings.get(i).name() + ")");
                 }
                 recordingIds = ids;
                 recordingProblem = null;
@@ -856,7 +1023,7 @@ public final class LiveSession extends Session {
         if (p != null) {
             p.interrupt();
         }
-        if (s != null) {
+        if (s != null && onLab()) {
             lab.down();
         }
     }

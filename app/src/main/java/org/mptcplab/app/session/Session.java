@@ -25,7 +25,7 @@ public abstract class Session implements AutoCloseable {
 
     /** How a session's packets move. */
     public enum Kind {
-        EMULATED("emulated"), LIVE_LAB("live lab");
+        EMULATED("emulated"), LIVE_LAB("live lab"), LIVE_INTERFACES("live, real interfaces");
 
         private final String label;
 

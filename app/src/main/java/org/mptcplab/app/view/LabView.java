@@ -221,7 +221,7 @@ public final class LabView extends StackPane {
         // The canvases animate at 30 frames a second: smooth to the eye, and half the software
         // rasteriser's work of redrawing them at every 60 Hz pulse (BENCHMARKS.md, frame time).
         if (frames % 2 == 0) {
-            topology.setLive(vm.isLive());
+            topology.setKind(vm.kindProperty().get());
             topology.show(st);
             for (PlayerView p : players) {
                 p.frame(st.nowNanos());
@@ -401,13 +401,15 @@ public final class LabView extends StackPane {
         // A flow, not a row: at presenter sizes the controls wrap to a second line instead of
         // shrinking to "...".
         // The live lab runs at real time: no pause, step or speed (they would say why); its own badge and Stop.
-        javafx.beans.binding.BooleanBinding live = vm.kindProperty().isEqualTo(org.mptcplab.app.session.Session.Kind.LIVE_LAB);
+        javafx.beans.binding.BooleanBinding live = vm.kindProperty().isNotEqualTo(org.mptcplab.app.session.Session.Kind.EMULATED);
         step.disableProperty().bind(live);
         speed.disableProperty().bind(live);
         Label liveBadge = new Label("LIVE · Linux kernel peer");
         liveBadge.setId("liveBadge");
         liveBadge.getStyleClass().add("live-badge");
-        Button stopLive = new Button("Stop live lab");
+        Button stopLive = new Button();
+        stopLive.textProperty().bind(javafx.beans.binding.Bindings.when(vm.kindProperty().isEqualTo(
+                org.mptcplab.app.session.Session.Kind.LIVE_LAB)).then("Stop live lab").otherwise("Stop live"));
         stopLive.setId("stopLiveButton");
         stopLive.setOnAction(e -> vm.stopLive());
         stopLive.setTooltip(new Tooltip("Removes the lab (namespace, veths, the kernel peer) and goes back to the emulated run"));

@@ -42,6 +42,11 @@ public final class MainViewController {
     @FXML private javafx.scene.layout.StackPane centre;
     @FXML private javafx.scene.layout.StackPane emptyState;
     @FXML private javafx.scene.control.Button startLive;
+    @FXML private VBox liveInterfacesBox;
+    @FXML private javafx.scene.control.TextField liveInterfaces;
+    @FXML private javafx.scene.control.TextField liveServer;
+    @FXML private javafx.scene.control.Button connectLive;
+    @FXML private Label liveError;
     private LabView lab;
 
     public MainViewController(MainViewModel viewModel) {
@@ -88,6 +93,13 @@ public final class MainViewController {
         startLive.disableProperty().bind(viewModel.canStartLiveProperty().not());
         startLive.getStyleClass().add("start-live");
         startLive.setOnAction(e -> viewModel.startLive());
+        liveInterfacesBox.visibleProperty().bind(viewModel.modeProperty().isEqualTo(Mode.LIVE));
+        liveInterfacesBox.managedProperty().bind(liveInterfacesBox.visibleProperty());
+        liveInterfaces.textProperty().bindBidirectional(viewModel.liveInterfacesProperty());
+        liveServer.textProperty().bindBidirectional(viewModel.liveServerProperty());
+        liveError.textProperty().bind(viewModel.liveErrorProperty());
+        connectLive.setOnAction(e -> viewModel.connectLive());
+        liveServer.setOnAction(e -> viewModel.connectLive());
     }
 
     /**

@@ -46,11 +46,11 @@ public final class TopologyView extends Region {
         draw();
     }
 
-    private boolean live;
+    private Session.Kind kind = Session.Kind.EMULATED;
 
-    /** A live session: the hosts are our stack and the Linux kernel, and the paths real veth pairs. */
-    public void setLive(boolean on) {
-        live = on;
+    /** What runs: in the live lab the hosts are our stack and the Linux kernel, and the paths real veth pairs. */
+    public void setKind(Session.Kind k) {
+        kind = k;
     }
 
     @Override
@@ -82,8 +82,9 @@ public final class TopologyView extends Region {
         int n = paths.size();
         double top = 14;
         double laneH = (mainH - top - 10) / Math.max(1, n);
-        host(g, left, top, hostW, mainH - top - 10, "client", live ? "our stack" : "MPTCP");
-        host(g, right, top, hostW, mainH - top - 10, live ? "Linux" : "server", live ? "kernel MPTCP" : "MPTCP");
+        host(g, left, top, hostW, mainH - top - 10, "client", kind != Session.Kind.EMULATED ? "our stack" : "MPTCP");
+        host(g, right, top, hostW, mainH - top - 10, kind == Session.Kind.LIVE_LAB ? "Linux" : "server",
+                kind == Session.Kind.LIVE_LAB ? "kernel MPTCP" : kind == Session.Kind.LIVE_INTERFACES ? "any MPTCP" : "MPTCP");
         List<SubflowSnapshot> subflows = state.flows().isEmpty() ? List.of() : state.flows().get(0).subflows();
         double phase = state.nowNanos() / 1e9;
         for (int i = 0; i < n; i++) {

@@ -26,6 +26,7 @@ import org.mptcplab.app.session.SampleStore;
 import org.mptcplab.app.session.Samples;
 import org.mptcplab.app.session.Session;
 import org.mptcplab.app.session.SessionSpec;
+import org.mptcplab.app.session.PathSettings;
 
 /**
  * The emulated lab as the window shows it: the running {@link Session}, its paths and flows as
@@ -83,6 +84,16 @@ public final class LabViewModel implements AutoCloseable {
         session = k == Session.Kind.LIVE_LAB ? new org.mptcplab.app.session.LiveSession(s, new SampleStore())
                 : Session.emulated(s, new SampleStore());
         kind.set(k);
+        adopt(s);
+        if (realTime || k == Session.Kind.LIVE_LAB) {
+            // A live session always runs at real time (there is nothing to step by hand).
+            session.start(k == Session.Kind.LIVE_LAB ? 1 : speed.get());
+        }
+        refresh();
+    }
+
+    /** The view models follow a new session's spec: its paths, a fresh event log. */
+    private void adopt(SessionSpec s) {
         session.setFlapLoop(flapLoop.get());
         spec.set(s);
         eventsSeen = 0;
@@ -94,11 +105,6 @@ public final class LabViewModel implements AutoCloseable {
             }
             paths.setAll(list);
         }
-        if (realTime || k == Session.Kind.LIVE_LAB) {
-            // A live session always runs at real time (there is nothing to step by hand).
-            session.start(k == Session.Kind.LIVE_LAB ? 1 : speed.get());
-        }
-        refresh();
     }
 
     /**
@@ -125,7 +131,7 @@ public final class LabViewModel implements AutoCloseable {
 
     /** Back to the emulated run of the same spec; the live lab is removed (in the background). */
     public void stopLive() {
-        if (kind.get() != Session.Kind.LIVE_LAB) {
+        if (!isLive()) {
             return;
         }
         SessionSpec back = emulatedSpec != null ? emulatedSpec.withPaths(currentSpec().paths()) : spec.get();
@@ -163,8 +169,80 @@ public final class LabViewModel implements AutoCloseable {
         return kind.getReadOnlyProperty();
     }
 
+    /** Whether the session runs on real packets (the live lab or real interfaces). */
     public boolean isLive() {
-        return kind.get() == Session.Kind.LIVE_LAB;
+        return kind.get() != Session.Kind.EMULATED;
+    }
+
+    /**
+     * Runs the spec's traffic on real interfaces against any MPTCP server, as {@code connect
+     * --iface} does: {@code interfaces} in its syntax, space-separated ({@code IF=ADDR/PREFIX[,gw=GW]}
+     * or {@code IF=host}), {@code server} as {@code ADDR:PORT}. The interfaces are resolved off
+     * the FX thread (an {@code IF=host} asks the kernel); a bad value comes back to {@code
+     * refused} with what is wrong, and nothing starts.
+     */
+    public void startLiveOnInterfaces(String interfaces, String server, java.util.function.Consumer<String> refused) {
+        if (isLive()) {
+            refused.accept("A live session runs already: stop it first");
+            return;
+        }
+        SessionSpec base = currentSpec();
+        Thread t = new Thread(() -> {
+            try {
+                String[] hp = org.mptcplab.app.session.LiveEngine.splitHostPort(server.trim());
+                org.mptcplab.stack.wire.IpAddress addr;
+                try {
+                    addr = org.mptcplab.stack.wire.IpAddress.parse(hp[0]);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("server '" + server.trim() + "': " + e.getMessage(), e);
+                }
+                int port = org.mptcplab.app.session.LiveEngine.parsePort("server '" + server.trim() + "'", hp[1]);
+                List<org.mptcplab.app.session.LiveEngine.Interface> list = new ArrayList<>();
+                for (String item : interfaces.trim().split("\\s+")) {
+                    if (item.isEmpty()) {
+                        continue;
+                    }
+                    if (!item.contains("=")) {
+                        throw new IllegalArgumentException("interface '" + item + "': give IF=ADDR/PREFIX (e.g. eth0=192.168.1.20/24)"
+                                + " or IF=host (share the kernel's address)");
+                    }
+                    list.add(item.endsWith("=host")
+                            ? org.mptcplab.app.session.LiveEngine.hostIface(item.substring(0, item.length() - 5),
+                                    addr.byteLength() == 16, org.mptcplab.app.lab.Lab.run("ip", "-j", "addr", "show", "dev",
+                                            item.substring(0, item.length() - 5)).output())
+                            : org.mptcplab.app.session.LiveEngine.parseIface(item));
+                }
+                if (list.isEmpty()) {
+                    throw new IllegalArgumentException("give at least one interface, e.g. eth0=192.168.1.20/24");
+                }
+                if (list.size() > SessionSpec.MAX_PATHS) {
+                    throw new IllegalArgumentException("at most " + SessionSpec.MAX_PATHS + " interfaces");
+                }
+                List<PathSettings> paths = new ArrayList<>();
+                for (var f : list) {
+                    paths.add(new PathSettings(f.name(), 0, 0, 0, 0, false));
+                }
+                SessionSpec s = base.withPaths(paths).withSinglePathTcp(false).withFlap(0, 0);
+                org.mptcplab.app.session.LiveSession session = org.mptcplab.app.session.LiveSession.onInterfaces(s, new SampleStore(),
+                        list, addr, port);
+                onFx(() -> {
+                    emulatedSpec = base;
+                    focus.set(-1);
+                    closeInBackground(this.session);
+                    this.session = session;
+                    kind.set(Session.Kind.LIVE_INTERFACES);
+                    adopt(s);
+                    session.start(1);
+                    refresh();
+                    say("Live on " + list.stream().map(org.mptcplab.app.session.LiveEngine.Interface::name).toList()
+                            + " to " + server.trim());
+                });
+            } catch (IllegalArgumentException e) {
+                onFx(() -> refused.accept(e.getMessage()));
+            }
+        }, "live-interfaces");
+        t.setDaemon(true);
+        t.start();
     }
 
     private static final String REAL_TIME = "The live lab runs at real time: the kernel does not pause, step or speed up";
@@ -223,8 +301,9 @@ public final class LabViewModel implements AutoCloseable {
         paused.set(st.paused());
         speed.set(st.speed());
         clock.set(String.format(Locale.ROOT, "t = %.1f s", st.nowNanos() / 1e9));
-        StringBuilder sb = new StringBuilder(isLive() ? "Live lab (the Linux kernel in " + org.mptcplab.app.lab.Lab.WINDOW_SERVER_NS
-                + ", real packets on mlw1.." + st.paths().size() + ")" : "Emulated");
+        StringBuilder sb = new StringBuilder(kind.get() == Session.Kind.LIVE_LAB ? "Live lab (the Linux kernel in "
+                + org.mptcplab.app.lab.Lab.WINDOW_SERVER_NS + ", real packets on mlw1.." + st.paths().size() + ")"
+                : kind.get() == Session.Kind.LIVE_INTERFACES ? "Live on real interfaces" : "Emulated");
         if (session instanceof org.mptcplab.app.session.LiveSession l && !l.phase().equals("running")) {
             sb.append("  \u00b7  ").append(l.phase());
         }
@@ -337,8 +416,17 @@ public final class LabViewModel implements AutoCloseable {
     private void restart(SessionSpec s) {
         focus.set(-1);
         boolean wasRecording = session.isRecording();
-        closeInBackground(session);
-        open(s);
+        Session old = session;
+        closeInBackground(old);
+        if (kind.get() == Session.Kind.LIVE_INTERFACES) {
+            // The same interfaces and server again (the spec alone does not say them).
+            session = old.restarted();
+            adopt(old.spec());
+            session.start(1);
+            refresh();
+        } else {
+            open(s);
+        }
         recording.set(false);
         if (wasRecording) {
             say("The recording was finished with the old run; start a new one for this run");
@@ -389,6 +477,9 @@ public final class LabViewModel implements AutoCloseable {
 
     /** A policy change applies from the start of a new run with the same seed, so runs stay comparable. */
     public void setPolicies(String cc, String scheduler, String pm) {
+        if (kind.get() == Session.Kind.LIVE_INTERFACES) {
+            throw new IllegalArgumentException("stop the live session on real interfaces first: its policies are set when it starts");
+        }
         check("congestion control", cc, CONGESTION_CONTROLS);
         check("scheduler", scheduler, SCHEDULERS);
         check("path manager", pm, PATH_MANAGERS);

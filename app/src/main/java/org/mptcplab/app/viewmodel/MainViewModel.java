@@ -56,6 +56,7 @@ public final class MainViewModel {
                     lab.kindProperty()));
             showLab.bind(Bindings.createBooleanBinding(() -> mode.get() == Mode.EMULATED
                     || mode.get() == Mode.LIVE && lab.isLive(), mode, lab.kindProperty()));
+            // A live session started from the card shows the Live mode's views.
         }
         canStartLive.bind(Bindings.createBooleanBinding(() -> mode.get() == Mode.LIVE && lab != null && liveReady.get(),
                 mode, liveReady));
@@ -102,6 +103,34 @@ public final class MainViewModel {
     /** Whether the Live card's Start button works: live mode selected, and nothing missing on this machine. */
     public javafx.beans.property.ReadOnlyBooleanProperty canStartLiveProperty() {
         return canStartLive.getReadOnlyProperty();
+    }
+
+    private final javafx.beans.property.StringProperty liveInterfaces = new javafx.beans.property.SimpleStringProperty(this, "liveInterfaces", "");
+    private final javafx.beans.property.StringProperty liveServer = new javafx.beans.property.SimpleStringProperty(this, "liveServer", "");
+    private final ReadOnlyStringWrapper liveError = new ReadOnlyStringWrapper(this, "liveError", "");
+
+    /** The Live card's interfaces field, in connect --iface's syntax, space-separated. */
+    public javafx.beans.property.StringProperty liveInterfacesProperty() {
+        return liveInterfaces;
+    }
+
+    /** The Live card's server field, ADDR:PORT. */
+    public javafx.beans.property.StringProperty liveServerProperty() {
+        return liveServer;
+    }
+
+    /** Why the Live card's Connect was refused, or empty. */
+    public ReadOnlyStringProperty liveErrorProperty() {
+        return liveError.getReadOnlyProperty();
+    }
+
+    /** Command of the Live card: our stack on the given real interfaces against the given server. */
+    public void connectLive() {
+        if (lab == null) {
+            return;
+        }
+        liveError.set("");
+        lab.startLiveOnInterfaces(liveInterfaces.get(), liveServer.get(), liveError::set);
     }
 
     /** Command of the Live card: runs the lab's spec live (see {@link LabViewModel#startLive}). */

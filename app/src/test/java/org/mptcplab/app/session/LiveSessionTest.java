@@ -89,6 +89,45 @@ class LiveSessionTest {
     }
 
     @Test
+    void onRealInterfacesWeSendTheVideoToAnyServerAndLeaveTheInterfacesAsTheyWere() throws Exception {
+        skipUnlessReady();
+        // Real interfaces made for the test: the window lab's veths, with the kernel's sink on 5201.
+        Lab lab = Lab.forWindow(new java.io.PrintWriter(java.io.Writer.nullWriter()));
+        try {
+            lab.up(new Lab.Config(2, List.of(), false));
+            List<LiveEngine.Interface> ifaces = List.of(LiveEngine.parseIface("mlw1=10.1.0.1/24"),
+                    LiveEngine.parseIface("mlw2=10.2.0.1/24"));
+            SessionSpec s2 = new SessionSpec(List.of(new PathSettings("mlw1", 0, 0, 0, 0, false),
+                    new PathSettings("mlw2", 0, 0, 0, 0, false)), TrafficSpec.video(4_000_000L), "newreno", "minrtt",
+                    "fullmesh", 11, false, 0, 0);
+            try (LiveSession s = LiveSession.onInterfaces(s2, new SampleStore(), ifaces,
+                    org.mptcplab.stack.wire.IpAddress.parse("10.1.0.2"), Lab.SINK_PORT)) {
+                assertThat(s.kind()).isEqualTo(Session.Kind.LIVE_INTERFACES);
+                s.start(1);
+                await("two subflows", 20, () -> established(s, 0) == 1 && established(s, 1) == 1, s);
+                // The viewer is the server: its buffer is what it acknowledged at the data level.
+                await("the remote player plays", 10, () -> s.state().flows().get(0).playerState().equals("playing"), s);
+                assertThat(s.state().flows().get(0).subflows()).allMatch(sf -> sf.bytesSent() > 0);
+                assertThatThrownBy(() -> s.setLink(0, s.spec().paths().get(0).withRate(10_000_000L)))
+                        .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("host's own traffic");
+
+                s.pathDown(0, false);
+                await("mlw1 out of use", 10, () -> established(s, 0) == 0, s);
+                // Our stack stopped using it; the interface itself is untouched.
+                assertThat(Lab.run("ip", "-br", "link", "show", "mlw1").output()).contains("UP");
+                long acked = s.state().flows().get(0).delivered();
+                await("the server still gets the video", 10, () -> s.state().flows().get(0).delivered() > acked + 300_000, s);
+                s.pathUp(0);
+                await("mlw1 rejoined", 15, () -> established(s, 0) == 1, s);
+            }
+            // Closing the session leaves the interfaces (they were not ours to remove).
+            assertThat(Files.exists(Paths.get("/sys/class/net/mlw1"))).isTrue();
+        } finally {
+            lab.down();
+        }
+    }
+
+    @Test
     void theWatcherRemovesTheLabWhenTheAppDiesWithoutClosingIt() throws Exception {
         skipUnlessReady();
         Lab lab = Lab.forWindow(new java.io.PrintWriter(java.io.Writer.nullWriter()));

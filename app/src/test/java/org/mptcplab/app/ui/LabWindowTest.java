@@ -260,6 +260,32 @@ class LabWindowTest {
     }
 
     @Test
+    void theLiveCardsInterfacesFormSaysWhatIsWrong(FxRobot robot) {
+        robot.clickOn("#modeLive");
+        robot.clickOn("#liveInterfaces").write("eth0");
+        robot.clickOn("#liveServer").write("10.1.0.2:5201");
+        robot.clickOn("#connectLive");
+        WaitForAsyncUtils.waitForFxEvents();
+        waitFor(robot, () -> !robot.lookup("#liveError").queryAs(Label.class).getText().isEmpty());
+        assertThat(robot.lookup("#liveError").queryAs(Label.class).getText()).contains("eth0").contains("IF=ADDR/PREFIX");
+        robot.clickOn("#liveInterfaces").eraseText(4).write("eth0=10.1.0.1/24");
+        robot.clickOn("#liveServer").eraseText(13).write("10.1.0.2:99999");
+        robot.clickOn("#connectLive");
+        waitFor(robot, () -> robot.lookup("#liveError").queryAs(Label.class).getText().contains("99999"));
+        assertThat(robot.lookup("#liveError").queryAs(Label.class).getText()).contains("outside 1 to 65535");
+        assertThat(lab.isLive()).isFalse();
+        assertThat(view.isVisible()).isFalse();
+    }
+
+    private static void waitFor(FxRobot robot, java.util.function.BooleanSupplier done) {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!done.getAsBoolean() && System.nanoTime() < deadline) {
+            WaitForAsyncUtils.sleep(20, java.util.concurrent.TimeUnit.MILLISECONDS);
+            WaitForAsyncUtils.waitForFxEvents();
+        }
+    }
+
+    @Test
     void otherModesShowTheirCardOverTheLab(FxRobot robot) {
         robot.clickOn("#modeLive");
         assertThat(main.getMode()).isEqualTo(Mode.LIVE);
