@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -52,6 +53,11 @@ public final class PlayCommand implements Callable<Integer> {
     @Option(names = "--json", description = "one JSON object instead of the text report")
     boolean json;
 
+    @Option(names = "--live", description = {"run the spec in the window's live lab instead (root, kernel MPTCP):",
+        "the kernel's MPTCP sends the traffic over real veth pairs, for --for of real time; the lab is",
+        "removed at the end (and by its watcher if this process dies)"})
+    boolean live;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -79,6 +85,9 @@ public final class PlayCommand implements Callable<Integer> {
                 err.println("play: the spec " + specFile + " is not a session spec: " + e.getMessage());
                 return 2;
             }
+        }
+        if (live) {
+            return playLive(s, nanos, out, err);
         }
         try (LabViewModel lab = new LabViewModel(s, false)) {
             Session session = lab.session();
@@ -113,6 +122,60 @@ public final class PlayCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The live lab, headless: the same session layer as the window's Live card, at real time. */
+    private int playLive(SessionSpec s, long nanos, PrintWriter out, PrintWriter err) {
+        List<String> missing = org.mptcplab.app.session.LiveSession.missing();
+        if (!missing.isEmpty()) {
+            err.println("play --live: the live lab needs " + String.join("; ", missing));
+            return 1;
+        }
+        SessionSpec spec = s.withSinglePathTcp(false);
+        try (org.mptcplab.app.session.LiveSession session = new org.mptcplab.app.session.LiveSession(spec,
+                new org.mptcplab.app.session.SampleStore())) {
+            session.start(1);
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (!session.phase().equals("running") && session.state().failure() == null && System.nanoTime() < deadline) {
+                sleep(50);
+            }
+            if (session.state().failure() != null || !session.phase().equals("running")) {
+                err.println("play --live: " + (session.state().failure() != null ? session.state().failure()
+                        : "the lab did not start within 60 s (" + session.phase() + ")"));
+                return 1;
+            }
+            long packets = -1;
+            if (pcapng != null) {
+                try {
+                    session.startRecording(pcapng);
+                } catch (IOException e) {
+                    err.println("play: cannot record to " + pcapng + ": " + IoErrors.reason(e));
+                    return 1;
+                }
+            }
+            long end = System.nanoTime() + nanos;
+            while (System.nanoTime() < end && session.state().failure() == null) {
+                sleep(Math.min(100, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+            }
+            if (pcapng != null) {
+                try {
+                    packets = session.stopRecording();
+                } catch (IOException e) {
+                    err.println("play: the recording " + pcapng + " could not be completed: " + e.getMessage());
+                    return 1;
+                }
+            }
+            report(out, spec, session, packets);
+            return session.state().failure() == null ? 0 : 1;
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void report(PrintWriter out, SessionSpec s, Session session, long packets) {
         Session.State st = session.state();
         double seconds = st.nowNanos() / 1e9;
@@ -133,12 +196,28 @@ public final class PlayCommand implements Callable<Integer> {
                         .append(",\"subflows_open\":").append(f.subflows().stream().filter(x -> x.state().synchronizedState()).count())
                         .append('}');
             }
-            sb.append("],\"events\":").append(session.store().eventsAdded())
+            sb.append("],\"mode\":");
+            PacketFormat.string(sb, session.kind().label());
+            if (session.kind() != Session.Kind.EMULATED) {
+                sb.append(",\"kernel_counters\":{");
+                boolean first = true;
+                for (var e : session.peerReport().counters().entrySet()) {
+                    if (e.getValue() != 0) {
+                        sb.append(first ? "" : ",");
+                        PacketFormat.string(sb, e.getKey());
+                        sb.append(':').append(e.getValue());
+                        first = false;
+                    }
+                }
+                sb.append('}');
+            }
+            sb.append(",\"events\":").append(session.store().eventsAdded())
                     .append(",\"pcapng_packets\":").append(packets < 0 ? "null" : String.valueOf(packets)).append('}');
             out.println(sb);
             return;
         }
-        out.printf(Locale.ROOT, "played %.1f s of virtual time, seed %d, %d paths%n", seconds, s.seed(), s.paths().size());
+        out.printf(Locale.ROOT, "played %.1f s of %s, seed %d, %d paths%n", seconds,
+                session.kind() == Session.Kind.EMULATED ? "virtual time" : "real time in the live lab", s.seed(), s.paths().size());
         for (Session.FlowState f : st.flows()) {
             out.printf(Locale.ROOT, "%-14s %,d bytes delivered, %.2f Mbit/s on average%s%n", f.name(), f.delivered(),
                     f.delivered() * 8 / Math.max(1e-9, seconds) / 1e6, f.fallback() ? " (plain TCP)" : "");
@@ -148,7 +227,7 @@ public final class PlayCommand implements Callable<Integer> {
             }
             for (SubflowSnapshot sf : f.subflows()) {
                 out.printf(Locale.ROOT, "%-14s subflow %d on %s: %s, %,d bytes sent%n", "", sf.id(),
-                        sf.iface() < s.paths().size() && f.name().equals("MPTCP") ? s.paths().get(sf.iface()).name() : "its path",
+                        sf.iface() < s.paths().size() && f.name().startsWith("MPTCP") ? s.paths().get(sf.iface()).name() : "its path",
                         sf.state().name().toLowerCase(Locale.ROOT), sf.bytesSent());
             }
         }

@@ -416,7 +416,13 @@ public final class Lab {
     public void watchOver(long pid) throws LabException {
         String script = "while kill -0 " + pid + " 2>/dev/null; do sleep 1; done; "
                 + "for p in $(ip netns pids " + serverNs + " 2>/dev/null); do kill -9 $p; done; "
-                + "ip netns del " + serverNs + " 2>/dev/null; rm -rf " + stateDir;
+                + "ip netns del " + serverNs + " 2>/dev/null; "
+                // The near ends too: a namespace outlives its processes while the kernel still
+                // holds sockets there (an orphaned connection retransmitting to the dead app), and
+                // its veths with it; deleting one end of a veth deletes the pair.
+                + (clientNs == null ? "for i in $(seq 1 " + MAX_PATHS + "); do [ -e /sys/class/net/" + clientPrefix + "$i ] && ip link del "
+                        + clientPrefix + "$i; done; " : "")
+                + "rm -rf " + stateDir;
         try {
             Files.createDirectories(stateDir);
             ProcessBuilder pb = new ProcessBuilder("setsid", "sh", "-c", script);

@@ -149,6 +149,35 @@ class LiveSessionTest {
     }
 
     @Test
+    void anAppKilledMidRunLeavesNoLabBehind() throws Exception {
+        skipUnlessReady();
+        // The headless front-end of the same live session (play --live), killed with SIGKILL: no
+        // shutdown hook runs, so only the watcher started with the lab can clean up.
+        Process app = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-cp",
+                System.getProperty("java.class.path"), "org.mptcplab.app.Launcher", "play", "--live", "--for", "60s")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!Files.exists(Paths.get("/sys/class/net/mlw2")) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(Files.exists(Paths.get("/sys/class/net/mlw2"))).as("the lab came up").isTrue();
+            Thread.sleep(1500); // running: devices open, the video flowing
+            app.destroyForcibly();
+            assertThat(app.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (Files.exists(Paths.get("/sys/class/net/mlw1")) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(Files.exists(Paths.get("/sys/class/net/mlw1"))).as("the veths are gone").isFalse();
+            assertThat(Lab.run("ip", "netns", "list").output()).doesNotContain(Lab.WINDOW_SERVER_NS);
+        } finally {
+            app.destroyForcibly();
+            Lab.forWindow(new java.io.PrintWriter(java.io.Writer.nullWriter())).down();
+        }
+    }
+
+    @Test
     void parsesTheKernelsSubflowLine() {
         String line = "subflow ESTAB 0 0 10.1.0.2:5204 10.1.0.1:40321 ts sack cubic wscale:7,7 rto:204 "
                 + "rtt:10.5/2.25 ato:40 mss:1448 pmtu:1500 rcvmss:536 advmss:1448 cwnd:23 ssthresh:17 bytes_sent:123456 "
