@@ -406,7 +406,7 @@ public final class LabView extends StackPane {
         speed.disableProperty().bind(live);
         Label liveBadge = new Label("LIVE · Linux kernel peer");
         liveBadge.setId("liveBadge");
-        liveBadge.getStyleClass().add("live-badge");
+        liveBadge.getStyleClass().add(Styles.LIVE_BADGE);
         Button stopLive = new Button();
         stopLive.textProperty().bind(javafx.beans.binding.Bindings.when(vm.kindProperty().isEqualTo(
                 org.mptcplab.app.session.Session.Kind.LIVE_LAB)).then("Stop live lab").otherwise("Stop live"));

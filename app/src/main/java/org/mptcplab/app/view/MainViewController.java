@@ -91,7 +91,7 @@ public final class MainViewController {
         startLive.visibleProperty().bind(viewModel.modeProperty().isEqualTo(Mode.LIVE));
         startLive.managedProperty().bind(startLive.visibleProperty());
         startLive.disableProperty().bind(viewModel.canStartLiveProperty().not());
-        startLive.getStyleClass().add("start-live");
+        startLive.getStyleClass().add(Styles.START_LIVE);
         startLive.setOnAction(e -> viewModel.startLive());
         liveInterfacesBox.visibleProperty().bind(viewModel.modeProperty().isEqualTo(Mode.LIVE));
         liveInterfacesBox.managedProperty().bind(liveInterfacesBox.visibleProperty());

@@ -127,7 +127,7 @@ public final class PathCard extends VBox {
         remove.setTooltip(new Tooltip("Close the newest subflow on this path by hand: its data is reinjected on the others, then FIN"));
         remove.setOnAction(e -> vm.removeSubflow(say));
         for (Button b : new Button[] {add, remove}) {
-            b.getStyleClass().add("small-button");
+            b.getStyleClass().add(Styles.SMALL_BUTTON);
             b.setMinWidth(Region.USE_PREF_SIZE);
         }
         HBox foot = new HBox(8, subflows, gap2, add, remove, backup);

@@ -56,6 +56,12 @@ public final class Styles {
     public static final String PATH_SUBFLOWS = "path-subflows";
     public static final String FIELD_ERROR = "field-error";
     public static final String FIELD_ERROR_TEXT = "field-error-text";
+    /** The red LIVE badge of a live session's toolbar. */
+    public static final String LIVE_BADGE = "live-badge";
+    /** The Live card's Start button. */
+    public static final String START_LIVE = "start-live";
+    /** The path cards' small buttons (+ / - subflow). */
+    public static final String SMALL_BUTTON = "small-button";
     public static final String PLAYERS = "players";
     public static final String PLAYER = "player";
     public static final String PLAYER_NAME = "player-name";
