@@ -424,6 +424,8 @@ public final class EmulatedSession extends Session {
     }
 
     private double speed = 1;
+    /** The engine thread's nice value in the window (0 normal, 19 lowest). */
+    static final int ENGINE_NICE = 5;
 
     /** A new session from the same spec (same seed, same pictures). */
     @Override
@@ -655,6 +657,8 @@ public final class EmulatedSession extends Session {
         }
         setSpeed(speed);
         driver = new RealTimeDriver(net, speed);
+        // Below the UI's threads: frames first; the network slips when the cores run short.
+        driver.onThreadStart(() -> ThreadNice.lower(ENGINE_NICE));
         driver.start();
     }
 
@@ -666,6 +670,12 @@ public final class EmulatedSession extends Session {
         }
         net.runUntil(net.now() + nanos);
         publish();
+    }
+
+    @Override
+    public long slips() {
+        RealTimeDriver d = driver;
+        return d == null ? 0 : d.slips();
     }
 
     @Override

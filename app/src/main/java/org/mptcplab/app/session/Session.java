@@ -173,6 +173,14 @@ public abstract class Session implements AutoCloseable {
 
     public abstract boolean isPaused();
 
+    /**
+     * Times the engine fell more than a quarter second behind the wall clock and gave up catching
+     * up (the machine cannot run this at the chosen speed); 0 where time is real.
+     */
+    public long slips() {
+        return 0;
+    }
+
     /** Starts recording every packet to a pcapng file; a failure to create it is thrown here. */
     public abstract void startRecording(java.nio.file.Path file) throws java.io.IOException;
 

@@ -65,6 +65,9 @@ public final class LabViewModel implements AutoCloseable {
     private final ReadOnlyObjectWrapper<Session.Kind> kind = new ReadOnlyObjectWrapper<>(this, "kind", Session.Kind.EMULATED);
     private final javafx.beans.property.ReadOnlyLongWrapper focus = new javafx.beans.property.ReadOnlyLongWrapper(this, "focus", -1);
     private long eventsSeen;
+    /** The engine's slips seen, and until when (wall) the status says it runs behind. */
+    private long slipsSeen;
+    private long behindUntil;
 
     /**
      * @param realTime true: the session runs on its own thread paced to the wall clock (the app);
@@ -97,6 +100,7 @@ public final class LabViewModel implements AutoCloseable {
         session.setFlapLoop(flapLoop.get());
         spec.set(s);
         eventsSeen = 0;
+        slipsSeen = 0;
         events.clear();
         if (paths.size() != s.paths().size()) {
             List<PathViewModel> list = new ArrayList<>();
@@ -315,6 +319,14 @@ public final class LabViewModel implements AutoCloseable {
         }
         sb.append(isLive() ? "  \u00b7  real time" : "  \u00b7  speed " + Format.speed(st.speed())).append(st.paused() ? "  \u00b7  PAUSED" : "");
         sb.append("  \u00b7  seed ").append(spec.get().seed());
+        long slips = session.slips();
+        if (slips > slipsSeen) {
+            slipsSeen = slips;
+            behindUntil = System.nanoTime() + 2_000_000_000L;
+        }
+        if (System.nanoTime() < behindUntil) {
+            sb.append("  \u00b7  running behind: this machine cannot run it at ").append(Format.speed(st.speed()));
+        }
         if (st.failure() != null) {
             sb.append(isLive() ? "  \u00b7  " : "  \u00b7  engine stopped: ").append(st.failure());
         }

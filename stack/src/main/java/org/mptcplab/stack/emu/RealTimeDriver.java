@@ -79,13 +79,34 @@ public final class RealTimeDriver implements AutoCloseable {
     }
 
     /** Starts the driver's thread (once). */
+    private Runnable threadInit;
+
+    /**
+     * Runs {@code init} first thing on the driver's thread when it starts (a UI lowers the
+     * thread's scheduling priority there, so that frames win when the machine is short of cores
+     * and the network slips instead; see {@link #slips()}). Set it before {@link #start()}.
+     */
+    public synchronized RealTimeDriver onThreadStart(Runnable init) {
+        if (thread != null) {
+            throw new IllegalStateException("set the thread's start action before start()");
+        }
+        this.threadInit = init;
+        return this;
+    }
+
     public synchronized void start() {
         if (thread != null) {
             throw new IllegalStateException("the driver was started already");
         }
         anchorWall = System.nanoTime();
         anchorVirtual = network.now();
-        Thread t = new Thread(this::loop, "emulated-network");
+        Runnable init = threadInit;
+        Thread t = new Thread(() -> {
+            if (init != null) {
+                init.run();
+            }
+            loop();
+        }, "emulated-network");
         t.setDaemon(true);
         thread = t;
         t.start();
