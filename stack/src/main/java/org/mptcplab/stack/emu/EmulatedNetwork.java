@@ -307,22 +307,23 @@ public final class EmulatedNetwork {
     }
 
     private void drainOne(Host h) {
-        Endpoint ep = h.endpoint;
-        Endpoint.Transmit t;
-        long n = 0;
-        while ((t = ep.pollTransmit(now)) != null) {
-            if (++n > DRAIN_LIMIT) {
-                throw new IllegalStateException("host '" + h.name() + "': pollTransmit returned more than " + DRAIN_LIMIT
-                        + " datagrams in one drain at " + now + " ns: the endpoint never runs dry (a stack bug)");
-            }
-            PathDirection d = h.outgoing(t.iface());
-            if (d == null) {
-                h.droppedNoPath++;
-            } else {
-                d.enter(t.packet());
-            }
-        }
+        h.drained = 0;
+        h.endpoint.drainTransmits(now, h.sink);
         rearm(h);
+    }
+
+    /** One datagram {@code h} sent on {@code iface} (from its drain). */
+    void route(Host h, int iface, byte[] packet) {
+        if (++h.drained > DRAIN_LIMIT) {
+            throw new IllegalStateException("host '" + h.name() + "': pollTransmit returned more than " + DRAIN_LIMIT
+                    + " datagrams in one drain at " + now + " ns: the endpoint never runs dry (a stack bug)");
+        }
+        PathDirection d = h.outgoing(iface);
+        if (d == null) {
+            h.droppedNoPath++;
+        } else {
+            d.enter(packet);
+        }
     }
 
     private void rearm(Host h) {
@@ -375,6 +376,14 @@ public final class EmulatedNetwork {
         List<PacketListener> l = new ArrayList<>(Arrays.asList(listeners));
         l.remove(listener);
         listeners = l.toArray(new PacketListener[0]);
+    }
+
+    /**
+     * Whether a listener is attached: a datagram shown to one may be kept by it, so its array is
+     * never given back to the sender for reuse.
+     */
+    boolean hasListeners() {
+        return listeners.length > 0;
     }
 
     void notify(PathDirection d, PacketEvent event, byte[] data) {

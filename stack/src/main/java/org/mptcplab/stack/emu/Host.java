@@ -20,6 +20,10 @@ public final class Host {
     long lastTimerFire = Long.MIN_VALUE;
     long timerFiresAtSameInstant;
     long droppedNoPath;
+    /** Datagrams taken in the current drain (the never-runs-dry guard). */
+    long drained;
+    /** Routes each datagram the endpoint hands out to the path of its interface. */
+    final Endpoint.TransmitSink sink;
 
     Host(EmulatedNetwork network, String name, int index, Endpoint endpoint) {
         this.network = network;
@@ -32,6 +36,7 @@ public final class Host {
                 network.fireTimer(Host.this);
             }
         };
+        this.sink = (iface, packet) -> network.route(this, iface, packet);
     }
 
     public String name() {

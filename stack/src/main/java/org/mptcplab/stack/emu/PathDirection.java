@@ -249,6 +249,8 @@ public final class PathDirection {
     void enter(byte[] data) {
         sentPackets++;
         sentBytes += data.length;
+        // Shown to a listener, the array may be kept: it is never handed back for reuse then.
+        boolean exposed = network.hasListeners();
         network.notify(this, PacketEvent.SENT, data);
         if (!up) {
             drop(PacketEvent.DROPPED_DOWN, data);
@@ -259,7 +261,7 @@ public final class PathDirection {
         }
         FaultInjector f = faults;
         if (f.isNone()) {
-            transmit(data, false);
+            transmit(data, false, exposed);
             return;
         }
         if (f.drop() > 0 && random.nextDouble() < f.drop()) {
@@ -279,15 +281,15 @@ public final class PathDirection {
         if (holdBack) {
             reordered++;
         }
-        transmit(data, holdBack);
+        transmit(data, holdBack, exposed);
         if (duplicate) {
             duplicated++;
-            transmit(copy, false);
+            transmit(copy, false, exposed);
         }
     }
 
     /** Loss, queue, serialization, propagation: schedules the arrival. */
-    private void transmit(byte[] data, boolean holdBack) {
+    private void transmit(byte[] data, boolean holdBack, boolean exposed) {
         LinkConfig c = config;
         if (c.lossProbability() > 0 && random.nextDouble() < c.lossProbability()) {
             drop(PacketEvent.DROPPED_LOSS, data);
@@ -344,15 +346,36 @@ public final class PathDirection {
             lastArrival = arrival;
         }
         inFlight++;
-        network.queue().schedule(new Arrival(this, data), arrival);
+        Arrival a = freeArrivals;
+        if (a != null) {
+            freeArrivals = a.nextFree;
+            a.nextFree = null;
+        } else {
+            a = new Arrival(this);
+        }
+        a.data = data;
+        a.exposed = exposed;
+        network.queue().schedule(a, arrival);
     }
 
     private void deliver(Arrival a) {
+        byte[] data = a.data;
+        boolean exposed = a.exposed;
+        // The event is out of the queue: keep it for the next datagram on this direction (a bulk
+        // transfer would otherwise make one per packet).
+        a.data = null;
+        a.nextFree = freeArrivals;
+        freeArrivals = a;
         inFlight--;
         deliveredPackets++;
-        deliveredBytes += a.data.length;
-        network.notify(this, PacketEvent.DELIVERED, a.data);
-        to.endpoint.handlePacket(network.now(), toIface, a.data, 0, a.data.length);
+        deliveredBytes += data.length;
+        network.notify(this, PacketEvent.DELIVERED, data);
+        to.endpoint.handlePacket(network.now(), toIface, data, 0, data.length);
+        if (!exposed && !network.hasListeners()) {
+            // Nobody saw the array but the receiver, which may not keep it (Endpoint.handlePacket):
+            // the sender may fill it again instead of allocating a new one.
+            from.endpoint.recycle(data);
+        }
         network.drainAll();
     }
 
@@ -405,14 +428,19 @@ public final class PathDirection {
         }
     }
 
+    /** Arrival events done with, for reuse (a singly linked list through {@link Arrival#nextFree}). */
+    private Arrival freeArrivals;
+
     /** A datagram due at the receiving host. */
     static final class Arrival extends Event {
         final PathDirection direction;
-        final byte[] data;
+        byte[] data;
+        /** Shown to a listener when it entered (see {@link #enter}). */
+        boolean exposed;
+        Arrival nextFree;
 
-        Arrival(PathDirection direction, byte[] data) {
+        Arrival(PathDirection direction) {
             this.direction = direction;
-            this.data = data;
         }
 
         @Override
