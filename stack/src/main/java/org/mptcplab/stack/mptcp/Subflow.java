@@ -766,6 +766,7 @@ public final class Subflow implements CongestionControl.SubflowView {
                 freshSentAt = u.sentAt;
             }
             newest = u.sentAt;
+            freeUnit(u);
         }
         Unit head = units.peekFirst();
         if (head != null && SeqNum.before(head.seq, ack)) {
@@ -1031,7 +1032,7 @@ public final class Subflow implements CongestionControl.SubflowView {
     }
 
     void sendNew(long now, long dsn, int len, boolean reinjected, boolean mpCapableData, boolean withDataAck) {
-        Unit u = new Unit();
+        Unit u = newUnit();
         u.withDataAck = withDataAck;
         u.seq = sndNxt;
         u.len = len;
@@ -1051,6 +1052,26 @@ public final class Subflow implements CongestionControl.SubflowView {
             armRto(now);
         }
         stack.observer().mapping(now, conn.localToken(), id, dsn, rel(u.seq), len, reinjected);
+    }
+
+    /** Units the cumulative ACK released, for reuse (one per data segment otherwise). */
+    private Unit freeUnits;
+
+    private Unit newUnit() {
+        Unit u = freeUnits;
+        if (u == null) {
+            return new Unit();
+        }
+        freeUnits = u.nextFree;
+        u.nextFree = null;
+        return u;
+    }
+
+    /** Keeps a unit that left the send queue (nothing else refers to one) for {@link #newUnit}. */
+    private void freeUnit(Unit u) {
+        u.clear();
+        u.nextFree = freeUnits;
+        freeUnits = u;
     }
 
     private void transmit(long now, Unit u) {
@@ -1115,7 +1136,7 @@ public final class Subflow implements CongestionControl.SubflowView {
             return;
         }
         finQueued = true;
-        Unit u = new Unit();
+        Unit u = newUnit();
         u.seq = sndNxt;
         u.fin = true;
         units.addLast(u);
