@@ -45,6 +45,7 @@ public final class EmulatedNetwork {
     private PacketListener[] listeners = new PacketListener[0];
     private long now;
     private long eventsProcessed;
+    private boolean checksumOffload = true;
 
     public EmulatedNetwork(long seed) {
         this.seed = seed;
@@ -88,10 +89,31 @@ public final class EmulatedNetwork {
             throw new IllegalArgumentException("a host named '" + name + "' exists already");
         }
         Host h = new Host(this, name, hostList.size(), endpoint);
+        h.offloadsChecksums = checksumOffload && endpoint.offloadChecksums(true);
         hostList.add(h);
         hosts = hostList.toArray(new Host[0]);
         rearm(h);
         return h;
+    }
+
+    /**
+     * Checksum offload (on by default): hosts whose endpoints support it
+     * ({@link Endpoint#offloadChecksums}) leave TCP checksums out, and the network fills them in
+     * only where something looks at or changes a datagram: a listener or capture, a middlebox, a
+     * fault injector, or an endpoint without offload; a datagram that went untouched from one
+     * offloading endpoint to another is delivered as verified, unchecked. As Linux skips the TCP
+     * checksum over veth and loopback: the in-process link does not corrupt what it carries, and
+     * what anyone sees of the traffic is byte for byte what it was without offload.
+     */
+    public void setChecksumOffload(boolean on) {
+        checksumOffload = on;
+        for (Host h : hosts) {
+            h.offloadsChecksums = h.endpoint.offloadChecksums(on) && on;
+        }
+    }
+
+    public boolean checksumOffload() {
+        return checksumOffload;
     }
 
     /** The host of that name, or null. */

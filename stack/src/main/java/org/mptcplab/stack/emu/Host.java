@@ -20,6 +20,8 @@ public final class Host {
     long lastTimerFire = Long.MIN_VALUE;
     long timerFiresAtSameInstant;
     long droppedNoPath;
+    /** The endpoint leaves TCP checksums to the network ({@link Endpoint#offloadChecksums}). */
+    boolean offloadsChecksums;
     /** Datagrams taken in the current drain (the never-runs-dry guard). */
     long drained;
     /** Routes each datagram the endpoint hands out to the path of its interface. */

@@ -53,6 +53,27 @@ public interface Endpoint {
     default void recycle(byte[] packet) {
     }
 
+    /**
+     * Checksum offload, as a network card or Linux's veth does it: a driver that fills in TCP
+     * checksums itself wherever something looks at or changes a datagram, and knows that what it
+     * delivers is intact, asks the endpoint to leave the TCP checksum of what it sends unfilled
+     * (zero), and offers it datagrams it vouches for through {@link #handleVerifiedPacket}. Returns
+     * whether the endpoint does so from now on; by default it does not, and fills its checksums.
+     */
+    default boolean offloadChecksums(boolean on) {
+        return false;
+    }
+
+    /**
+     * {@link #handlePacket} for a datagram the driver vouches for: it arrives exactly as its
+     * sender, an endpoint that offloads checksums, built it, so its TCP checksum (which may be
+     * unfilled) need not be checked. Called only on an endpoint whose {@link #offloadChecksums}
+     * returned true.
+     */
+    default void handleVerifiedPacket(long nowNanos, int iface, byte[] packet, int off, int len) {
+        handlePacket(nowNanos, iface, packet, off, len);
+    }
+
     /** Where {@link #drainTransmits} puts each datagram. */
     @FunctionalInterface
     interface TransmitSink {

@@ -452,12 +452,32 @@ public final class MptcpStack implements Endpoint {
         return r;
     }
 
+    /** Leave TCP checksums to the driver (see {@link Endpoint#offloadChecksums}). */
+    private boolean offloadChecksums;
+
+    @Override
+    public boolean offloadChecksums(boolean on) {
+        offloadChecksums = on;
+        return on;
+    }
+
     @Override
     public void handlePacket(long now, int iface, byte[] packet, int off, int len) {
-        if (off == 0 && handleUsualSegment(now, packet, len)) {
+        handle(now, iface, packet, off, len, false);
+    }
+
+    @Override
+    public void handleVerifiedPacket(long now, int iface, byte[] packet, int off, int len) {
+        handle(now, iface, packet, off, len, true);
+    }
+
+    /** {@code verified}: the driver vouches for the TCP checksum, which is not checked (RFC 9293 3.1 asks a
+     * receiver to check it; here the in-process link cannot damage a datagram). */
+    private void handle(long now, int iface, byte[] packet, int off, int len, boolean verified) {
+        if (off == 0 && handleUsualSegment(now, packet, len, verified)) {
             return;
         }
-        handleAnyPacket(now, iface, packet, off, len);
+        handleAnyPacket(now, iface, packet, off, len, verified);
     }
 
     /**
@@ -466,7 +486,7 @@ public final class MptcpStack implements Endpoint {
      * done nothing, for anything else, which {@link #handleAnyPacket} decodes in full. Both ways
      * check and count the same things; only the order of the side-effect-free tests differs.
      */
-    private boolean handleUsualSegment(long now, byte[] b, int len) {
+    private boolean handleUsualSegment(long now, byte[] b, int len, boolean verified) {
         if (len < Ipv4Header.MIN_LENGTH || (b[0] & 0xff) != 0x45 || (b[9] & 0xff) != Ipv4Header.PROTO_TCP) {
             return false;
         }
@@ -514,8 +534,8 @@ public final class MptcpStack implements Endpoint {
                 observer.inc(Mib.MalformedPackets); // RFC 1122 3.2.1.2: verify and silently discard
                 return true;
             }
-            long sum = Checksums.ipv4Pseudo(src, dst, Ipv4Header.PROTO_TCP, tcpLen);
-            if (Checksums.finish(Checksums.add(sum, b, t, tcpLen)) != 0) {
+            if (!verified && Checksums.finish(Checksums.add(Checksums.ipv4Pseudo(src, dst, Ipv4Header.PROTO_TCP, tcpLen),
+                    b, t, tcpLen)) != 0) {
                 observer.inc(Mib.TcpBadChecksum);
                 return true;
             }
@@ -527,7 +547,7 @@ public final class MptcpStack implements Endpoint {
         return true;
     }
 
-    private void handleAnyPacket(long now, int iface, byte[] packet, int off, int len) {
+    private void handleAnyPacket(long now, int iface, byte[] packet, int off, int len, boolean verified) {
         byte[] data = off == 0 ? packet : java.util.Arrays.copyOfRange(packet, off, off + len);
         DecodedPacket p = PacketDecoder.decode(PacketDecoder.LINK_RAW, data, len);
         if (p.error() != null) {
@@ -541,7 +561,7 @@ public final class MptcpStack implements Endpoint {
             observer.inc(Mib.MalformedPackets); // RFC 1122 3.2.1.2: verify and silently discard
             return;
         }
-        Boolean ok = p.tcpChecksumValid();
+        Boolean ok = verified ? Boolean.TRUE : p.tcpChecksumValid();
         if (ok == null || !ok) {
             observer.inc(Mib.TcpBadChecksum);
             return;
@@ -886,7 +906,9 @@ public final class MptcpStack implements Endpoint {
                 src.read(dsn, pkt, ipLen + hl, len);
             }
         }
-        if (s instanceof Ipv4Address s4) {
+        if (offloadChecksums) {
+            // Left zero for the driver, which fills it wherever something looks at the datagram.
+        } else if (s instanceof Ipv4Address s4) {
             TcpHeader.fillChecksumV4(pkt, ipLen, segLen, s4, (Ipv4Address) d);
         } else {
             TcpHeader.fillChecksumV6(pkt, ipLen, segLen, (Ipv6Address) s, (Ipv6Address) d);
