@@ -1,8 +1,10 @@
 package org.mptcplab.stack.emu;
 
 import java.util.SplittableRandom;
+import org.mptcplab.stack.wire.Bytes;
 import org.mptcplab.stack.wire.Checksums;
 import org.mptcplab.stack.wire.Ipv4Header;
+import org.mptcplab.stack.wire.Ipv6Address;
 import org.mptcplab.stack.wire.Ipv6Header;
 import org.mptcplab.stack.wire.MalformedPacketException;
 import org.mptcplab.stack.wire.TcpOption;
@@ -73,6 +75,30 @@ final class Datagrams {
             return -1;
         }
         return ((long) tcpOff << 32) | segLen;
+    }
+
+    /**
+     * Computes and stores the TCP checksum of a datagram whose sender left it to the network
+     * (checksum offload); leaves anything that is not a whole TCP segment alone.
+     */
+    static void fillTcpChecksum(byte[] b) {
+        long located = locateTcp(b);
+        if (located < 0) {
+            return;
+        }
+        int off = tcpOffset(located);
+        int seg = segmentLength(located);
+        b[off + 16] = 0;
+        b[off + 17] = 0;
+        long sum;
+        if ((b[0] & 0xff) >>> 4 == 4) {
+            sum = Checksums.ipv4Pseudo(Bytes.i32(b, 12), Bytes.i32(b, 16), Ipv4Header.PROTO_TCP, seg);
+        } else {
+            sum = Checksums.ipv6Pseudo(Ipv6Address.read(b, 8), Ipv6Address.read(b, 24), Ipv4Header.PROTO_TCP, seg);
+        }
+        int v = Checksums.finish(Checksums.add(sum, b, off, seg));
+        b[off + 16] = (byte) (v >>> 8);
+        b[off + 17] = (byte) v;
     }
 
     static int tcpOffset(long located) {

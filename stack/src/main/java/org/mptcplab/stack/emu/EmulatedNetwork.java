@@ -45,6 +45,7 @@ public final class EmulatedNetwork {
     private PacketListener[] listeners = new PacketListener[0];
     private long now;
     private long eventsProcessed;
+    private boolean checksumOffload = true;
 
     public EmulatedNetwork(long seed) {
         this.seed = seed;
@@ -88,10 +89,31 @@ public final class EmulatedNetwork {
             throw new IllegalArgumentException("a host named '" + name + "' exists already");
         }
         Host h = new Host(this, name, hostList.size(), endpoint);
+        h.offloadsChecksums = checksumOffload && endpoint.offloadChecksums(true);
         hostList.add(h);
         hosts = hostList.toArray(new Host[0]);
         rearm(h);
         return h;
+    }
+
+    /**
+     * Checksum offload (on by default): hosts whose endpoints support it
+     * ({@link Endpoint#offloadChecksums}) leave TCP checksums out, and the network fills them in
+     * only where something looks at or changes a datagram: a listener or capture, a middlebox, a
+     * fault injector, or an endpoint without offload; a datagram that went untouched from one
+     * offloading endpoint to another is delivered as verified, unchecked. As Linux skips the TCP
+     * checksum over veth and loopback: the in-process link does not corrupt what it carries, and
+     * what anyone sees of the traffic is byte for byte what it was without offload.
+     */
+    public void setChecksumOffload(boolean on) {
+        checksumOffload = on;
+        for (Host h : hosts) {
+            h.offloadsChecksums = h.endpoint.offloadChecksums(on) && on;
+        }
+    }
+
+    public boolean checksumOffload() {
+        return checksumOffload;
     }
 
     /** The host of that name, or null. */
@@ -307,22 +329,23 @@ public final class EmulatedNetwork {
     }
 
     private void drainOne(Host h) {
-        Endpoint ep = h.endpoint;
-        Endpoint.Transmit t;
-        long n = 0;
-        while ((t = ep.pollTransmit(now)) != null) {
-            if (++n > DRAIN_LIMIT) {
-                throw new IllegalStateException("host '" + h.name() + "': pollTransmit returned more than " + DRAIN_LIMIT
-                        + " datagrams in one drain at " + now + " ns: the endpoint never runs dry (a stack bug)");
-            }
-            PathDirection d = h.outgoing(t.iface());
-            if (d == null) {
-                h.droppedNoPath++;
-            } else {
-                d.enter(t.packet());
-            }
-        }
+        h.drained = 0;
+        h.endpoint.drainTransmits(now, h.sink);
         rearm(h);
+    }
+
+    /** One datagram {@code h} sent on {@code iface} (from its drain). */
+    void route(Host h, int iface, byte[] packet) {
+        if (++h.drained > DRAIN_LIMIT) {
+            throw new IllegalStateException("host '" + h.name() + "': pollTransmit returned more than " + DRAIN_LIMIT
+                    + " datagrams in one drain at " + now + " ns: the endpoint never runs dry (a stack bug)");
+        }
+        PathDirection d = h.outgoing(iface);
+        if (d == null) {
+            h.droppedNoPath++;
+        } else {
+            d.enter(packet);
+        }
     }
 
     private void rearm(Host h) {
@@ -375,6 +398,14 @@ public final class EmulatedNetwork {
         List<PacketListener> l = new ArrayList<>(Arrays.asList(listeners));
         l.remove(listener);
         listeners = l.toArray(new PacketListener[0]);
+    }
+
+    /**
+     * Whether a listener is attached: a datagram shown to one may be kept by it, so its array is
+     * never given back to the sender for reuse.
+     */
+    boolean hasListeners() {
+        return listeners.length > 0;
     }
 
     void notify(PathDirection d, PacketEvent event, byte[] data) {

@@ -20,6 +20,12 @@ public final class Host {
     long lastTimerFire = Long.MIN_VALUE;
     long timerFiresAtSameInstant;
     long droppedNoPath;
+    /** The endpoint leaves TCP checksums to the network ({@link Endpoint#offloadChecksums}). */
+    boolean offloadsChecksums;
+    /** Datagrams taken in the current drain (the never-runs-dry guard). */
+    long drained;
+    /** Routes each datagram the endpoint hands out to the path of its interface. */
+    final Endpoint.TransmitSink sink;
 
     Host(EmulatedNetwork network, String name, int index, Endpoint endpoint) {
         this.network = network;
@@ -32,6 +38,7 @@ public final class Host {
                 network.fireTimer(Host.this);
             }
         };
+        this.sink = (iface, packet) -> network.route(this, iface, packet);
     }
 
     public String name() {

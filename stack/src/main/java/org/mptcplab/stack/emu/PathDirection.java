@@ -195,7 +195,11 @@ public final class PathDirection {
         List<Event> lost = network.queue().removeIf(e -> e instanceof Arrival a && a.direction == this);
         for (Event e : lost) {
             inFlight--;
-            drop(PacketEvent.DROPPED_DOWN, ((Arrival) e).data);
+            Arrival a = (Arrival) e;
+            if (a.unfilled && network.hasListeners()) {
+                Datagrams.fillTcpChecksum(a.data);
+            }
+            drop(PacketEvent.DROPPED_DOWN, a.data);
         }
     }
 
@@ -249,6 +253,19 @@ public final class PathDirection {
     void enter(byte[] data) {
         sentPackets++;
         sentBytes += data.length;
+        // Shown to a listener, the array may be kept: it is never handed back for reuse then.
+        boolean exposed = network.hasListeners();
+        // A sender that offloads checksums left the TCP checksum to us: filled wherever anything
+        // looks at or changes the datagram (the fault injector's corruption must be caught by
+        // the receiver's check, and the middlebox and rewrite faults adjust it incrementally).
+        boolean touched = middlebox != Middlebox.NONE || !faults.isNone();
+        boolean unfilled = from.offloadsChecksums;
+        if (unfilled && (exposed || touched)) {
+            Datagrams.fillTcpChecksum(data);
+            unfilled = false;
+        }
+        // Untouched from an offloading sender: the receiver need not check it.
+        boolean vouched = from.offloadsChecksums && !touched;
         network.notify(this, PacketEvent.SENT, data);
         if (!up) {
             drop(PacketEvent.DROPPED_DOWN, data);
@@ -259,7 +276,7 @@ public final class PathDirection {
         }
         FaultInjector f = faults;
         if (f.isNone()) {
-            transmit(data, false);
+            transmit(data, false, exposed, unfilled, vouched);
             return;
         }
         if (f.drop() > 0 && random.nextDouble() < f.drop()) {
@@ -279,15 +296,15 @@ public final class PathDirection {
         if (holdBack) {
             reordered++;
         }
-        transmit(data, holdBack);
+        transmit(data, holdBack, exposed, false, false);
         if (duplicate) {
             duplicated++;
-            transmit(copy, false);
+            transmit(copy, false, exposed, false, false);
         }
     }
 
     /** Loss, queue, serialization, propagation: schedules the arrival. */
-    private void transmit(byte[] data, boolean holdBack) {
+    private void transmit(byte[] data, boolean holdBack, boolean exposed, boolean unfilled, boolean vouched) {
         LinkConfig c = config;
         if (c.lossProbability() > 0 && random.nextDouble() < c.lossProbability()) {
             drop(PacketEvent.DROPPED_LOSS, data);
@@ -344,15 +361,47 @@ public final class PathDirection {
             lastArrival = arrival;
         }
         inFlight++;
-        network.queue().schedule(new Arrival(this, data), arrival);
+        Arrival a = freeArrivals;
+        if (a != null) {
+            freeArrivals = a.nextFree;
+            a.nextFree = null;
+        } else {
+            a = new Arrival(this);
+        }
+        a.data = data;
+        a.exposed = exposed;
+        a.unfilled = unfilled;
+        a.vouched = vouched;
+        network.queue().schedule(a, arrival);
     }
 
     private void deliver(Arrival a) {
+        byte[] data = a.data;
+        boolean exposed = a.exposed;
+        boolean unfilled = a.unfilled;
+        boolean vouched = a.vouched;
+        // The event is out of the queue: keep it for the next datagram on this direction (a bulk
+        // transfer would otherwise make one per packet).
+        a.data = null;
+        a.nextFree = freeArrivals;
+        freeArrivals = a;
         inFlight--;
         deliveredPackets++;
-        deliveredBytes += a.data.length;
-        network.notify(this, PacketEvent.DELIVERED, a.data);
-        to.endpoint.handlePacket(network.now(), toIface, a.data, 0, a.data.length);
+        deliveredBytes += data.length;
+        if (unfilled && (network.hasListeners() || !to.offloadsChecksums)) {
+            Datagrams.fillTcpChecksum(data);
+        }
+        network.notify(this, PacketEvent.DELIVERED, data);
+        if (vouched && to.offloadsChecksums) {
+            to.endpoint.handleVerifiedPacket(network.now(), toIface, data, 0, data.length);
+        } else {
+            to.endpoint.handlePacket(network.now(), toIface, data, 0, data.length);
+        }
+        if (!exposed && !network.hasListeners()) {
+            // Nobody saw the array but the receiver, which may not keep it (Endpoint.handlePacket):
+            // the sender may fill it again instead of allocating a new one.
+            from.endpoint.recycle(data);
+        }
         network.drainAll();
     }
 
@@ -405,14 +454,23 @@ public final class PathDirection {
         }
     }
 
+    /** Arrival events done with, for reuse (a singly linked list through {@link Arrival#nextFree}). */
+    private Arrival freeArrivals;
+
     /** A datagram due at the receiving host. */
     static final class Arrival extends Event {
         final PathDirection direction;
-        final byte[] data;
+        byte[] data;
+        /** Shown to a listener when it entered (see {@link #enter}). */
+        boolean exposed;
+        /** The TCP checksum is still left out (checksum offload, see {@link #enter}). */
+        boolean unfilled;
+        /** Untouched since an offloading sender built it: delivered as verified. */
+        boolean vouched;
+        Arrival nextFree;
 
-        Arrival(PathDirection direction, byte[] data) {
+        Arrival(PathDirection direction) {
             this.direction = direction;
-            this.data = data;
         }
 
         @Override

@@ -111,6 +111,11 @@ public final class MptcpConnection {
     MptcpSocket socket;
     final long createdAt;
 
+    /** In the stack's wake-up list (see MptcpStack.wake). */
+    boolean wakeQueued;
+    /** In the stack's list of connections to push after the current input (MptcpStack.pushLater). */
+    boolean pushQueued;
+
     MptcpConnection(MptcpStack stack, boolean client, long localKey, long now) {
         this.stack = stack;
         this.client = client;
@@ -323,28 +328,27 @@ public final class MptcpConnection {
     // =====================================================================================
     // Options on received segments (after the TCP ACK was processed)
 
-    void onOptions(long now, Subflow sf, TcpHeader h, int payLen) {
+    /** Scratch for a DSS record met while walking a segment's option records. */
+    private final DssView dssScratch = new DssView();
+
+    void onOptions(long now, Subflow sf, Received h, int payLen) {
         if (!stack.config().mptcp()) {
             return;
         }
         boolean anyMptcp = false;
-        for (TcpOption o : h.options()) {
+        if (h.simple) {
+            // At most one MPTCP option, a DSS: what the loop below would do with it.
+            if (h.hasDss) {
+                anyMptcp = true;
+                onDss(now, sf, h.dss, h.window(), payLen);
+            }
+        } else for (TcpOption o : h.options()) {
             if (!(o instanceof MptcpOption m)) {
                 continue;
             }
             anyMptcp = true;
             if (m instanceof MptcpOption.Dss d) {
-                peerDssSeen = true;
-                if (d.hasDataAck() && !fallback) {
-                    onDataAck(now, sf, d, h);
-                }
-                if (d.hasMapping() && d.dataFin() && payLen == 0 && receiveBuffer != null && !fallback) {
-                    // A bare DATA_FIN rides on a pure ACK (RFC 8684 3.3.3): no data goes through the
-                    // subflow's receive path, so take it here.
-                    long dsn = d.dsnIs64() ? d.dataSequenceNumber()
-                            : SeqNum.widen(receiveBuffer.next(), d.dataSequenceNumber());
-                    onPeerDataFin(now, dsn + d.dataLevelLength() - 1);
-                }
+                onDss(now, sf, dssScratch.set(d), h.window(), payLen);
             } else if (m instanceof MptcpOption.AddAddr a) {
                 onAddAddr(now, sf, a);
             } else if (m instanceof MptcpOption.RemoveAddr r) {
@@ -393,7 +397,21 @@ public final class MptcpConnection {
         }
     }
 
-    private void onDataAck(long now, Subflow sf, MptcpOption.Dss d, TcpHeader h) {
+    private void onDss(long now, Subflow sf, DssView d, int window, int payLen) {
+        peerDssSeen = true;
+        if (d.hasDataAck() && !fallback) {
+            onDataAck(now, sf, d, window);
+        }
+        if (d.hasMapping() && d.dataFin() && payLen == 0 && receiveBuffer != null && !fallback) {
+            // A bare DATA_FIN rides on a pure ACK (RFC 8684 3.3.3): no data goes through the
+            // subflow's receive path, so take it here.
+            long dsn = d.dsnIs64() ? d.dataSequenceNumber()
+                    : SeqNum.widen(receiveBuffer.next(), d.dataSequenceNumber());
+            onPeerDataFin(now, dsn + d.dataLevelLength() - 1);
+        }
+    }
+
+    private void onDataAck(long now, Subflow sf, DssView d, int window) {
         long ack = d.dataAckIs64() ? d.dataAck() : SeqNum.widen(dataUna, d.dataAck());
         if (SeqNum.before64(sndMax, ack)) {
             stack.observer().inc(Mib.DataAckInvalid); // ACK of data never sent (RFC 8684 3.3.2)
@@ -403,7 +421,7 @@ public final class MptcpConnection {
             return; // old
         }
         // The receive window is relative to the data ACK (RFC 8684 3.3.4).
-        long end = ack + ((long) h.window() << sf.sndWscale);
+        long end = ack + ((long) window << sf.sndWscale);
         if (SeqNum.before64(peerWindowEnd, end)) {
             peerWindowEnd = end;
         }
@@ -573,7 +591,7 @@ public final class MptcpConnection {
      * In-order subflow data. {@code seq} is the segment's first byte; bytes before the subflow's
      * rcvNxt are already delivered. Returns false when the subflow was reset.
      */
-    int onSubflowData(long now, Subflow sf, int seq, byte[] b, int off, int len, MptcpOption.Dss dss,
+    int onSubflowData(long now, Subflow sf, int seq, byte[] b, int off, int len, DssView dss,
                           MptcpOption.MpCapable mpc) {
         int skip = sf.rcvNxt - seq;
         int n = len - skip;
@@ -857,13 +875,13 @@ public final class MptcpConnection {
     // Sending data
 
     /** Options for a data segment (or our FIN) on {@code sf}. */
-    void addDataOptions(Subflow sf, Unit u, List<TcpOption> opts) {
+    void addDataOptions(Subflow sf, Unit u, OptionBuffer opts) {
         if (fallback && infiniteMappingPending && !u.fin && u.dsn == fallbackDsnBase && u.seq == fallbackSeqBase) {
             // The infinite mapping (RFC 8684 3.7): data-level length 0, checksum 0 when negotiated.
             stack.observer().inc(Mib.InfiniteMapTx);
-            opts.add(new MptcpOption.Dss(MptcpOption.Dss.FLAG_DATA_ACK | MptcpOption.Dss.FLAG_DATA_ACK_8
+            opts.dss(MptcpOption.Dss.FLAG_DATA_ACK | MptcpOption.Dss.FLAG_DATA_ACK_8
                     | MptcpOption.Dss.FLAG_MAPPING | MptcpOption.Dss.FLAG_DSN_8, dataAckValue(), u.dsn, sf.rel(u.seq), 0,
-                    checksum ? 0 : -1));
+                    checksum ? 0 : -1);
             return;
         }
         if (!mptcpOn()) {
@@ -872,7 +890,7 @@ public final class MptcpConnection {
         long dack = receiveBuffer != null ? dataAckValue() : 0;
         if (u.fin) {
             if (receiveBuffer != null && remoteKeyKnown) {
-                opts.add(MptcpOption.Dss.ack(dack));
+                opts.dss(DSS_ACK, dack, 0, 0, 0, -1); // MptcpOption.Dss.ack(dack)
             }
             return;
         }
@@ -891,32 +909,44 @@ public final class MptcpConnection {
             return;
         }
         if (!u.withDataAck) {
-            opts.add(new MptcpOption.Dss(MptcpOption.Dss.FLAG_MAPPING | MptcpOption.Dss.FLAG_DSN_8, 0, u.dsn, ssn, u.len, ck));
+            opts.dss(MptcpOption.Dss.FLAG_MAPPING | MptcpOption.Dss.FLAG_DSN_8, 0, u.dsn, ssn, u.len, ck);
             return;
         }
         sf.lastDataAckSent = dack;
         sf.dataAckSentOnce = true;
-        opts.add(MptcpOption.Dss.mapping(dack, u.dsn, ssn, u.len, ck, false));
+        opts.dss(DSS_ACK | DSS_MAP, dack, u.dsn, ssn, u.len, ck); // MptcpOption.Dss.mapping(dack, ..., false)
     }
 
+    /** DSS flags of a 64-bit data ACK, and of a 64-bit-DSN mapping (RFC 8684 3.3). */
+    private static final int DSS_ACK = MptcpOption.Dss.FLAG_DATA_ACK | MptcpOption.Dss.FLAG_DATA_ACK_8;
+    private static final int DSS_MAP = MptcpOption.Dss.FLAG_MAPPING | MptcpOption.Dss.FLAG_DSN_8;
+    private static final byte[] NO_BYTES = new byte[0];
+
     /** Options for a pure ACK on {@code sf}: the handshake's, the data ACK, pending signals. */
-    void addAckOptions(long now, Subflow sf, List<TcpOption> opts, boolean sackPending) {
+    void addAckOptions(long now, Subflow sf, OptionBuffer opts, boolean sackPending) {
         if (!mptcpOn() || !remoteKeyKnown) {
             return;
         }
-        int used = 0;
-        for (TcpOption o : opts) {
-            used += o.length();
-        }
+        int used = opts.length();
         int flags = MptcpOption.MpCapable.FLAG_H | (checksum ? MptcpOption.MpCapable.FLAG_A : 0);
-        MptcpOption main;
+        // The main option: a record for the handshake's forms, else a DSS kept as its fields (one
+        // goes on every ACK; it becomes a record only when signals compete with it for room).
+        MptcpOption main = null;
+        int dssFlags = 0;
+        long dssAck = 0;
+        long dssDsn = 0;
+        int dssLen = 0;
+        int dssCk = -1;
         if (dataFinSent && !dataFinAcked) {
             // Until it is acknowledged, the DATA_FIN rides on every ACK of every subflow: one of
             // the paths may be dead without its subflow knowing yet (Linux sends it on all of
             // them); it goes before the MP_CAPABLE echo too, or a connection that closes before
             // sending any data would never get it out.
-            int ck = checksum ? Checksums.dss(dataFinDsn, 0, 1, 0, new byte[0], 0, 0) : -1;
-            main = MptcpOption.Dss.mapping(dataAckValue(), dataFinDsn, 0, 1, ck, true);
+            dssCk = checksum ? Checksums.dss(dataFinDsn, 0, 1, 0, NO_BYTES, 0, 0) : -1;
+            dssFlags = DSS_ACK | DSS_MAP | MptcpOption.Dss.FLAG_DATA_FIN;
+            dssAck = dataAckValue();
+            dssDsn = dataFinDsn;
+            dssLen = 1;
         } else if (sf.initial && client && !peerDssSeen) {
             // Until the peer's first DSS, our ACKs repeat the keys (RFC 8684 3.1).
             main = MptcpOption.MpCapable.ack(flags, localKey, remoteKey);
@@ -924,19 +954,39 @@ public final class MptcpConnection {
             main = new MptcpOption.MpJoinAck(MptcpCrypto.joinAckHmac(localKey, remoteKey, sf.localNonce, sf.remoteNonce));
         } else if (sackPending) {
             // A 4-byte data ACK (RFC 8684 3.3.2) leaves room for two SACK blocks beside timestamps.
-            main = new MptcpOption.Dss(MptcpOption.Dss.FLAG_DATA_ACK, dataAckValue() & 0xffffffffL, 0, 0, 0, -1);
+            dssFlags = MptcpOption.Dss.FLAG_DATA_ACK;
+            dssAck = dataAckValue() & 0xffffffffL;
         } else {
-            main = MptcpOption.Dss.ack(dataAckValue());
+            dssFlags = DSS_ACK;
+            dssAck = dataAckValue();
         }
-        if (main instanceof MptcpOption.Dss d && d.hasDataAck() && d.dataAckIs64()) {
-            sf.lastDataAckSent = d.dataAck();
+        if (main == null && (dssFlags & DSS_ACK) == DSS_ACK) {
+            sf.lastDataAckSent = dssAck;
             sf.dataAckSentOnce = true;
         }
-        List<MptcpOption> signals = new ArrayList<>(2);
         // Address signals never ride with the handshake's MP_CAPABLE or MP_JOIN ACK: Linux does
         // not send them so and does not act on them there (an echo beside MP_CAPABLE was counted
         // but did not stop its ADD_ADDR timer, so it announced again). They wait for the next ACK.
         boolean handshakeAck = main instanceof MptcpOption.MpCapable || main instanceof MptcpOption.MpJoinAck;
+        int room = 40 - used;
+        boolean anySignal = mpFailPending || sendFastclose || !handshakeAck && (!pendingEcho.isEmpty()
+                || !announceNow.isEmpty() || !pendingRemove.isEmpty() || sf.sendMpPrio);
+        if (!anySignal) {
+            // The usual ACK: the main option alone, if it fits.
+            int mainLength = main != null ? main.length() : MptcpOption.Dss.lengthFor(dssFlags, dssCk >= 0);
+            if (mainLength <= room) {
+                if (main != null) {
+                    opts.add(main);
+                } else {
+                    opts.dss(dssFlags, dssAck, dssDsn, 0, dssLen, dssCk);
+                }
+            }
+            return;
+        }
+        if (main == null) {
+            main = new MptcpOption.Dss(dssFlags, dssAck, dssDsn, 0, dssLen, dssCk);
+        }
+        List<MptcpOption> signals = new ArrayList<>(2);
         if (mpFailPending) {
             signals.add(new MptcpOption.MpFail(mpFailDsn));
         }
@@ -961,7 +1011,6 @@ public final class MptcpConnection {
         if (sf.sendMpPrio && !handshakeAck) {
             signals.add(MptcpOption.MpPrio.of(sf.localBackup));
         }
-        int room = 40 - used;
         List<MptcpOption> chosen = new ArrayList<>(3);
         int need = main.length();
         for (MptcpOption s : signals) {
@@ -1610,8 +1659,8 @@ public final class MptcpConnection {
     long nextTimeout() {
         long t = Math.min(announceDeadline, dataFinDeadline);
         t = Math.min(t, rejoinDeadline);
-        for (Subflow s : subflows) {
-            t = Math.min(t, s.nextTimeout());
+        for (int i = 0; i < subflows.size(); i++) {
+            t = Math.min(t, subflows.get(i).nextTimeout());
         }
         return t;
     }

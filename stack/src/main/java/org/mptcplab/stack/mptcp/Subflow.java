@@ -146,7 +146,7 @@ public final class Subflow implements CongestionControl.SubflowView {
     final long createdAt;
 
     /** A received segment waiting for the hole before it to fill. */
-    record Segment(int seq, byte[] data, MptcpOption.Dss dss, MptcpOption.MpCapable mpc, boolean fin) {
+    record Segment(int seq, byte[] data, DssView dss, MptcpOption.MpCapable mpc, boolean fin) {
     }
 
     Subflow(MptcpConnection conn, int id, int iface, IpAddress local, int localPort, IpAddress remote, int remotePort,
@@ -381,7 +381,7 @@ public final class Subflow implements CongestionControl.SubflowView {
     // Receiving
 
     /** One segment for this subflow (checksum already verified, MPTCP options already parsed). */
-    void onSegment(long now, TcpHeader h, byte[] pkt, int payOff, int payLen) {
+    void onSegment(long now, Received h, byte[] pkt, int payOff, int payLen) {
         switch (state) {
             case SYN_SENT -> onSegmentSynSent(now, h);
             case CLOSED -> { }
@@ -389,7 +389,7 @@ public final class Subflow implements CongestionControl.SubflowView {
         }
     }
 
-    private void onSegmentSynSent(long now, TcpHeader h) {
+    private void onSegmentSynSent(long now, Received h) {
         boolean ack = h.has(TcpHeader.ACK);
         if (ack && h.acknowledgmentNumber() != iss + 1) {
             if (!h.has(TcpHeader.RST)) {
@@ -408,7 +408,7 @@ public final class Subflow implements CongestionControl.SubflowView {
         }
         irs = h.sequenceNumber();
         rcvNxt = irs + 1;
-        readSynOptions(h);
+        readSynOptions(h.header());
         sndUna = h.acknowledgmentNumber();
         sndWnd = h.window();
         clearRto();
@@ -416,7 +416,7 @@ public final class Subflow implements CongestionControl.SubflowView {
             sampleRtt(now, createdAt); // not after a retransmitted SYN (Karn, RFC 6298 3)
         }
         state = SubflowState.ESTABLISHED;
-        if (!conn.onSynAckReceived(now, this, h)) {
+        if (!conn.onSynAckReceived(now, this, h.header())) {
             return; // the connection refused it (bad HMAC, ...) and reset this subflow
         }
         sendAck(now); // the third ACK carries MP_CAPABLE keys or the MP_JOIN HMAC
@@ -438,7 +438,7 @@ public final class Subflow implements CongestionControl.SubflowView {
                 || SeqNum.beforeOrEqual(rcvNxt, end) && SeqNum.before(end, rcvNxt + wnd);
     }
 
-    private void onSegmentSynchronized(long now, TcpHeader h, byte[] pkt, int payOff, int payLen) {
+    private void onSegmentSynchronized(long now, Received h, byte[] pkt, int payOff, int payLen) {
         int seq = h.sequenceNumber();
         int segLen = payLen + (h.has(TcpHeader.FIN) ? 1 : 0) + (h.has(TcpHeader.SYN) ? 1 : 0);
         if (state == SubflowState.TIME_WAIT) {
@@ -510,7 +510,7 @@ public final class Subflow implements CongestionControl.SubflowView {
             sndWl1 = seq;
             sndWl2 = a;
             state = SubflowState.ESTABLISHED;
-            if (!conn.onThirdAckReceived(now, this, h, payLen > 0)) {
+            if (!conn.onThirdAckReceived(now, this, h.header(), payLen > 0)) {
                 return;
             }
             conn.onSubflowEstablished(now, this);
@@ -538,7 +538,7 @@ public final class Subflow implements CongestionControl.SubflowView {
         conn.push(now);
     }
 
-    private String rstReasonText(TcpHeader h) {
+    private String rstReasonText(Received h) {
         MptcpOption o = h.mptcp(MptcpOption.MP_TCPRST);
         return o instanceof MptcpOption.MpTcpRst r ? " (MP_TCPRST: " + r.reasonName() + ")" : "";
     }
@@ -546,7 +546,7 @@ public final class Subflow implements CongestionControl.SubflowView {
     // ---- ACK processing
 
     /** Returns false for an ACK of data never sent: the caller drops the segment. */
-    private boolean processAck(long now, TcpHeader h) {
+    private boolean processAck(long now, Received h) {
         int ack = h.acknowledgmentNumber();
         if (SeqNum.after(ack, sndNxt)) {
             // ACK of data never sent (RFC 9293 3.10.7.4, RFC 5961 5.2): answer with an ACK and
@@ -564,7 +564,12 @@ public final class Subflow implements CongestionControl.SubflowView {
             sndWl1 = seq;
             sndWl2 = ack;
         }
-        if (timestamps) {
+        if (timestamps && h.simple) {
+            // The same rule as below, for the one timestamps option a simple segment may carry.
+            if (h.hasTimestamps && SeqNum.beforeOrEqual(seq, lastAckSent) && (int) (h.tsVal - tsRecent) >= 0) {
+                tsRecent = h.tsVal;
+            }
+        } else if (timestamps) {
             for (TcpOption o : h.options()) {
                 // RFC 7323 4.3: TS.Recent from the segment that the next ACK acknowledges first
                 // (SEG.SEQ <= Last.ACK.sent), so the peer's RTT sample includes our delayed ACK.
@@ -617,7 +622,10 @@ public final class Subflow implements CongestionControl.SubflowView {
     }
 
     /** An ACK sent to carry an address signal is not a duplicate ACK (it says nothing about loss). */
-    private static boolean carriesSignal(TcpHeader h) {
+    private static boolean carriesSignal(Received h) {
+        if (h.simple) {
+            return false; // only a DSS, if any
+        }
         for (TcpOption o : h.options()) {
             if (o instanceof MptcpOption.AddAddr || o instanceof MptcpOption.RemoveAddr || o instanceof MptcpOption.MpPrio) {
                 return true;
@@ -629,9 +637,12 @@ public final class Subflow implements CongestionControl.SubflowView {
     /** Send time of the newest never-retransmitted unit SACKed by the current ACK, for an RTT sample. */
     private long sackRttFrom;
 
-    private boolean applySack(TcpHeader h) {
+    private boolean applySack(Received h) {
         boolean any = false;
         sackRttFrom = Long.MIN_VALUE;
+        if (h.simple) {
+            return false; // no SACK option
+        }
         for (TcpOption o : h.options()) {
             if (o instanceof TcpOption.Sack s) {
                 for (TcpOption.SackBlock b : s.blocks()) {
@@ -755,6 +766,7 @@ public final class Subflow implements CongestionControl.SubflowView {
                 freshSentAt = u.sentAt;
             }
             newest = u.sentAt;
+            freeUnit(u);
         }
         Unit head = units.peekFirst();
         if (head != null && SeqNum.before(head.seq, ack)) {
@@ -860,16 +872,20 @@ public final class Subflow implements CongestionControl.SubflowView {
 
     // ---- data
 
-    private void receiveData(long now, TcpHeader h, byte[] pkt, int payOff, int payLen) {
+    private void receiveData(long now, Received h, byte[] pkt, int payOff, int payLen) {
         int seq = h.sequenceNumber();
         boolean fin = h.has(TcpHeader.FIN);
-        MptcpOption.Dss dss = null;
+        DssView dss = null;
         MptcpOption.MpCapable mpc = null;
-        for (TcpOption o : h.options()) {
-            if (o instanceof MptcpOption.Dss d && dss == null) {
-                dss = d;
-            } else if (o instanceof MptcpOption.MpCapable c && mpc == null) {
-                mpc = c;
+        if (h.simple) {
+            dss = h.hasDss ? h.dss : null;
+        } else {
+            for (TcpOption o : h.options()) {
+                if (o instanceof MptcpOption.Dss d && dss == null) {
+                    dss = h.dss.set(d);
+                } else if (o instanceof MptcpOption.MpCapable c && mpc == null) {
+                    mpc = c;
+                }
             }
         }
         if (seq == rcvNxt) {
@@ -910,7 +926,8 @@ public final class Subflow implements CongestionControl.SubflowView {
             if (!outOfOrder.containsKey(key) && outOfOrderBytes + payLen <= conn.receiveWindow()) {
                 byte[] copy = new byte[payLen];
                 System.arraycopy(pkt, payOff, copy, 0, payLen);
-                outOfOrder.put(key, new Segment(seq, copy, dss, mpc, fin));
+                // The holder is reused for the next segment: the queued one keeps its own copy.
+                outOfOrder.put(key, new Segment(seq, copy, dss == null ? null : new DssView(dss), mpc, fin));
                 outOfOrderBytes += payLen;
                 lastOutOfOrderSeq = seq;
                 stack.observer().inc(Mib.OFOQueue);
@@ -923,7 +940,7 @@ public final class Subflow implements CongestionControl.SubflowView {
      * Data at or overlapping rcvNxt, in subflow order. {@code seq} is the segment's first byte;
      * bytes before rcvNxt are skipped.
      */
-    private void deliverInOrder(long now, int seq, byte[] b, int off, int len, MptcpOption.Dss dss,
+    private void deliverInOrder(long now, int seq, byte[] b, int off, int len, DssView dss,
                                 MptcpOption.MpCapable mpc, boolean fin) {
         int skip = rcvNxt - seq;
         if (skip < 0) {
@@ -1015,7 +1032,7 @@ public final class Subflow implements CongestionControl.SubflowView {
     }
 
     void sendNew(long now, long dsn, int len, boolean reinjected, boolean mpCapableData, boolean withDataAck) {
-        Unit u = new Unit();
+        Unit u = newUnit();
         u.withDataAck = withDataAck;
         u.seq = sndNxt;
         u.len = len;
@@ -1037,6 +1054,26 @@ public final class Subflow implements CongestionControl.SubflowView {
         stack.observer().mapping(now, conn.localToken(), id, dsn, rel(u.seq), len, reinjected);
     }
 
+    /** Units the cumulative ACK released, for reuse (one per data segment otherwise). */
+    private Unit freeUnits;
+
+    private Unit newUnit() {
+        Unit u = freeUnits;
+        if (u == null) {
+            return new Unit();
+        }
+        freeUnits = u.nextFree;
+        u.nextFree = null;
+        return u;
+    }
+
+    /** Keeps a unit that left the send queue (nothing else refers to one) for {@link #newUnit}. */
+    private void freeUnit(Unit u) {
+        u.clear();
+        u.nextFree = freeUnits;
+        freeUnits = u;
+    }
+
     private void transmit(long now, Unit u) {
         u.sentAt = now;
         u.transmissions++;
@@ -1048,14 +1085,12 @@ public final class Subflow implements CongestionControl.SubflowView {
             bytesSent += u.len;
         }
         int flags = TcpHeader.ACK | (u.fin ? TcpHeader.FIN : 0) | (u.len > 0 ? TcpHeader.PSH : 0);
-        List<TcpOption> opts = baseOptions(now);
+        OptionBuffer opts = stack.options();
+        baseOptions(now, opts);
         conn.addDataOptions(this, u, opts);
-        TcpHeader h = TcpHeader.of(localPort, remotePort, u.seq, rcvNxt, flags, advertisedWindow(), opts);
-        if (u.data != null) {
-            stack.emitBytes(this, h, u.data, u.len, now);
-        } else {
-            stack.emit(this, h, u.fin ? null : conn.sendBuffer(), u.dsn, u.len, now);
-        }
+        int window = advertisedWindow();
+        stack.emit(this, localPort, remotePort, u.seq, rcvNxt, flags, window, opts, u.fin ? null : conn.sendBuffer(),
+                u.data, u.dsn, u.len);
         ackSent();
     }
 
@@ -1101,7 +1136,7 @@ public final class Subflow implements CongestionControl.SubflowView {
             return;
         }
         finQueued = true;
-        Unit u = new Unit();
+        Unit u = newUnit();
         u.seq = sndNxt;
         u.fin = true;
         units.addLast(u);
@@ -1111,14 +1146,13 @@ public final class Subflow implements CongestionControl.SubflowView {
         armRto(now);
     }
 
-    List<TcpOption> baseOptions(long now) {
-        List<TcpOption> opts = new ArrayList<>(6);
+    /** The options every segment after the handshake starts with: NOP, NOP, timestamps (RFC 7323 appendix A). */
+    void baseOptions(long now, OptionBuffer opts) {
         if (timestamps) {
-            opts.add(new TcpOption.Nop());
-            opts.add(new TcpOption.Nop());
-            opts.add(new TcpOption.Timestamps(tsNow(now), tsRecent));
+            opts.nop();
+            opts.nop();
+            opts.timestamps(tsNow(now), tsRecent);
         }
-        return opts;
     }
 
     int advertisedWindow() {
@@ -1132,25 +1166,23 @@ public final class Subflow implements CongestionControl.SubflowView {
         if (state == SubflowState.CLOSED || state == SubflowState.SYN_SENT) {
             return;
         }
-        List<TcpOption> opts = baseOptions(now);
+        OptionBuffer opts = stack.options();
+        baseOptions(now, opts);
         conn.addAckOptions(now, this, opts, sackOk && !outOfOrder.isEmpty());
         addSackBlocks(opts);
-        stack.emit(this, TcpHeader.of(localPort, remotePort, sndNxt, rcvNxt, TcpHeader.ACK, advertisedWindow(), opts),
-                null, 0, 0, now);
+        int window = advertisedWindow();
+        stack.emit(this, localPort, remotePort, sndNxt, rcvNxt, TcpHeader.ACK, window, opts, null, null, 0, 0);
         ackSent();
     }
 
     /** Sequence number of the latest out-of-order segment, whose block goes first (RFC 2018 4). */
     int lastOutOfOrderSeq;
 
-    private void addSackBlocks(List<TcpOption> opts) {
+    private void addSackBlocks(OptionBuffer opts) {
         if (!sackOk || outOfOrder.isEmpty()) {
             return;
         }
-        int used = 0;
-        for (TcpOption o : opts) {
-            used += o.length();
-        }
+        int used = opts.length();
         int room = (40 - used - 2) / 8;
         if (room <= 0) {
             return;
@@ -1191,7 +1223,7 @@ public final class Subflow implements CongestionControl.SubflowView {
         }
         int pad = (4 - ((used + 2 + 8 * blocks.size()) & 3)) & 3;
         for (int i = 0; i < Math.min(pad, 2); i++) {
-            opts.add(new TcpOption.Nop());
+            opts.nop();
         }
         opts.add(new TcpOption.Sack(blocks));
     }
@@ -1249,10 +1281,11 @@ public final class Subflow implements CongestionControl.SubflowView {
         if (persistDeadline <= now) {
             persistDeadline = Endpoint.NEVER;
             // Zero-window probe (RFC 9293 3.8.6.1): an old sequence number elicits an ACK with the window.
-            List<TcpOption> opts = baseOptions(now);
+            OptionBuffer opts = stack.options();
+            baseOptions(now, opts);
             conn.addAckOptions(now, this, opts, false);
-            stack.emit(this, TcpHeader.of(localPort, remotePort, sndNxt - 1, rcvNxt, TcpHeader.ACK, advertisedWindow(), opts),
-                    null, 0, 0, now);
+            int window = advertisedWindow();
+            stack.emit(this, localPort, remotePort, sndNxt - 1, rcvNxt, TcpHeader.ACK, window, opts, null, null, 0, 0);
             backoff = Math.min(backoff + 1, 6);
             persistDeadline = now + (rto << backoff);
         }

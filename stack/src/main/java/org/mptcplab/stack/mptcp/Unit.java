@@ -30,6 +30,26 @@ final class Unit {
      */
     byte[] data;
 
+    /** Next in the subflow's list of free units. */
+    Unit nextFree;
+
+    /** Back to the state of a new unit, for reuse. */
+    void clear() {
+        seq = 0;
+        len = 0;
+        dsn = 0;
+        fin = false;
+        mpCapableData = false;
+        reinjected = false;
+        withDataAck = true;
+        reinjectedElsewhere = false;
+        sentAt = 0;
+        transmissions = 0;
+        sacked = false;
+        lost = false;
+        data = null;
+    }
+
     int seqLength() {
         return len + (fin ? 1 : 0);
     }

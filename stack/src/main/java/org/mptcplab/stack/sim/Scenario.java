@@ -111,6 +111,7 @@ public final class Scenario {
     private long pcapLimit;
     private boolean hash = true;
     private boolean recordMappings = true;
+    private boolean checksumOffload = true;
     private Traffic traffic = new Traffic.Bulk();
 
     public Scenario path(LinkConfig both) {
@@ -227,6 +228,15 @@ public final class Scenario {
         return this;
     }
 
+    /**
+     * The network's checksum offload ({@link EmulatedNetwork#setChecksumOffload}, on by default):
+     * what a capture or a report shows is the same either way; off costs two checksums a segment.
+     */
+    public Scenario checksumOffload(boolean on) {
+        checksumOffload = on;
+        return this;
+    }
+
     public List<PathSpec> paths() {
         return List.copyOf(paths);
     }
@@ -252,6 +262,7 @@ public final class Scenario {
             throw new IllegalArgumentException("a scenario needs at least one path");
         }
         EmulatedNetwork net = new EmulatedNetwork(seed);
+        net.setChecksumOffload(checksumOffload);
         MptcpStack client = new MptcpStack("client", clientConfig, seed * 31 + 1);
         MptcpStack server = new MptcpStack("server", serverConfig, seed * 31 + 2);
         client.observer().setRecordMappings(recordMappings);

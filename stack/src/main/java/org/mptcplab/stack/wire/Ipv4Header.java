@@ -65,6 +65,26 @@ public record Ipv4Header(int dscpEcn, int totalLength, int identification, int f
     }
 
     /**
+     * Writes the header {@code of(src, dst, protocol, payloadLength, id)} would write, without
+     * creating it (the stack sends one per segment); returns its length.
+     */
+    public static int writePlain(byte[] b, int off, Ipv4Address src, Ipv4Address dst, int protocol, int payloadLength,
+                                 int id) {
+        b[off] = 0x45;
+        b[off + 1] = 0;
+        Bytes.put16(b, off + 2, MIN_LENGTH + payloadLength);
+        Bytes.put16(b, off + 4, id & 0xffff);
+        Bytes.put16(b, off + 6, FLAG_DF);
+        b[off + 8] = 64;
+        b[off + 9] = (byte) protocol;
+        Bytes.put16(b, off + 10, 0);
+        Bytes.put32(b, off + 12, src.bits());
+        Bytes.put32(b, off + 16, dst.bits());
+        Bytes.put16(b, off + 10, Checksums.internet(b, off, MIN_LENGTH));
+        return MIN_LENGTH;
+    }
+
+    /**
      * Writes the header. With {@code computeChecksum} the checksum field is computed; otherwise
      * {@link #headerChecksum} is written as is (tests build wrong checksums on purpose).
      */

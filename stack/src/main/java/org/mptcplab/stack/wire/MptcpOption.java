@@ -371,7 +371,8 @@ public sealed interface MptcpOption extends TcpOption {
             return hasMapping() && dataLevelLength == 0;
         }
 
-        static int lengthFor(int flags, boolean checksum) {
+        /** Bytes a DSS with these flags takes on the wire, with or without the checksum field. */
+        public static int lengthFor(int flags, boolean checksum) {
             int len = 4;
             if ((flags & FLAG_DATA_ACK) != 0) {
                 len += (flags & FLAG_DATA_ACK_8) != 0 ? 8 : 4;
@@ -438,11 +439,21 @@ public sealed interface MptcpOption extends TcpOption {
         }
 
         public void emit(byte[] b, int off) {
-            header(b, off, length(), DSS, 0);
+            write(b, off, flags, dataAck, dataSequenceNumber, subflowSequenceNumber, dataLevelLength, checksum);
+        }
+
+        /**
+         * Writes the DSS these fields make (as {@link #emit} of the record would, without
+         * creating it: the stack sends one per segment) and returns its length.
+         */
+        public static int write(byte[] b, int off, int flags, long dataAck, long dataSequenceNumber,
+                                int subflowSequenceNumber, int dataLevelLength, int checksum) {
+            int length = lengthFor(flags, checksum >= 0);
+            header(b, off, length, DSS, 0);
             b[off + 3] = (byte) flags;
             int p = off + 4;
-            if (hasDataAck()) {
-                if (dataAckIs64()) {
+            if ((flags & FLAG_DATA_ACK) != 0) {
+                if ((flags & FLAG_DATA_ACK_8) != 0) {
                     Bytes.put64(b, p, dataAck);
                     p += 8;
                 } else {
@@ -450,8 +461,8 @@ public sealed interface MptcpOption extends TcpOption {
                     p += 4;
                 }
             }
-            if (hasMapping()) {
-                if (dsnIs64()) {
+            if ((flags & FLAG_MAPPING) != 0) {
+                if ((flags & FLAG_DSN_8) != 0) {
                     Bytes.put64(b, p, dataSequenceNumber);
                     p += 8;
                 } else {
@@ -461,10 +472,11 @@ public sealed interface MptcpOption extends TcpOption {
                 Bytes.put32(b, p, subflowSequenceNumber);
                 Bytes.put16(b, p + 4, dataLevelLength);
                 p += 6;
-                if (hasChecksum()) {
+                if (checksum >= 0) {
                     Bytes.put16(b, p, checksum);
                 }
             }
+            return length;
         }
     }
 

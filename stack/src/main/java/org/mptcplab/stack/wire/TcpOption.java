@@ -153,6 +153,11 @@ public sealed interface TcpOption permits TcpOption.Eol, TcpOption.Nop, TcpOptio
         }
 
         public void emit(byte[] b, int off) {
+            write(b, off, tsVal, tsEcr);
+        }
+
+        /** Writes the option these values make, as {@link #emit} of the record would. */
+        public static void write(byte[] b, int off, long tsVal, long tsEcr) {
             b[off] = KIND_TIMESTAMPS;
             b[off + 1] = 10;
             Bytes.put32(b, off + 2, tsVal);
