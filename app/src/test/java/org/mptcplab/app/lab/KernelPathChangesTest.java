@@ -99,9 +99,10 @@ class KernelPathChangesTest {
     void scenario8WeRemoveAnAddressAndLaterRestoreIt(boolean v6) throws Exception {
         Map<String, Long> before = Lab.kernelCounters();
         // --linger: an 8 MB transfer can end before 1.6 s on a fast run; the connection must still
-        // be open when mlc2 comes back, or there is nothing to join.
+        // be open when mlc2 comes back, or there is nothing to join; 3 s leaves room for a join SYN
+        // that waits for neighbour discovery or is sent again after the initial RTO (1 s).
         Map<String, Object> json = LabRun.connect(args(v6, "--bytes", "8M", "--no-link-watch",
-                "--path-down", "mlc2@1s", "--path-up", "mlc2@1.6s", "--linger", "2s"));
+                "--path-down", "mlc2@1s", "--path-up", "mlc2@1.6s", "--linger", "3s"));
         Map<String, Long> k = delta(before, Lab.kernelCounters());
         assertKernelSinkGot(json, 8_000_000);
         // The kernel received our REMOVE_ADDR and closed its subflow for it (RmAddr counts that), no MP_TCPRST.

@@ -107,7 +107,8 @@ class LiveSessionTest {
                 await("two subflows", 20, () -> established(s, 0) == 1 && established(s, 1) == 1, s);
                 // The viewer is the server: its buffer is what it acknowledged at the data level.
                 await("the remote player plays", 10, () -> s.state().flows().get(0).playerState().equals("playing"), s);
-                assertThat(s.state().flows().get(0).subflows()).allMatch(sf -> sf.bytesSent() > 0);
+                // We are the sender here: the subflows are ours (minRTT may leave the slower one idle at 4 Mbit/s).
+                assertThat(s.state().flows().get(0).subflows()).anyMatch(sf -> sf.bytesSent() > 0);
                 assertThatThrownBy(() -> s.setLink(0, s.spec().paths().get(0).withRate(10_000_000L)))
                         .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("host's own traffic");
 
