@@ -91,23 +91,9 @@ public final class PlayCommand implements Callable<Integer> {
         }
         try (LabViewModel lab = new LabViewModel(s, false)) {
             Session session = lab.session();
-            if (pcapng != null) {
-                try {
-                    session.startRecording(pcapng);
-                } catch (IOException e) {
-                    err.println("play: cannot record to " + pcapng + ": " + IoErrors.reason(e));
-                    return 1;
-                }
-            }
-            session.runFor(nanos);
-            long packets = -1;
-            if (pcapng != null) {
-                try {
-                    packets = session.stopRecording();
-                } catch (IOException e) {
-                    err.println("play: the recording " + pcapng + " could not be completed: " + e.getMessage());
-                    return 1;
-                }
+            long packets = recorded(session, () -> session.runFor(nanos), err);
+            if (packets == FAILED) {
+                return 1;
             }
             if (csv != null) {
                 try {
@@ -142,29 +128,42 @@ public final class PlayCommand implements Callable<Integer> {
                         : "the lab did not start within 60 s (" + session.phase() + ")"));
                 return 1;
             }
-            long packets = -1;
-            if (pcapng != null) {
-                try {
-                    session.startRecording(pcapng);
-                } catch (IOException e) {
-                    err.println("play: cannot record to " + pcapng + ": " + IoErrors.reason(e));
-                    return 1;
+            long packets = recorded(session, () -> {
+                long end = System.nanoTime() + nanos;
+                while (System.nanoTime() < end && session.state().failure() == null) {
+                    sleep(Math.min(100, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
                 }
-            }
-            long end = System.nanoTime() + nanos;
-            while (System.nanoTime() < end && session.state().failure() == null) {
-                sleep(Math.min(100, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
-            }
-            if (pcapng != null) {
-                try {
-                    packets = session.stopRecording();
-                } catch (IOException e) {
-                    err.println("play: the recording " + pcapng + " could not be completed: " + e.getMessage());
-                    return 1;
-                }
+            }, err);
+            if (packets == FAILED) {
+                return 1;
             }
             report(out, spec, session, packets);
             return session.state().failure() == null ? 0 : 1;
+        }
+    }
+
+    /** {@link #recorded}'s answer when a file failed (what failed is said on stderr). */
+    private static final long FAILED = Long.MIN_VALUE;
+
+    /** Runs {@code run}, recorded to --pcapng if given: the packets written, -1 without a recording, or {@link #FAILED}. */
+    private long recorded(Session session, Runnable run, PrintWriter err) {
+        if (pcapng != null) {
+            try {
+                session.startRecording(pcapng);
+            } catch (IOException e) {
+                err.println("play: cannot record to " + pcapng + ": " + IoErrors.reason(e));
+                return FAILED;
+            }
+        }
+        run.run();
+        if (pcapng == null) {
+            return -1;
+        }
+        try {
+            return session.stopRecording();
+        } catch (IOException e) {
+            err.println("play: the recording " + pcapng + " could not be completed: " + e.getMessage());
+            return FAILED;
         }
     }
 

@@ -541,19 +541,7 @@ public final class Lab {
 
     /** The server namespace's MPTcpExt counters (nstat), name to value, for evidence. */
     public static java.util.Map<String, Long> kernelCounters() {
-        java.util.Map<String, Long> m = new java.util.TreeMap<>();
-        Result r = run("ip", "netns", "exec", SERVER_NS, "nstat", "-az");
-        for (String line : r.output().lines().toList()) {
-            String[] f = line.trim().split("\\s+");
-            if (f.length >= 2 && f[0].startsWith("MPTcpExt")) {
-                try {
-                    m.put(f[0].substring("MPTcpExt".length()), Long.parseLong(f[1]));
-                } catch (NumberFormatException ignored) {
-                    // a header line
-                }
-            }
-        }
-        return m;
+        return countersOf(run("ip", "netns", "exec", SERVER_NS, "nstat", "-az").output());
     }
 
     private static String indent(String s) {

@@ -261,15 +261,14 @@ public final class EmulatedSession extends Session {
 
     // ------------------------------------------------------------------ the demo's loop
 
-    private volatile boolean flapOn = true;
 
     private void scheduleFlap(long at) {
         net.schedule(at, () -> {
-            if (flapOn && status[0] == PathStatus.UP) {
+            if (flapLoop() && status[0] == PathStatus.UP) {
                 doPathDown(0, false, "the demo loop");
             }
             net.schedule(net.now() + spec.flapDownNanos(), () -> {
-                if (flapOn && status[0] != PathStatus.UP) {
+                if (flapLoop() && status[0] != PathStatus.UP) {
                     doPathUp(0, "the demo loop");
                 }
             });
@@ -277,16 +276,6 @@ public final class EmulatedSession extends Session {
         });
     }
 
-    /** Switches the demo's WiFi down/up loop on or off (off: the path stays as it is). */
-    @Override
-    public void setFlapLoop(boolean on) {
-        flapOn = on;
-    }
-
-    @Override
-    public boolean flapLoop() {
-        return flapOn;
-    }
 
     // ------------------------------------------------------------------ commands
 
@@ -371,15 +360,7 @@ public final class EmulatedSession extends Session {
 
     /** A command with an answer, on the engine's thread (at once when headless). */
     private java.util.concurrent.CompletableFuture<String> command(java.util.function.Supplier<String> c) {
-        java.util.concurrent.CompletableFuture<String> f = new java.util.concurrent.CompletableFuture<>();
-        run(() -> {
-            try {
-                f.complete(c.get());
-            } catch (RuntimeException e) {
-                f.completeExceptionally(e);
-            }
-        });
-        return f;
+        return onEngine(this::run, c::get);
     }
 
     @Override
@@ -532,25 +513,10 @@ public final class EmulatedSession extends Session {
      */
     @Override
     public void startRecording(java.nio.file.Path file) throws java.io.IOException {
-        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
-        run(() -> {
-            try {
-                doStartRecording(file);
-                done.complete(null);
-            } catch (java.io.IOException | RuntimeException e) {
-                done.completeExceptionally(e);
-            }
-        });
-        try {
-            done.get(10, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof java.io.IOException io) {
-                throw io;
-            }
-            throw new java.io.IOException(e.getCause().getMessage(), e.getCause());
-        } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
-            throw new java.io.IOException("the engine did not start the recording: " + e, e);
-        }
+        awaitFile(onEngine(this::run, () -> {
+            doStartRecording(file);
+            return null;
+        }), "the engine did not start the recording");
     }
 
     private void doStartRecording(java.nio.file.Path file) throws java.io.IOException {
@@ -594,27 +560,20 @@ public final class EmulatedSession extends Session {
      */
     @Override
     public long stopRecording() throws java.io.IOException {
-        java.util.concurrent.CompletableFuture<Long> done = new java.util.concurrent.CompletableFuture<>();
-        run(() -> {
-            if (recording == null) {
-                done.complete(-1L);
-                return;
-            }
-            long n = recording.packetsWritten();
-            String problem = closeRecording();
-            if (problem != null) {
-                done.completeExceptionally(new java.io.IOException(problem));
-            } else {
-                done.complete(n);
-            }
-        });
-        try {
-            return done.get(10, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw (java.io.IOException) e.getCause();
-        } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
-            throw new java.io.IOException("the engine did not stop the recording: " + e, e);
+        return awaitFile(onEngine(this::run, this::finishRecording), "the engine did not stop the recording");
+    }
+
+    /** On the engine: closes the recording; packets written, -1 if none ran. */
+    private long finishRecording() throws java.io.IOException {
+        if (recording == null) {
+            return -1;
         }
+        long n = recording.packetsWritten();
+        String problem = closeRecording();
+        if (problem != null) {
+            throw new java.io.IOException(problem);
+        }
+        return n;
     }
 
     private String closeRecording() {

@@ -2,7 +2,6 @@ package org.mptcplab.app.session;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -71,7 +70,6 @@ public final class LiveSession extends Session {
     private volatile String phase = "not started";
     private volatile String failure;
     private volatile boolean closed;
-    private volatile boolean flapOn = true;
     private Thread starter;
     private Thread poller;
 
@@ -260,9 +258,6 @@ public final class LiveSession extends Session {
     }
 
     private void openStack() throws LiveDeviceException {
-        StackConfig cfg = StackConfig.defaults().withCongestionControl(spec.congestionControl())
-                .withFullMesh(!"none".equals(spec.pathManager()));
-        client = new MptcpStack("client", cfg, seed * 31 + 1);
         List<LiveEngine.Interface> list = new ArrayList<>();
         Map<String, PathImpairment.Settings> impair = new LinkedHashMap<>();
         for (int i = 0; i < settings.size(); i++) {
@@ -271,10 +266,10 @@ public final class LiveSession extends Session {
             list.add(f);
             impair.put(f.name(), impairmentOf(settings.get(i)));
         }
-        if (!onLab()) {
-            cfg = LiveEngine.withLinkMss(cfg, list);
-            client = new MptcpStack("client", cfg, seed * 31 + 1);
-        }
+        // The MSS the interfaces' MTU allows (1460 on the lab's veths, as the default).
+        StackConfig cfg = LiveEngine.withLinkMss(StackConfig.defaults().withCongestionControl(spec.congestionControl())
+                .withFullMesh(!"none".equals(spec.pathManager())), list);
+        client = new MptcpStack("client", cfg, seed * 31 + 1);
         // The same live engine as connect and listen: our link layer, a pcap handle per veth, one runner.
         runner = LiveEngine.open(client, list, seed, 0, impair);
         impairment = runner.link().impairment();
@@ -337,6 +332,8 @@ public final class LiveSession extends Session {
 
     /** The player of an upload: the viewer is at the server; it has what the server acknowledged. */
     private org.mptcplab.stack.apps.VideoPlayer remotePlayer;
+    /** What the server acknowledged at the data level, as of the latest sample. */
+    private volatile long dataAcked;
 
     /** Real interfaces: we send the spec's traffic to the server (any MPTCP sink). */
     private void connectUpload() {
@@ -365,8 +362,7 @@ public final class LiveSession extends Session {
 
             @Override
             public long delivered() {
-                MptcpSocket s = socket;
-                return s == null ? 0 : s.snapshot().dataAcked();
+                return dataAcked;
             }
 
             @Override
@@ -411,11 +407,11 @@ public final class LiveSession extends Session {
 
     private void scheduleFlap(long at) {
         runner.schedule(at, () -> {
-            if (flapOn && status[0] == PathStatus.UP) {
+            if (flapLoop() && status[0] == PathStatus.UP) {
                 doPathDown(0, false, "the demo loop");
             }
             runner.schedule(runner.now() + spec.flapDownNanos(), () -> {
-                if (flapOn && status[0] != PathStatus.UP) {
+                if (flapLoop() && status[0] != PathStatus.UP) {
                     doPathUp(0, "the demo loop");
                 }
             });
@@ -573,8 +569,11 @@ public final class LiveSession extends Session {
         for (int i = 0; i < perPath.length; i++) {
             pathBps[i] = pathRates[i].add(now, perPath[i]);
         }
-        if (remotePlayer != null && c != null) {
-            remotePlayer.feed(now, c.dataAcked(), false);
+        if (c != null) {
+            dataAcked = c.dataAcked();
+            if (remotePlayer != null) {
+                remotePlayer.feed(now, dataAcked, false);
+            }
         }
         if (traffic != null) {
             goodputBps = goodput.add(now, traffic.delivered());
@@ -829,15 +828,7 @@ public final class LiveSession extends Session {
     }
 
     private CompletableFuture<String> command(String what, java.util.function.Supplier<String> c) {
-        CompletableFuture<String> f = new CompletableFuture<>();
-        onRunner(what, () -> {
-            try {
-                f.complete(c.get());
-            } catch (RuntimeException e) {
-                f.completeExceptionally(e);
-            }
-        });
-        return f;
+        return onEngine(r -> onRunner(what, r), c::get);
     }
 
     private static final String REAL_TIME = "a live session runs at real time: the Linux kernel on the other end"
@@ -880,71 +871,44 @@ public final class LiveSession extends Session {
         return new LiveSession(spec, new SampleStore(store.windowNanos(), store.byteBudget()), interfaces, server, serverPort);
     }
 
-    @Override
-    public void setFlapLoop(boolean on) {
-        flapOn = on;
-    }
-
-    @Override
-    public boolean flapLoop() {
-        return flapOn;
-    }
 
     // ------------------------------------------------------------------ recording
 
     @Override
     public void startRecording(java.nio.file.Path file) throws java.io.IOException {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        onRunner("recording", () -> {
-            try {
-                if (recording != null) {
-                    throw new IllegalStateException("a recording runs already");
-                }
-                PcapngWriter w = PcapngWriter.create(file, "MPTCP Lab (live lab)").limit(RECORDING_LIMIT_BYTES);
-                int[] ids = new int[settings.size()];
-                for (int i = 0; i < ids.length; i++) {
-                    ids[i] = w.addInterface(LinkType.ETHERNET, device(i) + " (" + settings.get(i).name() + ")");
-                }
-                recordingIds = ids;
-                recordingProblem = null;
-                recording = w;
-                done.complete(null);
-            } catch (java.io.IOException | RuntimeException e) {
-                done.completeExceptionally(e);
+        awaitFile(onEngine(r -> onRunner("recording", r), () -> {
+            if (recording != null) {
+                throw new IllegalStateException("a recording runs already");
             }
-        });
-        try {
-            done.get(10, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof java.io.IOException io ? io : new java.io.IOException(e.getCause().getMessage(), e.getCause());
-        } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
-            throw new java.io.IOException("the live runner did not start the recording: " + e, e);
-        }
+            PcapngWriter w = PcapngWriter.create(file, "MPTCP Lab (live lab)").limit(RECORDING_LIMIT_BYTES);
+            int[] ids = new int[settings.size()];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = w.addInterface(LinkType.ETHERNET, device(i) + " (" + settings.get(i).name() + ")");
+            }
+            recordingIds = ids;
+            recordingProblem = null;
+            recording = w;
+            return null;
+        }), "the live runner did not start the recording");
     }
 
     @Override
     public long stopRecording() throws java.io.IOException {
-        CompletableFuture<Long> done = new CompletableFuture<>();
-        onRunner("recording", () -> {
-            if (recording == null) {
-                done.complete(-1L);
-                return;
-            }
-            long n = recording.packetsWritten();
-            String problem = closeRecording();
-            if (problem != null) {
-                done.completeExceptionally(new java.io.IOException(problem));
-            } else {
-                done.complete(n);
-            }
-        });
-        try {
-            return done.get(10, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw (java.io.IOException) e.getCause();
-        } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
-            throw new java.io.IOException("the live runner did not stop the recording: " + e, e);
+        return awaitFile(onEngine(r -> onRunner("recording", r), this::finishRecording),
+                "the live runner did not stop the recording");
+    }
+
+    /** On the runner: closes the recording; packets written, -1 if none ran. */
+    private long finishRecording() throws java.io.IOException {
+        if (recording == null) {
+            return -1;
         }
+        long n = recording.packetsWritten();
+        String problem = closeRecording();
+        if (problem != null) {
+            throw new java.io.IOException(problem);
+        }
+        return n;
     }
 
     private String closeRecording() {
@@ -1026,9 +990,5 @@ public final class LiveSession extends Session {
         if (s != null && onLab()) {
             lab.down();
         }
-    }
-
-    static String utf8(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
     }
 }

@@ -160,10 +160,51 @@ public abstract class Session implements AutoCloseable {
     /** A new session from the same spec (same seed, same pictures), not started. */
     public abstract Session restarted();
 
-    /** Switches the demo's down/up loop of the first path on or off (off: the path stays as it is). */
-    public abstract void setFlapLoop(boolean on);
+    private volatile boolean flapOn = true;
 
-    public abstract boolean flapLoop();
+    /** Switches the demo's down/up loop of the first path on or off (off: the path stays as it is). */
+    public void setFlapLoop(boolean on) {
+        flapOn = on;
+    }
+
+    public boolean flapLoop() {
+        return flapOn;
+    }
+
+    /**
+     * Runs {@code c} on the engine's thread through {@code engine} (a session's way of putting work
+     * there) and completes with its answer, or with what it threw.
+     */
+    static <T> java.util.concurrent.CompletableFuture<T> onEngine(java.util.function.Consumer<Runnable> engine,
+                                                                   java.util.concurrent.Callable<T> c) {
+        java.util.concurrent.CompletableFuture<T> f = new java.util.concurrent.CompletableFuture<>();
+        engine.accept(() -> {
+            try {
+                f.complete(c.call());
+            } catch (Exception e) {
+                f.completeExceptionally(e);
+            }
+        });
+        return f;
+    }
+
+    /**
+     * Waits (10 s at most) for the engine's answer to a file command (a recording): its I/O failure
+     * as it is, any other failure as an I/O failure with its message, and no answer as one that
+     * says {@code what} did not happen.
+     */
+    static <T> T awaitFile(java.util.concurrent.CompletableFuture<T> f, String what) throws java.io.IOException {
+        try {
+            return f.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof java.io.IOException io) {
+                throw io;
+            }
+            throw new java.io.IOException(e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+            throw new java.io.IOException(what + ": " + e, e);
+        }
+    }
 
     /** Starts the engine's thread at {@code speed} (a live session ignores it: real time). */
     public abstract void start(double speed);
