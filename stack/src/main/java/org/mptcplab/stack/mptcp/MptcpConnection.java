@@ -73,6 +73,9 @@ public final class MptcpConnection {
     boolean dataFinAcked;
     long dataFinDeadline = Endpoint.NEVER;
     int dataFinTries;
+    /** Data-level retransmission timer (see {@link #onDataRto}); NEVER while nothing is outstanding. */
+    long dataRtoDeadline = Endpoint.NEVER;
+    int dataRtoBackoff;
     /** Fallback send mapping: dsn = base + (seq - seqBase). */
     long fallbackDsnBase;
     int fallbackSeqBase;
@@ -427,6 +430,8 @@ public final class MptcpConnection {
         }
         if (ack != dataUna) {
             dataUna = ack;
+            dataRtoBackoff = 0;
+            dataRtoDeadline = SeqNum.before64(dataUna, sndNxt) ? now + dataRto() : Endpoint.NEVER;
             if (dataFinSent && !dataFinAcked && SeqNum.before64(dataFinDsn, ack)) {
                 dataFinAcked = true;
                 dataFinDeadline = Endpoint.NEVER;
@@ -1139,6 +1144,9 @@ public final class MptcpConnection {
                 if (SeqNum.before64(sndMax, sndNxt)) {
                     sndMax = sndNxt;
                 }
+                if (dataRtoDeadline == Endpoint.NEVER) {
+                    dataRtoDeadline = now + dataRto();
+                }
             }
         }
         maybeSendDataFin(now);
@@ -1659,6 +1667,7 @@ public final class MptcpConnection {
     long nextTimeout() {
         long t = Math.min(announceDeadline, dataFinDeadline);
         t = Math.min(t, rejoinDeadline);
+        t = Math.min(t, dataRtoDeadline);
         for (int i = 0; i < subflows.size(); i++) {
             t = Math.min(t, subflows.get(i).nextTimeout());
         }
@@ -1704,6 +1713,87 @@ public final class MptcpConnection {
             rejoinDeadline = Endpoint.NEVER;
             pathManagerJoin(now);
         }
+        if (dataRtoDeadline <= now) {
+            onDataRto(now);
+        }
+    }
+
+    /** The data-level timeout: the largest subflow RTO, at least 200 ms (Linux uses its subflows' RTO too). */
+    private long dataRto() {
+        long rto = 200_000_000L;
+        for (int i = 0; i < subflows.size(); i++) {
+            Subflow s = subflows.get(i);
+            if (s.state == SubflowState.ESTABLISHED) {
+                rto = Math.max(rto, s.rto);
+            }
+        }
+        return rto;
+    }
+
+    /**
+     * The data ACK has not moved for a data-level RTO. If the next byte the peer waits for is still
+     * in flight on a subflow, that subflow's own retransmission timer deals with it. If every
+     * subflow's TCP acknowledged it, the peer holds it at subflow level but never said so at data
+     * level: its data ACK was lost or, as Linux 6.18 does when the last segment lands while its
+     * reader holds the socket, never sent. Only data can make it answer: the sender keeps data
+     * until the data ACK covers it and may send it again on any subflow (RFC 8684 3.3.6), as
+     * Linux's MPTCP-level retransmission timer does. The peer drops the duplicate and acknowledges
+     * what it has. Backs off exponentially while the data ACK stays put.
+     */
+    private void onDataRto(long now) {
+        dataRtoDeadline = Endpoint.NEVER;
+        if (closed || fallback || !established || !SeqNum.before64(dataUna, sndNxt)) {
+            return;
+        }
+        if (!headInFlight() && reinjectQueue.isEmpty()) {
+            long from = dataUna;
+            long to = from;
+            // The contiguous run from the data ACK that the subflows' TCP acknowledged, 64 KiB at most.
+            boolean grew = true;
+            while (grew && to - from < 65_536) {
+                grew = false;
+                for (int i = 0; i < subflows.size(); i++) {
+                    for (long[] r : subflows.get(i).tcpAckedRanges) {
+                        if (!SeqNum.before64(to, r[0]) && SeqNum.before64(to, r[1])) {
+                            to = r[1];
+                            grew = true;
+                        }
+                    }
+                }
+            }
+            if (SeqNum.before64(sndNxt, to)) {
+                to = sndNxt;
+            }
+            if (to - from > 65_536) {
+                to = from + 65_536;
+            }
+            if (to == from) {
+                to = Math.min(sndNxt - from, 1_400) + from; // in no range at all: send its first segment again
+            }
+            addReinject(from, to);
+            stack.observer().inc(Mib.DataRto);
+            stack.observer().event(now, ProtocolEvent.Kind.REINJECTION, localToken, -1,
+                    "data ACK stuck at DSN " + Long.toUnsignedString(dataUna) + " though the subflows acknowledged it: "
+                            + (to - from) + " bytes sent again (RFC 8684 3.3.6)");
+            dataRtoBackoff = Math.min(dataRtoBackoff + 1, 6);
+            push(now);
+        }
+        dataRtoDeadline = now + (dataRto() << dataRtoBackoff);
+    }
+
+    /** Whether the byte at the data ACK is in some subflow's send queue, not yet TCP-acknowledged. */
+    private boolean headInFlight() {
+        for (int i = 0; i < subflows.size(); i++) {
+            Subflow s = subflows.get(i);
+            if (s.state.synchronizedState() && s.state != SubflowState.TIME_WAIT) {
+                for (Unit u : s.units) {
+                    if (!u.fin && u.len > 0 && !SeqNum.before64(dataUna, u.dsn) && SeqNum.before64(dataUna, u.dsn + u.len)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     // =====================================================================================

@@ -28,5 +28,11 @@ public enum Mib {
     /** Ours: TCP retransmissions by timeout and fast retransmit, on all subflows. */
     TcpRetransSegs,
     /** Ours: segments to no socket, answered with RST. */
-    TcpNoSocket
+    TcpNoSocket,
+    /**
+     * Ours: data-level retransmission timeouts (RFC 8684 3.3.6): the data ACK stood still though
+     * the subflows' TCP had acknowledged its next byte, so that byte was sent again. Linux counts
+     * these in MPTCPRetrans with its other reinjections.
+     */
+    DataRto
 }
