@@ -15,7 +15,28 @@ import org.mptcplab.app.session.Session;
  * @param text       the sentence shown
  * @param highlight  path changes and data-level recovery: what a presenter points at
  */
-public record EventLine(long tNanos, String flow, String kind, String text, boolean highlight) {
+public record EventLine(long tNanos, String flow, String kind, String text, boolean highlight, String foldKey,
+                        int repeats, long firstNanos) {
+
+    public EventLine(long tNanos, String flow, String kind, String text, boolean highlight) {
+        this(tNanos, flow, kind, text, highlight, null, 1, tNanos);
+    }
+
+    /**
+     * Whether {@code later} repeats this line and is shown as one line with it: a subflow whose path
+     * died times out again and again (RFC 6298 5.5 doubles the timer each time), and one line per
+     * timeout would push the story (the path going down, the reinjection, the rejoin) out of sight.
+     */
+    boolean foldsWith(EventLine later) {
+        return foldKey != null && foldKey.equals(later.foldKey);
+    }
+
+    /** This line and {@code later} as one: the later one's time and words, with the count since the first. */
+    EventLine fold(EventLine later) {
+        int n = repeats + 1;
+        String text = later.text + String.format(Locale.ROOT, " (%d in a row since %.3f s)", n, firstNanos / 1e9);
+        return new EventLine(later.tNanos, later.flow, later.kind, text, later.highlight, foldKey, n, firstNanos);
+    }
 
     /** The time column: seconds with milliseconds. */
     public String time() {
@@ -53,8 +74,10 @@ public record EventLine(long tNanos, String flow, String kind, String text, bool
             }
             case "REINJECTION" -> {
                 hi = true;
-                yield who + ": " + d.replace("reinjecting", "reinjects") + pathOf(e, pathNames, st)
-                        + " onto the other subflows (data level)";
+                // A data-level retransmission timeout names no subflow: its words are complete.
+                yield e.subflowId() < 0 ? who + ": " + d
+                        : who + ": " + d.replace("reinjecting", "reinjects") + pathOf(e, pathNames, st)
+                                + " onto the other subflows (data level)";
             }
             case "RTO" -> who + ": retransmission timeout on " + sub + ", " + d.replace("RTO ", "timer ");
             case "FAST_RETRANSMIT" -> who + ": fast retransmit on " + sub;
@@ -65,7 +88,8 @@ public record EventLine(long tNanos, String flow, String kind, String text, bool
             case "SUBFLOW_CLOSED", "SUBFLOW_RESET" -> who + ": " + sub + " " + d.replaceFirst("^subflow \\d+ ", "");
             default -> who + ": " + e.kind().toLowerCase(Locale.ROOT).replace('_', ' ') + (d.isEmpty() ? "" : ", " + d);
         };
-        return new EventLine(e.t(), flow, e.kind(), text, hi);
+        String fold = e.kind().equals("RTO") ? flow + "/" + who + "/" + e.subflowId() + "/RTO" : null;
+        return new EventLine(e.t(), flow, e.kind(), text, hi, fold, 1, e.t());
     }
 
     private static String pathOf(Samples.Event e, List<String> pathNames, Session.State st) {

@@ -281,18 +281,30 @@ public final class LabViewModel implements AutoCloseable {
         List<Samples.Event> fresh = session.store().eventsAfter(eventsSeen);
         eventsSeen = session.store().eventsAdded();
         if (!fresh.isEmpty()) {
-            List<EventLine> lines = new ArrayList<>(fresh.size());
-            for (int i = fresh.size() - 1; i >= 0; i--) {
-                Samples.Event e = fresh.get(i);
+            // Oldest first into a list kept newest first, so the latest is where the eye is. A line
+            // that repeats the newest one (the same subflow timing out again) replaces it.
+            java.util.ArrayDeque<EventLine> lines = new java.util.ArrayDeque<>(fresh.size());
+            for (Samples.Event e : fresh) {
                 // The comparison flow's retransmissions are its routine, and its timeouts are told by
                 // its player ("next retransmission in ..."): the log keeps MPTCP's story readable.
                 if (e.flow() > 0 && (e.kind().equals("FAST_RETRANSMIT") || e.kind().equals("RTO"))) {
                     continue;
                 }
-                lines.add(EventLine.of(e, flowNames, pathNames, st));
+                EventLine line = EventLine.of(e, flowNames, pathNames, st);
+                EventLine newest = !lines.isEmpty() ? lines.peekFirst() : events.isEmpty() ? null : events.get(0);
+                if (newest != null && newest.foldsWith(line)) {
+                    if (lines.isEmpty()) {
+                        events.set(0, newest.fold(line));
+                    } else {
+                        lines.pollFirst();
+                        lines.addFirst(newest.fold(line));
+                    }
+                } else {
+                    lines.addFirst(line);
+                }
             }
-            // Newest first, so the latest is where the eye is.
-            events.addAll(0, lines.size() > MAX_EVENTS ? lines.subList(0, MAX_EVENTS) : lines);
+            List<EventLine> add = new ArrayList<>(lines);
+            events.addAll(0, add.size() > MAX_EVENTS ? add.subList(0, MAX_EVENTS) : add);
             if (events.size() > MAX_EVENTS) {
                 events.remove(MAX_EVENTS, events.size());
             }

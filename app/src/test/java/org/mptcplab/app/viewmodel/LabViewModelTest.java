@@ -68,7 +68,25 @@ class LabViewModelTest {
         }
         long fromStore = vm.session().store().eventsSince(0).stream()
                 .filter(e -> !(e.flow() > 0 && (e.kind().equals("FAST_RETRANSMIT") || e.kind().equals("RTO")))).count();
-        assertThat(vm.events()).hasSize((int) fromStore);
+        assertThat(vm.events().stream().mapToInt(EventLine::repeats).sum()).isEqualTo((int) fromStore);
+    }
+
+    @Test
+    void aSubflowTimingOutAgainAndAgainIsOneLineThatCounts() {
+        run(S);
+        vm.paths().get(0).blackHole(); // silent: only the retransmission timer finds out (RFC 6298)
+        for (int i = 0; i < 80; i++) {
+            run(S / 10); // eight seconds, frame by frame: the folding works across frames too
+        }
+        long timeouts = vm.session().store().eventsSince(0).stream().filter(e -> e.flow() == 0 && e.kind().equals("RTO")).count();
+        assertThat(timeouts).as("timeouts of the MPTCP flow in the store").isGreaterThanOrEqualTo(3);
+        List<EventLine> rto = vm.events().stream().filter(l -> l.kind().equals("RTO")).toList();
+        assertThat(rto.stream().mapToInt(EventLine::repeats).sum()).isEqualTo((int) timeouts);
+        assertThat(rto.size()).as("lines for %d timeouts: %s", timeouts, rto).isLessThan((int) timeouts);
+        EventLine folded = rto.stream().filter(l -> l.repeats() > 1).findFirst().orElseThrow();
+        assertThat(folded.text()).contains("retransmission timeout on subflow 0 (WiFi)",
+                "(" + folded.repeats() + " in a row since ");
+        assertThat(folded.tNanos()).as("shown at the latest timeout").isGreaterThan(folded.firstNanos());
     }
 
     @Test
