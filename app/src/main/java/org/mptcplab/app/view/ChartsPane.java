@@ -48,10 +48,19 @@ public final class ChartsPane extends GridPane {
 
     /**
      * How often the charts take new samples: four times a second. Each update makes chartfx redraw
-     * every chart, which in the software pipeline costs more than anything else in the window;
-     * at 4 Hz a 60 s chart still moves by less than a pixel between updates.
+     * the chart, which in the software pipeline costs more than anything else in the window; at
+     * 4 Hz a 60 s chart still moves by less than a pixel between updates.
      */
     static final long FEED_MILLIS = 250;
+
+    /**
+     * The six charts do not take their samples at the same moment: one chart per tick, a sixth of
+     * {@link #FEED_MILLIS} apart, so that a pulse redraws one chart and not six. Handing all six
+     * their data at once made every fifteenth pulse draw six charts of up to 25 lines, which was
+     * the window's worst frame (the p99 of BENCHMARKS.md, "The window"); staggered, the same work
+     * is spread over six pulses.
+     */
+    static final long TICK_MILLIS = FEED_MILLIS / 6;
 
     /** Time windows offered, seconds of virtual time. */
     public static final List<Integer> WINDOWS = List.of(20, 60, 120, 600);
@@ -63,10 +72,44 @@ public final class ChartsPane extends GridPane {
     private DoubleDataSet[] stacked;
     private volatile long windowNanos = 60_000_000_000L;
 
-    /** One line: which samples, which value. */
-    private record Series(DoubleDataSet data, boolean subflow, int flow, int path,
-                          ToDoubleFunction<Samples.Subflow> sub, ToDoubleFunction<Samples.Flow> flowValue) {
+    /** One line: which samples, which value, on which chart; the points computed and not yet handed over. */
+    private static final class Series {
+        final DoubleDataSet data;
+        final boolean subflow;
+        final int flow;
+        final int path;
+        final ToDoubleFunction<Samples.Subflow> sub;
+        final ToDoubleFunction<Samples.Flow> flowValue;
+        final XYChart chart;
+        double[] pendingX;
+        double[] pendingY;
+
+        Series(DoubleDataSet data, boolean subflow, int flow, int path, ToDoubleFunction<Samples.Subflow> sub,
+               ToDoubleFunction<Samples.Flow> flowValue, XYChart chart) {
+            this.data = data;
+            this.subflow = subflow;
+            this.flow = flow;
+            this.path = path;
+            this.sub = sub;
+            this.flowValue = flowValue;
+            this.chart = chart;
+        }
+
+        /** Hands the pending points to chartfx (feeder thread), once. */
+        void apply() {
+            if (pendingX != null) {
+                data.set(pendingX, pendingY);
+                pendingX = null;
+                pendingY = null;
+            }
+        }
     }
+
+    /** Feeder ticks so far: tick % 6 == 0 computes every line, tick % 6 == i hands chart i its own. */
+    private long tick;
+    private XYChart shareChart;
+    private double[][] pendingStackedY;
+    private double[] pendingStackedX;
 
     public ChartsPane(Supplier<Session> session, List<String> pathNames, boolean tcp) {
         this.session = session;
@@ -115,6 +158,7 @@ public final class ChartsPane extends GridPane {
             area.getDatasets().add(ds);
         }
         share.getRenderers().setAll(area);
+        shareChart = share;
         List<XYChart> order = List.of(buffer, goodput, share, cwnd, rtt, flight);
         for (int i = 0; i < order.size(); i++) {
             add(order.get(i), i % 3, i / 3);
@@ -136,7 +180,7 @@ public final class ChartsPane extends GridPane {
             t.setDaemon(true);
             return t;
         });
-        feeder.scheduleWithFixedDelay(this::feed, 50, FEED_MILLIS, TimeUnit.MILLISECONDS);
+        feeder.scheduleAtFixedRate(this::tick, 50, TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     private XYChart chart(String title, String unit) {
@@ -165,12 +209,12 @@ public final class ChartsPane extends GridPane {
 
     private void flowLine(XYChart c, String name, int flow, String hex, ToDoubleFunction<Samples.Flow> v, boolean thick) {
         DoubleDataSet ds = dataset(c, name, hex, false, thick);
-        series.add(new Series(ds, false, flow, -1, null, v));
+        series.add(new Series(ds, false, flow, -1, null, v, c));
     }
 
     private void subLine(XYChart c, String name, int flow, int path, String hex, ToDoubleFunction<Samples.Subflow> v, boolean dashed) {
         DoubleDataSet ds = dataset(c, name, hex, dashed, false);
-        series.add(new Series(ds, true, flow, path, v, null));
+        series.add(new Series(ds, true, flow, path, v, null, c));
     }
 
     private static DoubleDataSet dataset(XYChart c, String name, String hex, boolean dashed, boolean thick) {
@@ -212,7 +256,37 @@ public final class ChartsPane extends GridPane {
         return charts;
     }
 
-    /** On the feeder thread: the store's samples in the window, into the datasets. */
+    /**
+     * One feeder tick: every sixth computes all lines from the store, each tick hands one chart
+     * its lines (see {@link #TICK_MILLIS}).
+     */
+    void tick() {
+        int slot = (int) (tick++ % charts.size());
+        if (slot == 0) {
+            feed();
+        }
+        applyChart(charts.get(slot));
+    }
+
+    private void applyChart(XYChart c) {
+        try {
+            for (Series se : series) {
+                if (se.chart == c) {
+                    se.apply();
+                }
+            }
+            if (c == shareChart && pendingStackedX != null) {
+                for (int i = 0; i < stacked.length; i++) {
+                    stacked[i].set(pendingStackedX, pendingStackedY[i]);
+                }
+                pendingStackedX = null;
+            }
+        } catch (RuntimeException e) {
+            System.getLogger("charts").log(System.Logger.Level.WARNING, "chart update failed", e);
+        }
+    }
+
+    /** On the feeder thread: the store's samples in the window, as each line's pending points. */
     void feed() {
         try {
             Session s = session.get();
@@ -238,8 +312,8 @@ public final class ChartsPane extends GridPane {
                 }
             }
             for (Series se : series) {
-                if (se.subflow()) {
-                    List<Samples.Subflow> l = byKey.getOrDefault(key(se.flow(), se.path()), List.of());
+                if (se.subflow) {
+                    List<Samples.Subflow> l = byKey.getOrDefault(key(se.flow, se.path), List.of());
                     double[] xs = new double[l.size()];
                     double[] ys = new double[l.size()];
                     int k = 0;
@@ -249,14 +323,15 @@ public final class ChartsPane extends GridPane {
                         if (seen++ % stride != 0) {
                             continue;
                         }
-                        double y = se.sub().applyAsDouble(x);
+                        double y = se.sub.applyAsDouble(x);
                         if (Double.isNaN(y)) {
                             continue;
                         }
                         xs[k] = x.t() / 1e9;
                         ys[k++] = y;
                     }
-                    se.data().set(java.util.Arrays.copyOf(xs, k), java.util.Arrays.copyOf(ys, k));
+                    se.pendingX = java.util.Arrays.copyOf(xs, k);
+                    se.pendingY = java.util.Arrays.copyOf(ys, k);
                 } else {
                     double[] xs = new double[flows.size()];
                     double[] ys = new double[flows.size()];
@@ -265,17 +340,18 @@ public final class ChartsPane extends GridPane {
                     int stride = Math.max(1, (perFlow + MAX_POINTS - 1) / MAX_POINTS);
                     int seen = 0;
                     for (Samples.Flow f : flows) {
-                        if (f.flow() != se.flow() || seen++ % stride != 0) {
+                        if (f.flow() != se.flow || seen++ % stride != 0) {
                             continue;
                         }
-                        double y = se.flowValue().applyAsDouble(f);
+                        double y = se.flowValue.applyAsDouble(f);
                         if (Double.isNaN(y)) {
                             continue;
                         }
                         xs[k] = f.t() / 1e9;
                         ys[k++] = y;
                     }
-                    se.data().set(java.util.Arrays.copyOf(xs, k), java.util.Arrays.copyOf(ys, k));
+                    se.pendingX = java.util.Arrays.copyOf(xs, k);
+                    se.pendingY = java.util.Arrays.copyOf(ys, k);
                 }
             }
             feedStacked(byKey);
@@ -312,9 +388,12 @@ public final class ChartsPane extends GridPane {
             }
             k++;
         }
+        double[][] out = new double[n][];
         for (int i = 0; i < n; i++) {
-            stacked[i].set(java.util.Arrays.copyOf(xs, k), java.util.Arrays.copyOf(ys[i], k));
+            out[i] = java.util.Arrays.copyOf(ys[i], k);
         }
+        pendingStackedY = out;
+        pendingStackedX = java.util.Arrays.copyOf(xs, k);
     }
 
     private static long key(int flow, int path) {
