@@ -391,21 +391,39 @@ public final class EmulatedNetwork {
         PacketListener[] l = Arrays.copyOf(listeners, listeners.length + 1);
         l[listeners.length] = listener;
         listeners = l;
+        keepers = countKeepers(l);
         return listener;
     }
+
+    private static int countKeepers(PacketListener[] l) {
+        int n = 0;
+        for (PacketListener x : l) {
+            n += x.keepsArrays() ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** Attached listeners that may keep arrays ({@link PacketListener#keepsArrays}). */
+    private int keepers;
 
     public void removeListener(PacketListener listener) {
         List<PacketListener> l = new ArrayList<>(Arrays.asList(listeners));
         l.remove(listener);
         listeners = l.toArray(new PacketListener[0]);
+        keepers = countKeepers(listeners);
+    }
+
+    /** Whether a listener is attached: the datagrams it sees need their checksums filled. */
+    boolean hasListeners() {
+        return listeners.length > 0;
     }
 
     /**
-     * Whether a listener is attached: a datagram shown to one may be kept by it, so its array is
-     * never given back to the sender for reuse.
+     * Whether a listener that may keep arrays is attached: a datagram shown to one is never given
+     * back to its sender for reuse.
      */
-    boolean hasListeners() {
-        return listeners.length > 0;
+    boolean listenersKeepArrays() {
+        return keepers > 0;
     }
 
     void notify(PathDirection d, PacketEvent event, byte[] data) {
@@ -438,7 +456,8 @@ public final class EmulatedNetwork {
             throw new IllegalArgumentException("the emulated network carries IP datagrams: the capture needs link type "
                     + LinkType.RAW + " (RAW), not " + writer.linkType() + " (" + LinkType.name(writer.linkType()) + ")");
         }
-        return (t, d, event, data) -> {
+        // The writer copies each datagram into its output at once.
+        return PacketListener.copying((t, d, event, data) -> {
             if (event == PacketEvent.SENT && (only == null || d.path() == only)) {
                 try {
                     writer.write(t, data);
@@ -446,6 +465,6 @@ public final class EmulatedNetwork {
                     throw new UncheckedIOException("writing the emulated network's capture failed", e);
                 }
             }
-        };
+        });
     }
 }

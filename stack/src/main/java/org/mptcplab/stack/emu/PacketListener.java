@@ -31,4 +31,30 @@ public interface PacketListener {
      * @param data the datagram; valid only during the call (copy it to keep it), never modify it
      */
     void packet(long nowNanos, PathDirection direction, PacketEvent event, byte[] data);
+
+    /**
+     * Whether this listener may hold on to a datagram's array after the call (against the advice
+     * above). While one that may is attached, arrays it was shown are never given back to their
+     * sender for reuse. True unless a listener says otherwise: only one that copies what it keeps
+     * (the capture writers, the window's packet recorder) lets the network recycle, which keeps a
+     * watched run from allocating an array per datagram (BENCHMARKS.md, the window at 10x).
+     */
+    default boolean keepsArrays() {
+        return true;
+    }
+
+    /** {@code listener}, declared as copying what it keeps (see {@link #keepsArrays}). */
+    static PacketListener copying(PacketListener listener) {
+        return new PacketListener() {
+            @Override
+            public void packet(long nowNanos, PathDirection direction, PacketEvent event, byte[] data) {
+                listener.packet(nowNanos, direction, event, data);
+            }
+
+            @Override
+            public boolean keepsArrays() {
+                return false;
+            }
+        };
+    }
 }

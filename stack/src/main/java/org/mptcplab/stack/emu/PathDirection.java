@@ -253,14 +253,15 @@ public final class PathDirection {
     void enter(byte[] data) {
         sentPackets++;
         sentBytes += data.length;
-        // Shown to a listener, the array may be kept: it is never handed back for reuse then.
-        boolean exposed = network.hasListeners();
+        // Shown to a listener that may keep it, the array is never handed back for reuse.
+        boolean exposed = network.listenersKeepArrays();
+        boolean shown = network.hasListeners();
         // A sender that offloads checksums left the TCP checksum to us: filled wherever anything
         // looks at or changes the datagram (the fault injector's corruption must be caught by
         // the receiver's check, and the middlebox and rewrite faults adjust it incrementally).
         boolean touched = middlebox != Middlebox.NONE || !faults.isNone();
         boolean unfilled = from.offloadsChecksums;
-        if (unfilled && (exposed || touched)) {
+        if (unfilled && (shown || touched)) {
             Datagrams.fillTcpChecksum(data);
             unfilled = false;
         }
@@ -397,7 +398,7 @@ public final class PathDirection {
         } else {
             to.endpoint.handlePacket(network.now(), toIface, data, 0, data.length);
         }
-        if (!exposed && !network.hasListeners()) {
+        if (!exposed && !network.listenersKeepArrays()) {
             // Nobody saw the array but the receiver, which may not keep it (Endpoint.handlePacket):
             // the sender may fill it again instead of allocating a new one.
             from.endpoint.recycle(data);

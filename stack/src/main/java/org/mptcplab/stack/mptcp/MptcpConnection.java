@@ -515,7 +515,7 @@ public final class MptcpConnection {
                     continue;
                 }
                 if (SeqNum.before64(u.dsn, upTo)) {
-                    u.data = new byte[u.len];
+                    u.data = stack.takeUnitCopy(u.len);
                     sendBuffer.read(u.dsn, u.data, 0, u.len);
                 } else if (!scanAll) {
                     break;
@@ -820,7 +820,7 @@ public final class MptcpConnection {
     }
 
     private void deliver(long now, long dsn, byte[] b, int off, int len) {
-        int before = receiveBuffer.outOfOrderSegments();
+        long before = receiveBuffer.outOfOrderArrivals();
         long dupBefore = receiveBuffer.duplicateBytes();
         int n = receiveBuffer.receive(dsn, b, off, len);
         if (receiveBuffer.duplicateBytes() > dupBefore) {
@@ -829,7 +829,7 @@ public final class MptcpConnection {
         if (n > 0) {
             checkPeerDataFin(now);
             stack.wake(this, MptcpSocket.WAKE_READABLE);
-        } else if (receiveBuffer.outOfOrderSegments() > before) {
+        } else if (receiveBuffer.outOfOrderArrivals() > before) {
             stack.observer().inc(Mib.OFOQueueTail);
         }
     }

@@ -869,6 +869,40 @@ public final class MptcpStack implements Endpoint {
     }
 
     /**
+     * Arrays for units' own copies of their bytes (MptcpConnection#releaseSendBuffer). With several
+     * subflows the data ACK, which any subflow carries, usually covers a segment before that
+     * segment's own subflow has acknowledged it, so nearly every segment needs a copy for a while:
+     * pooled, not allocated each time. All of one size, the largest asked for so far.
+     */
+    private byte[][] unitCopies = new byte[64][];
+    private int unitCopyCount;
+    private int unitCopySize = 1460;
+
+    byte[] takeUnitCopy(int len) {
+        if (len > unitCopySize) {
+            unitCopySize = len; // jumbo frames: the old, smaller arrays are left to the collector
+            java.util.Arrays.fill(unitCopies, 0, unitCopyCount, null);
+            unitCopyCount = 0;
+        }
+        if (unitCopyCount > 0) {
+            byte[] b = unitCopies[--unitCopyCount];
+            unitCopies[unitCopyCount] = null;
+            return b;
+        }
+        return new byte[unitCopySize];
+    }
+
+    void giveUnitCopy(byte[] b) {
+        if (b.length != unitCopySize || unitCopyCount == 8192) {
+            return;
+        }
+        if (unitCopyCount == unitCopies.length) {
+            unitCopies = java.util.Arrays.copyOf(unitCopies, unitCopyCount * 2);
+        }
+        unitCopies[unitCopyCount++] = b;
+    }
+
+    /**
      * Builds a segment in a datagram array (reused when the driver gave one back) and queues it:
      * the TCP header (RFC 9293 3.1, reserved bits, checksum and urgent pointer zero before the
      * checksum is filled) with {@code opts}, then {@code len} payload bytes from {@code bytes} (a

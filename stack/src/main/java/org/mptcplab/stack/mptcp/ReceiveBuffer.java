@@ -1,8 +1,5 @@
 package org.mptcplab.stack.mptcp;
 
-import java.util.Map;
-import java.util.TreeMap;
-
 /**
  * The connection-level receive buffer (RFC 8684 3.3.2): bytes arrive by data sequence number
  * from any subflow, in any order; the in-order prefix is readable by the application. Its free
@@ -11,20 +8,30 @@ import java.util.TreeMap;
 public final class ReceiveBuffer {
     private final byte[] ring;
     private final int mask;
+    private final long firstDsn;
     private long readPos; // next DSN the application reads
     private long next; // next in-order DSN expected (the data ACK)
-    /** Ordered by distance from the first DSN, so the order survives the 2^64 wrap. */
-    private final TreeMap<Long, byte[]> outOfOrder;
+    /**
+     * Out-of-order data lives in the ring at its own position (the window never reaches beyond the
+     * ring, so its place is free); these are the ranges held beyond {@link #next}, as offsets
+     * from the first DSN (so the order survives the 2^64 wrap), sorted, disjoint, not touching.
+     * No array per segment: with several subflows most data arrives out of order, and a copy
+     * per segment was most of what a watched multipath run allocated.
+     */
+    private long[] oooStart = new long[16];
+    private long[] oooEnd = new long[16];
+    private int oooRanges;
     private int outOfOrderBytes;
+    private long outOfOrderArrivals;
     private long duplicateBytes;
 
     public ReceiveBuffer(int capacity, long firstDsn) {
         int cap = Integer.highestOneBit(Math.max(1024, capacity - 1)) << 1;
         this.ring = new byte[cap];
         this.mask = cap - 1;
+        this.firstDsn = firstDsn;
         this.readPos = firstDsn;
         this.next = firstDsn;
-        this.outOfOrder = new TreeMap<>((a, b) -> Long.compare(a - firstDsn, b - firstDsn));
     }
 
     public int capacity() {
@@ -55,8 +62,14 @@ public final class ReceiveBuffer {
         return outOfOrderBytes;
     }
 
+    /** Separate runs of out-of-order data held (holes before each). */
     public int outOfOrderSegments() {
-        return outOfOrder.size();
+        return oooRanges;
+    }
+
+    /** Segments that brought new bytes beyond the next expected DSN, so far (Linux's OFOQueueTail). */
+    public long outOfOrderArrivals() {
+        return outOfOrderArrivals;
     }
 
     public long duplicateBytes() {
@@ -90,34 +103,109 @@ public final class ReceiveBuffer {
             return 0;
         }
         if (dsn - next > 0) {
-            byte[] prev = outOfOrder.get(dsn);
-            if (prev == null || prev.length < len) {
-                byte[] copy = new byte[len];
-                System.arraycopy(b, off, copy, 0, len);
-                outOfOrder.put(dsn, copy);
-                outOfOrderBytes += len - (prev == null ? 0 : prev.length);
-            } else {
-                duplicateBytes += len;
-            }
+            holdOutOfOrder(dsn, b, off, len);
             return 0;
         }
         long before = next;
         put(b, off, len);
-        // Pull in whatever out-of-order data is now contiguous.
-        Map.Entry<Long, byte[]> e;
-        while ((e = outOfOrder.firstEntry()) != null && e.getKey() - next <= 0) {
-            outOfOrder.pollFirstEntry();
-            byte[] seg = e.getValue();
-            outOfOrderBytes -= seg.length;
-            long s = e.getKey();
-            if (s + seg.length - next > 0) {
-                int skip = (int) (next - s);
-                put(seg, skip, seg.length - skip);
+        // Pull in whatever out-of-order data is now contiguous: it is in the ring already.
+        long at = next - firstDsn;
+        while (oooRanges > 0 && oooStart[0] <= at) {
+            long end = oooEnd[0];
+            if (end > at) {
+                outOfOrderBytes -= (int) (oooEnd[0] - oooStart[0]);
+                next = firstDsn + end;
+                at = end;
             } else {
-                duplicateBytes += seg.length;
+                outOfOrderBytes -= (int) (oooEnd[0] - oooStart[0]);
             }
+            removeRange(0);
         }
         return (int) (next - before);
+    }
+
+    /**
+     * Writes [dsn, dsn+len), beyond {@link #next} and inside the window, into its place in the ring
+     * and notes the range; bytes already held count as duplicates.
+     */
+    private void holdOutOfOrder(long dsn, byte[] b, int off, int len) {
+        long s = dsn - firstDsn;
+        long e = s + len;
+        // Bytes already held are duplicates (they were written before; the copy is the same data).
+        long held = 0;
+        int i = firstRangeEndingAfter(s);
+        for (int k = i; k < oooRanges && oooStart[k] < e; k++) {
+            held += Math.min(e, oooEnd[k]) - Math.max(s, oooStart[k]);
+        }
+        duplicateBytes += held;
+        if (held == len) {
+            return;
+        }
+        int pos = (int) (dsn & mask);
+        int first = Math.min(len, ring.length - pos);
+        System.arraycopy(b, off, ring, pos, first);
+        System.arraycopy(b, off + first, ring, 0, len - first);
+        outOfOrderBytes += (int) (len - held);
+        outOfOrderArrivals++;
+        // Merge with every range it overlaps or touches.
+        int j = i;
+        long ns = s;
+        long ne = e;
+        while (j < oooRanges && oooStart[j] <= e) {
+            ns = Math.min(ns, oooStart[j]);
+            ne = Math.max(ne, oooEnd[j]);
+            j++;
+        }
+        if (i > 0 && oooEnd[i - 1] == s) {
+            i--;
+            ns = oooStart[i];
+        }
+        // Ranges i..j-1 become one.
+        if (j == i) {
+            insertRange(i, ns, ne);
+        } else {
+            oooStart[i] = ns;
+            oooEnd[i] = ne;
+            int gone = j - i - 1;
+            if (gone > 0) {
+                System.arraycopy(oooStart, j, oooStart, i + 1, oooRanges - j);
+                System.arraycopy(oooEnd, j, oooEnd, i + 1, oooRanges - j);
+                oooRanges -= gone;
+            }
+        }
+    }
+
+    /** Index of the first range whose end is beyond offset {@code s} (binary search). */
+    private int firstRangeEndingAfter(long s) {
+        int lo = 0;
+        int hi = oooRanges;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (oooEnd[mid] <= s) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    private void insertRange(int i, long s, long e) {
+        if (oooRanges == oooStart.length) {
+            oooStart = java.util.Arrays.copyOf(oooStart, oooRanges * 2);
+            oooEnd = java.util.Arrays.copyOf(oooEnd, oooRanges * 2);
+        }
+        System.arraycopy(oooStart, i, oooStart, i + 1, oooRanges - i);
+        System.arraycopy(oooEnd, i, oooEnd, i + 1, oooRanges - i);
+        oooStart[i] = s;
+        oooEnd[i] = e;
+        oooRanges++;
+    }
+
+    private void removeRange(int i) {
+        System.arraycopy(oooStart, i + 1, oooStart, i, oooRanges - i - 1);
+        System.arraycopy(oooEnd, i + 1, oooEnd, i, oooRanges - i - 1);
+        oooRanges--;
     }
 
     private void put(byte[] b, int off, int len) {

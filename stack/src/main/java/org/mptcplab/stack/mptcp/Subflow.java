@@ -784,7 +784,7 @@ public final class Subflow implements CongestionControl.SubflowView {
                 head.len -= cut;
                 head.dsn += cut;
                 if (head.data != null) {
-                    head.data = java.util.Arrays.copyOfRange(head.data, cut, head.data.length);
+                    System.arraycopy(head.data, cut, head.data, 0, head.len); // len is already the rest
                 }
                 payloadAcked += cut;
                 if (wasLost) {
@@ -1069,6 +1069,9 @@ public final class Subflow implements CongestionControl.SubflowView {
 
     /** Keeps a unit that left the send queue (nothing else refers to one) for {@link #newUnit}. */
     private void freeUnit(Unit u) {
+        if (u.data != null) {
+            stack.giveUnitCopy(u.data);
+        }
         u.clear();
         u.nextFree = freeUnits;
         freeUnits = u;

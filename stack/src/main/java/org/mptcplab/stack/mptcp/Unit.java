@@ -25,8 +25,9 @@ final class Unit {
     boolean sacked;
     boolean lost;
     /**
-     * The unit's own copy of its bytes, once the connection's send buffer let them go (they were
-     * data-ACKed through another subflow while this one is stalled); null while the buffer has them.
+     * The unit's own copy of its bytes (the first {@link #len} of the array, which may be longer:
+     * it comes from the stack's pool), once the connection's send buffer let them go (they were
+     * data-ACKed through another subflow first); null while the buffer has them.
      */
     byte[] data;
 
