@@ -406,7 +406,7 @@ public final class EmulatedSession extends Session {
 
     private double speed = 1;
     /** The engine thread's nice value in the window (0 normal, 19 lowest). */
-    static final int ENGINE_NICE = 5;
+    static final int ENGINE_NICE = Integer.getInteger("mptcplab.engineNice", 5);
 
     /** A new session from the same spec (same seed, same pictures). */
     @Override
@@ -535,7 +535,8 @@ public final class EmulatedSession extends Session {
         recording = w;
         recordingFile = file;
         recordingProblem = null;
-        recorder = net.addListener((t, d, event, data) -> {
+        // The writer copies each datagram into its buffer at once: arrays may be reused.
+        recorder = net.addListener(org.mptcplab.stack.emu.PacketListener.copying((t, d, event, data) -> {
             if (event != org.mptcplab.stack.emu.PacketListener.PacketEvent.SENT || recording == null) {
                 return;
             }
@@ -549,7 +550,7 @@ public final class EmulatedSession extends Session {
                 recordingProblem = "writing " + recordingFile.getFileName() + " failed: " + e.getMessage();
                 closeRecording();
             }
-        });
+        }));
     }
 
     /**

@@ -71,6 +71,16 @@ final class PacketRecorder implements PacketListener {
         store(p, toClient ? now : now + oneWayNanos, "delivered", frame);
     }
 
+    /**
+     * Copies what it keeps (the headers, at delivery or drop) and holds a datagram's array only as
+     * a key between its sending and its fate, before the network may reuse it: the network may
+     * recycle arrays (PacketListener#keepsArrays).
+     */
+    @Override
+    public boolean keepsArrays() {
+        return false;
+    }
+
     @Override
     public void packet(long now, PathDirection d, PacketEvent event, byte[] data) {
         int path = paths.indexOf(d.path());

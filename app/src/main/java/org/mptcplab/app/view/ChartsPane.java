@@ -44,7 +44,7 @@ public final class ChartsPane extends GridPane {
      * 3,000 points in twenty lines each frame costs the frame (BENCHMARKS.md, frame time).
      * Beyond it, samples are thinned evenly (every k-th).
      */
-    static final int MAX_POINTS = 600;
+    static final int MAX_POINTS = Integer.getInteger("mptcplab.chartPoints", 600);
 
     /**
      * How often the charts take new samples: four times a second. Each update makes chartfx redraw

@@ -79,12 +79,21 @@ public final class FrameStats extends AnimationTimer {
         System.gc();
         Runtime rt = Runtime.getRuntime();
         System.err.println(String.format(Locale.ROOT,
-                "frames %s: %d pulses, interval mean %.2f ms p99 %.2f ms max %.2f ms; lab work per frame mean %s p99 %s;"
-                        + " CPU %.2f cores; heap after GC %.1f MiB",
+                "frames %s: %d pulses, interval mean %.2f ms p99 %.2f ms max %.2f ms (%d over 20 ms, %d over 36 ms);"
+                        + " lab work per frame mean %s p99 %s; CPU %.2f cores; heap after GC %.1f MiB",
                 label, n, mean(intervals, n) / 1e6, pct(intervals, n, 0.99) / 1e6, pct(intervals, n, 1.0) / 1e6,
+                over(intervals, n, 20_000_000L), over(intervals, n, 36_000_000L),
                 w == 0 ? "-" : String.format(Locale.ROOT, "%.3f ms", mean(work, w) / 1e6),
                 w == 0 ? "-" : String.format(Locale.ROOT, "%.3f ms", pct(work, w, 0.99) / 1e6),
                 cores, (rt.totalMemory() - rt.freeMemory()) / 1048576.0));
+    }
+
+    private static int over(long[] a, int n, long limit) {
+        int c = 0;
+        for (int i = 0; i < n; i++) {
+            c += a[i] > limit ? 1 : 0;
+        }
+        return c;
     }
 
     private static double mean(long[] a, int n) {
