@@ -61,6 +61,11 @@ import picocli.CommandLine.Spec;
             "  rr:REQUEST/RESPONSE[,n=COUNT]: COUNT (default 100) requests of REQUEST bytes",
             "  from the client, one at a time, each answered with RESPONSE bytes; e.g.",
             "  rr:200/20k,n=100. RATE: a number and bit, kbit, mbit or gbit.",
+            "SCENARIOS (--scenario NAME): aggregate (40mbit,10ms + 20mbit,40ms, 200M),",
+            "  handover (20mbit,10ms + 12mbit,35ms, 40M, --down 1@5s,signalled), lossy",
+            "  (20mbit,10ms,loss=2%% + 10mbit,20ms, 40M), asymmetric-rtt (50mbit,5ms +",
+            "  50mbit,100ms, 100M), satellite (20mbit,300ms + 10mbit,25ms,",
+            "  video:8mbit,duration=60s).",
             "",
             "Example: simulate --path 40mbit,10ms --path 20mbit,40ms,loss=1%% --bytes 50M",
             "         --seed 7 --pcap out.pcap --json",
@@ -126,10 +131,13 @@ public final class SimulateCommand implements Callable<Integer> {
                     + "only the DSS checksum can tell); e.g. drop=0.01,reorder=0.02:5ms")
     String faultsArg;
 
-    @Option(names = "--down", paramLabel = "PATH@TIME", description = "take path PATH down at virtual TIME, e.g. 1@2s (repeatable)")
+    @Option(names = "--down", paramLabel = "PATH@TIME[,signalled]", description = "take path PATH down at virtual TIME, e.g. "
+            + "1@2s (repeatable): the link fails and the hosts find out by their timers; with ,signalled the client's "
+            + "interface goes down with it (REMOVE_ADDR to the server, reinjection at once)")
     List<String> downArgs = new ArrayList<>();
 
-    @Option(names = "--up", paramLabel = "PATH@TIME", description = "bring path PATH back up at virtual TIME (repeatable)")
+    @Option(names = "--up", paramLabel = "PATH@TIME[,signalled]", description = "bring path PATH back up at virtual TIME "
+            + "(repeatable); with ,signalled the client's interface comes back with it (the path manager joins again)")
     List<String> upArgs = new ArrayList<>();
 
     @Option(names = "--deadline", paramLabel = "TIME",
@@ -146,6 +154,64 @@ public final class SimulateCommand implements Callable<Integer> {
     @Mixin
     PolicyOptions policies = new PolicyOptions();
 
+    @Option(names = "--scenario", paramLabel = "NAME",
+            description = "a named preset, see SCENARIOS below: its paths, traffic, size and path events, each "
+                    + "replaced by the option when that is given too")
+    String scenarioArg;
+
+    /**
+     * A named scenario of the policies issue: what it sets, and what to look at. Its options are
+     * what a user would type, so {@code --scenario X --json} and the expanded command agree.
+     */
+    record Preset(String about, List<String> paths, String bytes, String traffic, List<String> down) {
+    }
+
+    static final java.util.Map<String, Preset> SCENARIOS = new java.util.LinkedHashMap<>();
+
+    static {
+        SCENARIOS.put("aggregate", new Preset("two paths summed: 40 Mbit/s, 10 ms and 20 Mbit/s, 40 ms, 200 MB of bulk; "
+                + "goodput against the sum (0.952 is the payload ceiling at MTU 1500 with a DSS per segment)",
+                List.of("40mbit,10ms", "20mbit,40ms"), "200M", "bulk", List.of()));
+        SCENARIOS.put("handover", new Preset("a WiFi-like path (20 Mbit/s, 10 ms) goes down at 5 s of a bulk transfer, "
+                + "its interface with it (signalled), an LTE-like one (12 Mbit/s, 35 ms) remains: max_stall_ms is the "
+                + "handover's gap; --down 1@5s instead gives the silent case",
+                List.of("20mbit,10ms", "12mbit,35ms"), "40M", "bulk", List.of("1@5s,signalled")));
+        SCENARIOS.put("lossy", new Preset("one path with 2% loss (20 Mbit/s, 10 ms) beside a clean one (10 Mbit/s, 20 ms): "
+                + "goodput should stay above the clean path alone",
+                List.of("20mbit,10ms,loss=2%", "10mbit,20ms"), "40M", "bulk", List.of()));
+        SCENARIOS.put("asymmetric-rtt", new Preset("10 ms against 200 ms of RTT (50 Mbit/s each): receive-buffer "
+                + "head-of-line blocking, each scheduler's way with it",
+                List.of("50mbit,5ms", "50mbit,100ms"), "100M", "bulk", List.of()));
+        SCENARIOS.put("satellite", new Preset("a GEO-like path (20 Mbit/s, 600 ms RTT) beside an LTE-like one "
+                + "(10 Mbit/s, 50 ms RTT) carrying 8 Mbit/s of video for 60 s: start-up and stalls",
+                List.of("20mbit,300ms", "10mbit,25ms"), null, "video:8mbit,duration=60s", List.of()));
+    }
+
+    /** Fills in what {@code --scenario} sets and the command line left out; an unknown name is a problem. */
+    void applyScenario(List<String> problems) {
+        if (scenarioArg == null) {
+            return;
+        }
+        Preset p = SCENARIOS.get(scenarioArg.trim());
+        if (p == null) {
+            problems.add("--scenario " + quote(scenarioArg) + ": unknown (known: " + String.join(", ", SCENARIOS.keySet()) + ")");
+            return;
+        }
+        if (pathArgs.isEmpty()) {
+            pathArgs = new ArrayList<>(p.paths());
+        }
+        boolean trafficGiven = !trafficArg.equals(DEFAULT_TRAFFIC);
+        if (!trafficGiven) {
+            trafficArg = p.traffic();
+            if (bytesArg == null && p.bytes() != null) {
+                bytesArg = p.bytes();
+            }
+        }
+        if (downArgs.isEmpty() && upArgs.isEmpty()) {
+            downArgs = new ArrayList<>(p.down());
+        }
+    }
+
     @Option(names = "--json", description = "print the report as one JSON object")
     boolean json;
 
@@ -157,7 +223,7 @@ public final class SimulateCommand implements Callable<Integer> {
     }
 
     /** A parsed {@code --down}/{@code --up}: path index from 0. */
-    record PathChange(String text, int path, long atNanos, boolean up) {
+    record PathChange(String text, int path, long atNanos, boolean up, boolean signalled) {
     }
 
     /** A parsed {@code --middlebox}: path index from 0, or -1 for every path. */
@@ -177,6 +243,7 @@ public final class SimulateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
         List<String> problems = new ArrayList<>();
+        applyScenario(problems);
         Settings settings = settings(problems);
         policies.validate(problems);
         if (!problems.isEmpty()) {
@@ -313,7 +380,7 @@ public final class SimulateCommand implements Callable<Integer> {
             sc.middlebox(s.middlebox().kind(), s.middlebox().path());
         }
         for (PathChange c : s.changes()) {
-            sc.event(new Scenario.PathEvent(c.atNanos(), c.path(), c.up()));
+            sc.event(new Scenario.PathEvent(c.atNanos(), c.path(), c.up(), c.signalled()));
         }
         return sc;
     }
@@ -668,8 +735,20 @@ public final class SimulateCommand implements Callable<Integer> {
         return new MiddleboxArg(m, path);
     }
 
-    /** {@code PATH@TIME}, the path numbered from 1. */
-    static PathChange parsePathChange(String text, boolean up, int pathCount) {
+    /** {@code PATH@TIME[,signalled]}, the path numbered from 1. */
+    static PathChange parsePathChange(String full, boolean up, int pathCount) {
+        String text = full;
+        boolean signalled = false;
+        int comma = text.indexOf(',');
+        if (comma >= 0) {
+            String flag = text.substring(comma + 1).trim();
+            if (!flag.equals("signalled")) {
+                throw new IllegalArgumentException("'" + flag + "' after the comma: the only word there is 'signalled' "
+                        + "(the client's interface goes " + (up ? "up" : "down") + " with the path)");
+            }
+            signalled = true;
+            text = text.substring(0, comma);
+        }
         int at = text.indexOf('@');
         if (at < 0) {
             throw new IllegalArgumentException("not PATH@TIME (e.g. 1@2s: path 1 at 2 s virtual time)");
@@ -681,7 +760,7 @@ public final class SimulateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("time '" + text.substring(at + 1).trim() + "' " + e.getMessage(), e);
         }
-        return new PathChange(text, path, nanos, up);
+        return new PathChange(full, path, nanos, up, signalled);
     }
 
     /** A path number from 1 to {@code pathCount}, returned as an index from 0. */
@@ -783,7 +862,8 @@ public final class SimulateCommand implements Callable<Integer> {
             o.add("faults " + faultsArg.trim());
         }
         for (PathChange c : s.changes()) {
-            o.add("path " + (c.path() + 1) + (c.up() ? " up at " : " down at ") + seconds(c.atNanos()) + " s");
+            o.add("path " + (c.path() + 1) + (c.up() ? " up at " : " down at ") + seconds(c.atNanos()) + " s"
+                    + (c.signalled() ? " (signalled)" : ""));
         }
         return String.join(", ", o);
     }
@@ -1056,6 +1136,10 @@ public final class SimulateCommand implements Callable<Integer> {
         j.name("direction").value(r.direction());
         j.name("sender").value(sendingHost(s));
         j.name("subflows").beginArray();
+        long sentOnAll = 0;
+        for (SubflowSnapshot f : r.subflows()) {
+            sentOnAll += f.bytesSent();
+        }
         for (SubflowSnapshot f : r.subflows()) {
             j.beginObject();
             j.name("id").value(f.id());
@@ -1063,6 +1147,8 @@ public final class SimulateCommand implements Callable<Integer> {
             j.name("remote").value(endpoint(f.remoteAddress(), f.remotePort()));
             j.name("path").value(f.iface() + 1);
             j.name("bytes").value(f.bytesSent());
+            // Its part of what all subflows sent (retransmissions and reinjections included).
+            j.name("share").raw(decimal(sentOnAll == 0 ? 0 : f.bytesSent() / (double) sentOnAll, 6));
             j.name("bytes_acked").value(f.bytesAcked());
             j.name("retransmits").value(f.segmentsRetransmitted());
             j.name("retransmitted_bytes").value(f.bytesRetransmitted());

@@ -42,8 +42,16 @@ public final class Scenario {
         }
     }
 
-    /** A scheduled change to a path: down, up, or a new link config. */
-    public record PathEvent(long atNanos, int path, boolean up) {
+    /**
+     * A scheduled change to a path: down or up. Silent by default: the link fails or returns and
+     * the hosts find out from their timers. Signalled: the client's interface on the path goes
+     * down with it (the client withdraws the address, RFC 8684 3.4.2 REMOVE_ADDR, and reinjects at
+     * once) and comes back with it (the path manager joins again).
+     */
+    public record PathEvent(long atNanos, int path, boolean up, boolean signalled) {
+        public PathEvent(long atNanos, int path, boolean up) {
+            this(atNanos, path, up, false);
+        }
     }
 
     /** What the connection carries. */
@@ -270,8 +278,9 @@ public final class Scenario {
         Host ch = net.addHost("client", client);
         Host sh = net.addHost("server", server);
         List<Path> netPaths = new ArrayList<>();
+        int[] clientIds = new int[paths.size()];
         for (int i = 0; i < paths.size(); i++) {
-            client.addAddress(i, address(i, 1, ipv6), ipv6 ? 64 : 24);
+            clientIds[i] = client.addAddress(i, address(i, 1, ipv6), ipv6 ? 64 : 24);
             server.addAddress(i, address(i, 2, ipv6), ipv6 ? 64 : 24);
             Path p = net.connect(ch, i, sh, i, paths.get(i).up(), paths.get(i).down());
             if (middlebox != Middlebox.NONE && (middleboxPath < 0 || middleboxPath == i)) {
@@ -293,7 +302,19 @@ public final class Scenario {
             writer.limit(pcapLimit);
         }
         for (PathEvent e : events) {
-            net.schedule(e.atNanos(), () -> netPaths.get(e.path()).setUp(e.up()));
+            net.schedule(e.atNanos(), () -> {
+                netPaths.get(e.path()).setUp(e.up());
+                if (e.signalled()) {
+                    long now = net.now();
+                    client.run(now, () -> {
+                        if (e.up()) {
+                            client.restoreAddress(now, clientIds[e.path()]);
+                        } else {
+                            client.removeAddress(now, clientIds[e.path()]);
+                        }
+                    });
+                }
+            });
         }
         Ends ends = traffic instanceof Traffic.Video v ? new VideoEnds(v)
                 : traffic instanceof Traffic.RequestResponse rr ? new RequestResponseEnds(rr) : new BulkEnds();
