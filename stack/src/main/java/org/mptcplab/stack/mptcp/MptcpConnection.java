@@ -1176,6 +1176,9 @@ public final class MptcpConnection implements ConnectionView {
                     // short segment waits while the peer's window edge (scaled, so coarse) or our
                     // full buffer is what cuts it; the next ACK lets a full segment go. Interactive
                     // traffic, neither window- nor buffer-limited, is not delayed.
+                    if (windowLimited) {
+                        onWindowBlocked(now, sched);
+                    }
                     break;
                 }
             }
