@@ -9,6 +9,9 @@ import org.mptcplab.stack.crypto.MptcpCrypto;
 import org.mptcplab.stack.io.Endpoint;
 import org.mptcplab.stack.observe.Mib;
 import org.mptcplab.stack.observe.ProtocolEvent;
+import org.mptcplab.stack.sched.ConnectionView;
+import org.mptcplab.stack.sched.Scheduler;
+import org.mptcplab.stack.sched.SubflowView;
 import org.mptcplab.stack.wire.Bytes;
 import org.mptcplab.stack.wire.Checksums;
 import org.mptcplab.stack.wire.IpAddress;
@@ -24,7 +27,7 @@ import org.mptcplab.stack.wire.TcpOption;
  * <p>Data-level sequence numbers are absolute 64-bit values; the first data byte of each direction
  * is IDSN + 1 (RFC 8684 3.1).
  */
-public final class MptcpConnection {
+public final class MptcpConnection implements ConnectionView {
     final MptcpStack stack;
     final boolean client;
     final long localKey;
@@ -67,6 +70,15 @@ public final class MptcpConnection {
     long peerWindowEnd;
     final ArrayDeque<long[]> reinjectQueue = new ArrayDeque<>();
     long reinjectedBytes;
+    /** This connection's copy of the stack's scheduler, and the stack's generation it was taken at. */
+    private Scheduler scheduler;
+    private int schedulerGeneration;
+    /** The connection-level window stopped new data (an episode, counted once: {@link #windowBlockedCount}). */
+    private boolean windowBlocked;
+    private long windowBlockedCount;
+    /** The data ACK whose segment last went again opportunistically (one retransmission per head). */
+    private long opportunisticDsn;
+    private boolean opportunisticDone;
     boolean appClosed;
     boolean dataFinSent;
     long dataFinDsn;
@@ -132,6 +144,46 @@ public final class MptcpConnection {
         this.peerWindowEnd = sndNxt + 65535;
         this.checksum = stack.config().checksum();
         this.createdAt = now;
+        this.scheduler = stack.scheduler().copy();
+        this.schedulerGeneration = stack.schedulerGeneration();
+    }
+
+    // ---- what the scheduler reads (sched.ConnectionView)
+
+    @Override
+    public List<? extends SubflowView> subflowViews() {
+        return subflows;
+    }
+
+    @Override
+    public long sendWindow() {
+        return Math.max(0, peerWindowEnd - dataUna);
+    }
+
+    @Override
+    public long unsentBytes() {
+        return Math.max(0, sendBuffer.end() - sndNxt);
+    }
+
+    @Override
+    public long windowBlockedCount() {
+        return windowBlockedCount;
+    }
+
+    /** The scheduler this connection asks (its own copy; a change on the stack is taken here, reported once). */
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    private Scheduler currentScheduler(long now) {
+        if (schedulerGeneration != stack.schedulerGeneration()) {
+            String old = scheduler.name();
+            scheduler = stack.scheduler().copy();
+            schedulerGeneration = stack.schedulerGeneration();
+            stack.observer().event(now, ProtocolEvent.Kind.SCHEDULER, localToken, -1,
+                    "scheduler " + old + " -> " + scheduler.name());
+        }
+        return scheduler;
     }
 
     public int localToken() {
@@ -1089,6 +1141,11 @@ public final class MptcpConnection {
         if (!remoteKeyKnown) {
             return;
         }
+        Scheduler sched = currentScheduler(now);
+        boolean redundant = sched.redundant();
+        if (redundant) {
+            copyToOtherSubflows(now, null); // subflows whose window opened catch up first
+        }
         int guard = 0;
         while (guard++ < 100_000) {
             long dsn;
@@ -1105,6 +1162,9 @@ public final class MptcpConnection {
             } else {
                 long limit = Math.min(sendBuffer.end(), peerWindowEnd);
                 if (!SeqNum.before64(sndNxt, limit)) {
+                    if (SeqNum.before64(sndNxt, sendBuffer.end()) && SeqNum.before64(dataUna, sndNxt)) {
+                        onWindowBlocked(now, sched);
+                    }
                     break;
                 }
                 dsn = sndNxt;
@@ -1116,10 +1176,13 @@ public final class MptcpConnection {
                     // short segment waits while the peer's window edge (scaled, so coarse) or our
                     // full buffer is what cuts it; the next ACK lets a full segment go. Interactive
                     // traffic, neither window- nor buffer-limited, is not delayed.
+                    if (windowLimited) {
+                        onWindowBlocked(now, sched);
+                    }
                     break;
                 }
             }
-            Subflow sf = stack.scheduler().pick(this, Math.min(len, 1460));
+            Subflow sf = (Subflow) sched.pick(this, Math.min(len, 1460));
             if (sf == null) {
                 break;
             }
@@ -1141,11 +1204,15 @@ public final class MptcpConnection {
                 stack.observer().inc(Mib.MPTCPRetrans);
             } else {
                 sndNxt += n;
+                windowBlocked = false;
                 if (SeqNum.before64(sndMax, sndNxt)) {
                     sndMax = sndNxt;
                 }
                 if (dataRtoDeadline == Endpoint.NEVER) {
                     dataRtoDeadline = now + dataRto();
+                }
+                if (redundant) {
+                    copyToOtherSubflows(now, sf);
                 }
             }
         }
@@ -1157,10 +1224,84 @@ public final class MptcpConnection {
                 inFlight |= !s.units.isEmpty();
             }
             if (!inFlight && !subflows.isEmpty()) {
-                Subflow s = stack.scheduler().pick(this, 1);
+                Subflow s = (Subflow) sched.pick(this, 1);
                 (s != null ? s : subflows.get(0)).startPersistIfNeeded(now);
             }
         }
+    }
+
+    /**
+     * The redundant policy: what the connection sent that the other usable subflows have not
+     * carried yet (and the peer has not data-ACKed) goes on them too, as far as their windows
+     * allow, in DSN order on each subflow. The receiver keeps the first copy (the receive buffer
+     * drops data it already has). Backups take copies only when no regular subflow is alive.
+     */
+    private void copyToOtherSubflows(long now, Subflow except) {
+        boolean useBackups = !Scheduler.regularAlive(this);
+        for (int i = 0; i < subflows.size(); i++) {
+            Subflow s = subflows.get(i);
+            if (s == except || !s.canSendData() || s.isBackupInUse() != useBackups
+                    || s.initial && client && !peerDssSeen && s.rel(s.sndNxt) == 1) {
+                continue; // (the first data on the MP_CAPABLE subflow carries the keys: not a copy)
+            }
+            long from = !s.copyNxtValid || SeqNum.before64(s.copyNxt, dataUna) ? dataUna : s.copyNxt;
+            while (SeqNum.before64(from, sndNxt)) {
+                boolean withAck = !s.dataAckSentOnce || s.lastDataAckSent != dataAckValue();
+                long room = Math.min(s.cwndLeft(), s.sendWindowLeft());
+                int n = (int) Math.min(sndNxt - from, Math.min(s.payloadLimit(withAck), room));
+                if (n <= 0) {
+                    break;
+                }
+                s.sendNew(now, from, n, false, false, withAck);
+                from += n;
+            }
+        }
+    }
+
+    /**
+     * The connection-level window stops new data while data is in flight. Counted once per
+     * episode (BLEST reads it); with opportunistic retransmission on (Raiciu et al., NSDI 2012,
+     * 4.2), the segment at the data ACK, which holds the window, goes again on the subflow the
+     * scheduler picks (if it is not the one holding it), and the holder is penalised: its window
+     * halved, at most once per its RTT, since it is the slow path that blocks the fast one.
+     */
+    private void onWindowBlocked(long now, Scheduler sched) {
+        if (!windowBlocked) {
+            windowBlocked = true;
+            windowBlockedCount++;
+        }
+        if (!stack.opportunisticRetransmission() || opportunisticDone && opportunisticDsn == dataUna) {
+            return;
+        }
+        Subflow holder = null;
+        Unit head = null;
+        for (int i = 0; i < subflows.size() && holder == null; i++) {
+            Subflow s = subflows.get(i);
+            for (Unit u : s.units) {
+                if (!u.fin && u.len > 0 && !SeqNum.before64(dataUna, u.dsn) && SeqNum.before64(dataUna, u.dsn + u.len)) {
+                    holder = s;
+                    head = u;
+                    break;
+                }
+            }
+        }
+        if (holder == null) {
+            return; // the head was TCP-acknowledged (the data ACK is on its way): nothing to resend
+        }
+        int len = (int) Math.min(head.dsn + head.len - dataUna, Integer.MAX_VALUE);
+        Subflow sf = (Subflow) sched.pick(this, Math.min(len, 1460));
+        if (sf == null || sf == holder) {
+            return;
+        }
+        boolean withAck = !sf.dataAckSentOnce || sf.lastDataAckSent != dataAckValue();
+        int n = (int) Math.min(len, Math.min(sf.payloadLimit(withAck),
+                Math.max(1, Math.min(sf.cwndLeft(), sf.sendWindowLeft()))));
+        opportunisticDsn = dataUna;
+        opportunisticDone = true;
+        sf.sendNew(now, dataUna, n, true, false, withAck);
+        reinjectedBytes += n;
+        stack.observer().inc(Mib.MPTCPRetrans);
+        holder.penalise(now, sf.id);
     }
 
     private void pushFallback(long now) {

@@ -15,6 +15,8 @@ import org.mptcplab.stack.io.Endpoint;
 import org.mptcplab.stack.observe.Mib;
 import org.mptcplab.stack.observe.Observer;
 import org.mptcplab.stack.observe.ProtocolEvent;
+import org.mptcplab.stack.sched.Scheduler;
+import org.mptcplab.stack.sched.Schedulers;
 import org.mptcplab.stack.wire.Bytes;
 import org.mptcplab.stack.wire.Checksums;
 import org.mptcplab.stack.wire.DecodedPacket;
@@ -86,7 +88,12 @@ public final class MptcpStack implements Endpoint {
     private ArrayList<MptcpConnection> wakeRound = new ArrayList<>();
     /** {@link #addresses}' values as an array, for the per-packet destination check. */
     private Address[] addressArray = new Address[0];
-    private Scheduler scheduler = Scheduler.MIN_RTT;
+    /** The packet scheduler new connections copy (Scheduler.copy); a change reaches running ones at their next send. */
+    private Scheduler scheduler = Schedulers.create(Schedulers.NAMES.get(0));
+    /** Bumped at each setScheduler: a connection whose copy is older takes a new one. */
+    private int schedulerGeneration;
+    /** Opportunistic retransmission and penalisation (Raiciu et al., NSDI 2012, 4.2); off by default. */
+    private boolean opportunisticRetransmission;
     private int nextPort = 40000;
     /** Local ports of the subflows we open (Linux's default ephemeral range, RFC 6056). */
     private int portLow = 32768;
@@ -117,12 +124,43 @@ public final class MptcpStack implements Endpoint {
         return random;
     }
 
-    Scheduler scheduler() {
+    /** The scheduler new connections get a copy of (running ones switch at their next send). */
+    public Scheduler scheduler() {
         return scheduler;
     }
 
+    int schedulerGeneration() {
+        return schedulerGeneration;
+    }
+
+    /**
+     * Switches every connection, running ones included, to {@code s} (each gets its own
+     * {@link Scheduler#copy}): deterministically, at the connection's next send, which reports
+     * the switch as a {@link ProtocolEvent.Kind#SCHEDULER} event.
+     */
     public void setScheduler(Scheduler s) {
         this.scheduler = Objects.requireNonNull(s);
+        schedulerGeneration++;
+    }
+
+    /** The same by name: one of {@link Schedulers#NAMES}; IllegalArgumentException (listing them) otherwise. */
+    public void setScheduler(String name) {
+        setScheduler(Schedulers.create(name));
+    }
+
+    public boolean opportunisticRetransmission() {
+        return opportunisticRetransmission;
+    }
+
+    /**
+     * Opportunistic retransmission and penalisation (Raiciu et al., "How Hard Can It Be? Designing
+     * and Implementing a Deployable Multipath TCP", NSDI 2012, 4.2): when the connection-level
+     * receive window stops sending, the segment holding it up (at the data ACK) goes again on a
+     * subflow with room, and the subflow that holds it has its window halved, at most once per
+     * its RTT. Off by default (Linux upstream MPTCP does neither).
+     */
+    public void setOpportunisticRetransmission(boolean on) {
+        this.opportunisticRetransmission = on;
     }
 
     /** Adds an address of interface {@code iface}; returns its address id. */

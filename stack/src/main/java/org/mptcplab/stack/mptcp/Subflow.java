@@ -24,7 +24,7 @@ import org.mptcplab.stack.wire.TcpOption;
  * RFC 6582) with SACK-based loss marking (RFC 6675, simplified); delayed ACK; FIN and RST in every
  * state with the RFC 5961 checks; TIME_WAIT; 32-bit sequence wrap.
  */
-public final class Subflow implements CongestionControl.SubflowView {
+public final class Subflow implements CongestionControl.SubflowView, org.mptcplab.stack.sched.SubflowView {
     final MptcpConnection conn;
     final MptcpStack stack;
     /** The subflow's id within its connection (0 for the first). */
@@ -71,6 +71,12 @@ public final class Subflow implements CongestionControl.SubflowView {
     int reinjectedUnits;
     boolean finQueued;
     boolean finSent;
+
+    /** End of the highest data this subflow carried (not counting reinjections): where redundant copies resume. */
+    long copyNxt;
+    boolean copyNxtValid;
+    /** When opportunistic retransmission last halved this subflow's window (at most once per RTT). */
+    long penalisedAt = Long.MIN_VALUE;
 
     // ---- RTT and timers (RFC 6298)
     long srtt = -1;
@@ -220,11 +226,22 @@ public final class Subflow implements CongestionControl.SubflowView {
     }
 
     @Override
+    public int backoff() {
+        return backoff;
+    }
+
+    @Override
+    public long rttvarNanos() {
+        return srtt < 0 ? 0 : rttvar;
+    }
+
+    @Override
     public boolean activeForCoupling() {
         return state == SubflowState.ESTABLISHED && !isBackupInUse();
     }
 
-    boolean isBackupInUse() {
+    @Override
+    public boolean isBackupInUse() {
         return localBackup || remoteBackup;
     }
 
@@ -264,7 +281,8 @@ public final class Subflow implements CongestionControl.SubflowView {
         }
     }
 
-    long bytesInFlight() {
+    @Override
+    public long bytesInFlight() {
         return (sndNxt - sndUna) & 0xffffffffL;
     }
 
@@ -992,7 +1010,8 @@ public final class Subflow implements CongestionControl.SubflowView {
      * does not count options). Timestamps take 12 bytes; a DSS with a 64-bit data ACK and a
      * 64-bit mapping 26, 28 with a checksum (RFC 8684 3.3).
      */
-    int payloadLimit() {
+    @Override
+    public int payloadLimit() {
         return payloadLimit(true);
     }
 
@@ -1012,16 +1031,19 @@ public final class Subflow implements CongestionControl.SubflowView {
     }
 
     /** Window the peer allows beyond what is in flight on this subflow. */
-    long sendWindowLeft() {
+    @Override
+    public long sendWindowLeft() {
         return sndWnd - bytesInFlight();
     }
 
     /** Room under the congestion window for new data. */
-    long cwndLeft() {
+    @Override
+    public long cwndLeft() {
         return cc.cwnd() - pipe();
     }
 
-    boolean canSendData() {
+    @Override
+    public boolean canSendData() {
         return (state == SubflowState.ESTABLISHED || state == SubflowState.CLOSE_WAIT) && !finQueued && lostCount == 0
                 && (initial || !activeOpen || joinAcked) && resetReason < 0;
     }
@@ -1032,6 +1054,10 @@ public final class Subflow implements CongestionControl.SubflowView {
     }
 
     void sendNew(long now, long dsn, int len, boolean reinjected, boolean mpCapableData, boolean withDataAck) {
+        if (!reinjected && (!copyNxtValid || SeqNum.before64(copyNxt, dsn + len))) {
+            copyNxt = dsn + len;
+            copyNxtValid = true;
+        }
         Unit u = newUnit();
         u.withDataAck = withDataAck;
         u.seq = sndNxt;
@@ -1116,6 +1142,24 @@ public final class Subflow implements CongestionControl.SubflowView {
             transmit(now, u);
             trace(now, "retransmit seq+" + rel(u.seq));
         }
+    }
+
+    /**
+     * Penalisation (Raiciu et al., NSDI 2012, 4.2): this subflow holds the segment that blocks
+     * the connection-level window, so its window is halved, at most once per its RTT. Done as
+     * the congestion controller's multiplicative decrease (cwnd and ssthresh to half the window,
+     * as on a fast retransmit), the one reduction every controller offers.
+     */
+    void penalise(long now, int resentOn) {
+        if (penalisedAt != Long.MIN_VALUE && now - penalisedAt < srttNanos()) {
+            return;
+        }
+        penalisedAt = now;
+        long before = cc.cwnd();
+        cc.onFastRetransmit(before);
+        stack.observer().event(now, ProtocolEvent.Kind.SCHEDULER, conn.localToken(), id,
+                "receive window blocked: head segment sent again on subflow " + resentOn + ", cwnd " + before + " -> "
+                        + cc.cwnd() + " (penalised)");
     }
 
     /** Queues our FIN (the connection is done with this subflow). */

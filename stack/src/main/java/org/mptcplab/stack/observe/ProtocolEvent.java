@@ -12,6 +12,8 @@ public record ProtocolEvent(long timeNanos, Kind kind, int token, int subflowId,
     public enum Kind {
         MP_CAPABLE, FALLBACK, SUBFLOW_ESTABLISHED, JOIN, JOIN_REJECTED, ADD_ADDR, ADD_ADDR_ECHO, REMOVE_ADDR, MP_PRIO,
         MP_FAIL, INFINITE_MAPPING, FASTCLOSE, SUBFLOW_RESET, SUBFLOW_CLOSED, RTO, FAST_RETRANSMIT, REINJECTION,
-        DATA_FIN, CONNECTION_CLOSED, CONNECTION_RESET
+        DATA_FIN, CONNECTION_CLOSED, CONNECTION_RESET,
+        /** The packet scheduler changed, or penalised a subflow (opportunistic retransmission). */
+        SCHEDULER
     }
 }

@@ -1,0 +1,69 @@
+package org.mptcplab.stack.sched;
+
+import java.util.List;
+
+/**
+ * The default policy, as Linux's default scheduler (net/mptcp/protocol.c,
+ * mptcp_subflow_get_send): among the subflows with room in their congestion and send windows,
+ * the one with the lowest smoothed RTT, i.e. the one that would deliver the chunk soonest.
+ * Backup subflows (RFC 8684 3.3.8) only when no regular subflow is alive.
+ */
+public final class MinRtt implements Scheduler {
+    @Override
+    public String name() {
+        return "minrtt";
+    }
+
+    @Override
+    public SubflowView pick(ConnectionView conn, int len) {
+        return lowestRtt(conn, len);
+    }
+
+    /** The minRTT choice, shared by the policies that start from it (redundant, BLEST, ECF). */
+    static SubflowView lowestRtt(ConnectionView conn, int len) {
+        List<? extends SubflowView> l = conn.subflowViews();
+        SubflowView best = null;
+        SubflowView bestBackup = null;
+        boolean regularAlive = false;
+        for (int i = 0; i < l.size(); i++) {
+            SubflowView s = l.get(i);
+            if (!s.canSendData()) {
+                continue;
+            }
+            boolean backup = s.isBackupInUse();
+            if (!backup && s.backoff() < 2) {
+                regularAlive = true;
+            }
+            if (!Scheduler.hasRoom(s, len)) {
+                continue;
+            }
+            if (backup) {
+                if (bestBackup == null || s.srttNanos() < bestBackup.srttNanos()) {
+                    bestBackup = s;
+                }
+            } else if (best == null || s.srttNanos() < best.srttNanos()) {
+                best = s;
+            }
+        }
+        if (best != null) {
+            return best;
+        }
+        return regularAlive ? null : bestBackup;
+    }
+
+    /**
+     * The lowest-RTT subflow of the class (regular, or backup when {@code backup}) that can send,
+     * whether or not it has room now: the "fast subflow" x_f of BLEST and ECF.
+     */
+    static SubflowView fastest(ConnectionView conn, boolean backup) {
+        List<? extends SubflowView> l = conn.subflowViews();
+        SubflowView f = null;
+        for (int i = 0; i < l.size(); i++) {
+            SubflowView s = l.get(i);
+            if (s.canSendData() && s.isBackupInUse() == backup && (f == null || s.srttNanos() < f.srttNanos())) {
+                f = s;
+            }
+        }
+        return f;
+    }
+}

@@ -1,0 +1,41 @@
+package org.mptcplab.stack.sched;
+
+/**
+ * What a scheduler reads of a subflow: read-only, nothing it could change. Windows and flights in
+ * bytes, times in nanoseconds.
+ */
+public interface SubflowView {
+    /** The subflow's id within its connection (0 for the first). */
+    int id();
+
+    /** Established, its join confirmed, nothing lost waiting for retransmission, not closing. */
+    boolean canSendData();
+
+    /** A backup subflow (MP_JOIN B flag or MP_PRIO, RFC 8684 3.3.8): used only when no regular one can send. */
+    boolean isBackupInUse();
+
+    /** Consecutive retransmission timeouts (RFC 6298 5.5 backoff): 2 or more, the path looks dead. */
+    int backoff();
+
+    /** Payload bytes one segment carries (the MSS less the options). */
+    int payloadLimit();
+
+    int mss();
+
+    long cwnd();
+
+    /** Room under the congestion window for new data (cwnd - pipe, RFC 6675). */
+    long cwndLeft();
+
+    /** Room under the peer's window beyond what this subflow has in flight. */
+    long sendWindowLeft();
+
+    /** Bytes sent on this subflow not yet cumulatively acknowledged. */
+    long bytesInFlight();
+
+    /** Smoothed RTT (RFC 6298), or the RTO before the first sample. */
+    long srttNanos();
+
+    /** RTT variation (RFC 6298 RTTVAR), 0 before the first sample. */
+    long rttvarNanos();
+}

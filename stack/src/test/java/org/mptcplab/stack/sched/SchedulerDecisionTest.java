@@ -1,0 +1,161 @@
+package org.mptcplab.stack.sched;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Each policy's decision on hand-built states, the expected outcome computed by hand from its rule. */
+class SchedulerDecisionTest {
+    // ---- names and factory
+
+    @Test
+    void factoryKnowsEveryNameAndListsThemOnAnUnknownOne() {
+        assertThat(Schedulers.NAMES).containsExactly("minrtt", "roundrobin", "redundant", "blest", "ecf");
+        for (String n : Schedulers.NAMES) {
+            assertThat(Schedulers.create(n).name()).isEqualTo(n);
+        }
+        assertThatThrownBy(() -> Schedulers.create("fastest"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("fastest")
+                .hasMessageContaining("minrtt, roundrobin, redundant, blest, ecf");
+        // Stateful policies are copied per connection, stateless ones shared.
+        Scheduler rr = Schedulers.create("roundrobin");
+        assertThat(rr.copy()).isNotSameAs(rr);
+        Scheduler m = Schedulers.create("minrtt");
+        assertThat(m.copy()).isSameAs(m);
+    }
+
+    // ---- minRTT
+
+    @Test
+    void minRttTakesTheFastestWithRoomAndTheSlowOneWhenTheFastIsFull() {
+        Stub.Sf fast = new Stub.Sf(0, 10);
+        Stub.Sf slow = new Stub.Sf(1, 100);
+        Stub.Conn c = new Stub.Conn(slow, fast);
+        Scheduler s = new MinRtt();
+        assertThat(s.pick(c, 1400)).isSameAs(fast);
+        fast.full();
+        assertThat(s.pick(c, 1400)).isSameAs(slow);
+        // Less room than one segment is no room (the segment would go out short).
+        fast.inFlight = fast.cwnd - 500;
+        assertThat(s.pick(c, 1400)).isSameAs(slow);
+        slow.full();
+        assertThat(s.pick(c, 1400)).isNull();
+    }
+
+    @Test
+    void backupsOnlyWhenNoRegularSubflowIsAlive() {
+        Stub.Sf regular = new Stub.Sf(0, 100).full();
+        Stub.Sf backup = new Stub.Sf(1, 5);
+        backup.backup = true;
+        Stub.Conn c = new Stub.Conn(regular, backup);
+        for (Scheduler s : List.of(new MinRtt(), new RoundRobin(), new Blest(), new Ecf(), new Redundant())) {
+            assertThat(s.pick(c, 1400)).as(s.name()).isNull(); // the regular one is alive, just full
+        }
+        regular.backoff = 2; // timed out twice in a row: dead for the scheduler
+        for (Scheduler s : List.of(new MinRtt(), new RoundRobin(), new Blest(), new Ecf(), new Redundant())) {
+            assertThat(s.pick(c, 1400)).as(s.name()).isSameAs(backup);
+        }
+    }
+
+    // ---- round-robin
+
+    @Test
+    void roundRobinAlternatesAndSkipsSubflowsWithoutRoom() {
+        Stub.Sf a = new Stub.Sf(0, 10);
+        Stub.Sf b = new Stub.Sf(1, 80);
+        Stub.Sf c = new Stub.Sf(2, 40);
+        Stub.Conn conn = new Stub.Conn(a, b, c);
+        Scheduler rr = new RoundRobin();
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            order.add(rr.pick(conn, 1400).id());
+        }
+        assertThat(order).containsExactly(0, 1, 2, 0, 1, 2);
+        b.full();
+        order.clear();
+        for (int i = 0; i < 4; i++) {
+            order.add(rr.pick(conn, 1400).id());
+        }
+        assertThat(order).containsExactly(0, 2, 0, 2);
+        // minRTT, for contrast, never leaves the fastest.
+        assertThat(new MinRtt().pick(conn, 1400).id()).isZero();
+    }
+
+    // ---- BLEST: X = MSS_f * (cwnd_f + (rtt_s/rtt_f - 1)/2) * rtt_s/rtt_f; skip x_s if X*lambda > SW - MSS_s*(inflight_s+1)
+
+    @Test
+    void blestWaitsForTheFastSubflowWhenTheSlowOneWouldBlockTheWindow() {
+        Stub.Sf fast = new Stub.Sf(0, 10).full(); // cwnd 10 segments of 1000 B, no room
+        Stub.Sf slow = new Stub.Sf(1, 40);       // rtt ratio 4, nothing in flight
+        Stub.Conn c = new Stub.Conn(fast, slow);
+        // X = 1000 * (10 + (4 - 1) / 2) * 4 = 46000; the slow segment keeps 1000 B of window.
+        c.sendWindow = 46_000; // 46000 > 45000: sending on the slow path could block the fast one
+        Blest blest = new Blest();
+        assertThat(blest.pick(c, 1400)).isNull();
+        assertThat(blest.lambda()).isEqualTo(1.0);
+        c.sendWindow = 48_000; // 46000 > 47000 is false: room for both
+        assertThat(blest.pick(c, 1400)).isSameAs(slow);
+        // What the slow path already has in flight holds window too: 46000 > 48000 - 3000.
+        slow.inFlight = 2_000;
+        assertThat(blest.pick(c, 1400)).isNull();
+        // The fast path has room: plain minRTT, whatever the window.
+        fast.inFlight = 0;
+        assertThat(blest.pick(c, 1400)).isSameAs(fast);
+    }
+
+    @Test
+    void blestRaisesLambdaAfterABlockingItDidNotForesee() {
+        Stub.Sf fast = new Stub.Sf(0, 10).full();
+        Stub.Sf slow = new Stub.Sf(1, 40);
+        Stub.Conn c = new Stub.Conn(fast, slow);
+        c.sendWindow = 48_000; // lambda 1: 46000 <= 47000, send on the slow path
+        Blest blest = new Blest();
+        assertThat(blest.pick(c, 1400)).isSameAs(slow);
+        c.blocked++; // the window blocked all the same: lambda 1.1, 50600 > 47000
+        assertThat(blest.pick(c, 1400)).isNull();
+        assertThat(blest.lambda()).isCloseTo(1.1, org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    // ---- ECF: n = 1 + k/cwnd_f; wait if n*rtt_f < (1 + waiting*beta)(rtt_s + delta) and k/cwnd_s*rtt_s >= 2 rtt_f + delta
+
+    @Test
+    void ecfWaitsWhenTheFastPathFinishesFirstAndHoldsOnWithHysteresis() {
+        Stub.Sf fast = new Stub.Sf(0, 10).full(); // cwnd_f 10000 B, rtt_f 10 ms
+        Stub.Sf slow = new Stub.Sf(1, 40);       // cwnd_s 10000 B, rtt_s 40 ms, delta 0
+        Stub.Conn c = new Stub.Conn(fast, slow);
+        Ecf ecf = new Ecf();
+        // k = 20000: n = 3, 30 ms < 40 ms; and 2 * 40 = 80 ms >= 20 ms: wait for the fast path.
+        c.unsent = 20_000;
+        assertThat(ecf.pick(c, 1400)).isNull();
+        assertThat(ecf.waiting()).isTrue();
+        // k = 35000: n = 4.5, 45 ms is not < 40 ms, but waiting: 45 < 1.25 * 40 = 50 -> keep waiting.
+        c.unsent = 35_000;
+        assertThat(ecf.pick(c, 1400)).isNull();
+        // The same state without the hysteresis: use the slow path.
+        assertThat(new Ecf().pick(c, 1400)).isSameAs(slow);
+        // k = 50000: n = 6, 60 ms >= 50 ms: use the slow path and stop waiting.
+        c.unsent = 50_000;
+        assertThat(ecf.pick(c, 1400)).isSameAs(slow);
+        assertThat(ecf.waiting()).isFalse();
+    }
+
+    @Test
+    void ecfUsesTheSlowPathWhenItCostsNothingAndCountsRttVariation() {
+        Stub.Sf fast = new Stub.Sf(0, 10).full();
+        Stub.Sf slow = new Stub.Sf(1, 40);
+        Stub.Conn c = new Stub.Conn(fast, slow);
+        // k = 1000: n = 1.1, 11 < 40; but k/cwnd_s * rtt_s = 4 ms < 2 * 10 = 20 ms: the slow path is done in time.
+        c.unsent = 1_000;
+        assertThat(new Ecf().pick(c, 1400)).isSameAs(slow);
+        // k = 32000: n = 4.2, 42 ms is not < 40 ms: slow path...
+        c.unsent = 32_000;
+        assertThat(new Ecf().pick(c, 1400)).isSameAs(slow);
+        // ...unless the RTTs vary: delta = 5 ms, 42 < 45, and 3.2 * 40 = 128 >= 25: wait.
+        slow.rttvar = 5 * Stub.MS;
+        assertThat(new Ecf().pick(c, 1400)).isNull();
+    }
+}
