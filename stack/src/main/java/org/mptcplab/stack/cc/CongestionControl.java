@@ -33,10 +33,34 @@ public interface CongestionControl {
     /** Retransmission timeout (RFC 5681 3.1: cwnd to one segment). */
     void onTimeout(long bytesInFlight);
 
-    /** Sibling subflows, for coupled algorithms; uncoupled ones ignore it. */
+    /**
+     * Takes over the windows of the controller this one replaces when the algorithm is switched
+     * on a running subflow: cwnd and ssthresh carry over, the algorithm's own history starts afresh.
+     */
+    default void takeOver(CongestionControl previous) {
+    }
+
+    /**
+     * The algorithm's internals for observation (LIA's alpha, OLIA's alpha_r and sets, CUBIC's
+     * W_max and K, ...), by name; a fresh map, not for the per-packet path.
+     */
+    default java.util.Map<String, Double> variables() {
+        return java.util.Map.of();
+    }
+
+    /**
+     * Sibling subflows, for coupled algorithms; uncoupled ones ignore it. Indexed rather than
+     * iterable so that the per-ACK sums allocate nothing. The list holds every subflow of the
+     * connection, this one included; the algorithms count those that are
+     * {@link SubflowView#activeForCoupling() active}.
+     */
     interface Coupling {
-        /** Sum over the connection's active subflows of cwnd_i / srtt_i, and related aggregates. */
-        Iterable<? extends SubflowView> subflows();
+        int size();
+
+        SubflowView subflow(int index);
+
+        /** The subflow the controller runs on (one of {@link #subflow}, by identity). */
+        SubflowView self();
     }
 
     /** What a coupled algorithm reads of a sibling subflow. */
@@ -48,5 +72,10 @@ public interface CongestionControl {
         int mss();
 
         boolean activeForCoupling();
+
+        /** The subflow's controller, so that a coupled one can read its siblings' state (OLIA's l_r). */
+        default CongestionControl congestionControl() {
+            return null;
+        }
     }
 }

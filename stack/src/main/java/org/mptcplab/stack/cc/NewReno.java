@@ -18,6 +18,8 @@ public class NewReno implements CongestionControl {
     protected long ssthresh = Long.MAX_VALUE / 4;
     /** Bytes acknowledged in congestion avoidance not yet turned into window growth. */
     protected long caAcked;
+    /** Fractional window growth (bytes) not yet added, for algorithms that grow by fractions. */
+    protected double pendingGrowth;
 
     /** HyStart's delay-increase exit from slow start (see the class comment). */
     private final boolean hystart;
@@ -98,7 +100,40 @@ public class NewReno implements CongestionControl {
             cwnd += Math.min(bytesAcked, 2L * mss);
             return;
         }
+        increaseAvoidance(nowNanos, bytesAcked, srttNanos);
+    }
+
+    /** Congestion avoidance hook with the time and RTT (CUBIC, the coupled algorithms). */
+    protected void increaseAvoidance(long nowNanos, long bytesAcked, long srttNanos) {
         increaseAvoidance(bytesAcked);
+    }
+
+    /** Adds {@code bytes} (possibly fractional or negative) to cwnd, never below one segment. */
+    protected void grow(double bytes) {
+        pendingGrowth += bytes;
+        long whole = (long) pendingGrowth;
+        if (whole != 0) {
+            pendingGrowth -= whole;
+            cwnd = Math.max(mss, cwnd + whole);
+        }
+    }
+
+    /** Sets both windows (tests, and {@link #takeOver}). */
+    public void setWindows(long cwnd, long ssthresh) {
+        this.cwnd = Math.max(mss, cwnd);
+        this.ssthresh = Math.max(2L * mss, ssthresh);
+        this.caAcked = 0;
+        this.pendingGrowth = 0;
+    }
+
+    @Override
+    public void takeOver(CongestionControl previous) {
+        setWindows(previous.cwnd(), previous.ssthresh());
+    }
+
+    /** Reno's congestion avoidance increase for an ACK of {@code bytesAcked}, in bytes (RFC 5681 3.1 eq. 3). */
+    protected double renoIncrease(long bytesAcked) {
+        return (double) bytesAcked * mss / cwnd;
     }
 
     /** Congestion avoidance: one MSS per window's worth of acknowledged bytes (RFC 5681 3.1). */
@@ -115,6 +150,7 @@ public class NewReno implements CongestionControl {
         ssthresh = Math.max(bytesInFlight / 2, 2L * mss);
         cwnd = ssthresh;
         caAcked = 0;
+        pendingGrowth = 0;
     }
 
     @Override
@@ -127,5 +163,6 @@ public class NewReno implements CongestionControl {
         ssthresh = Math.max(bytesInFlight / 2, 2L * mss);
         cwnd = mss;
         caAcked = 0;
+        pendingGrowth = 0;
     }
 }

@@ -10,7 +10,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import org.mptcplab.stack.cc.CongestionControl;
-import org.mptcplab.stack.cc.NewReno;
+import org.mptcplab.stack.cc.CongestionControls;
 import org.mptcplab.stack.io.Endpoint;
 import org.mptcplab.stack.observe.Mib;
 import org.mptcplab.stack.observe.Observer;
@@ -59,7 +59,7 @@ public final class MptcpStack implements Endpoint {
     }
 
     private final String name;
-    private final StackConfig config;
+    private StackConfig config;
     private final SplittableRandom random;
     private final Observer observer = new Observer();
     /** Address id (1-based) -> address. The initial subflow of each connection uses id 0 instead. */
@@ -315,13 +315,26 @@ public final class MptcpStack implements Endpoint {
     }
 
     CongestionControl newCongestionControl(Subflow sf) {
-        return switch (config.congestionControl()) {
-            case "newreno" -> new NewReno(sf.mss, true);
-            // Without HyStart: slow start runs until the first loss (RFC 5681 alone).
-            case "reno" -> new NewReno(sf.mss, false);
-            default -> throw new IllegalArgumentException("unknown congestion control '" + config.congestionControl()
-                    + "' (known: newreno, reno)");
-        };
+        return CongestionControls.create(config.congestionControl(), sf.mss, new SubflowCoupling(sf));
+    }
+
+    /**
+     * Switches the congestion control algorithm ({@link CongestionControls#NAMES}) for new subflows
+     * and for every live one: each gets a new controller that takes over its cwnd and ssthresh.
+     * Connections and subflows are visited in creation order, so the switch is deterministic.
+     *
+     * @throws IllegalArgumentException for an unknown name; nothing changes then
+     */
+    public void setCongestionControl(String name) {
+        CongestionControls.check(name);
+        config = config.withCongestionControl(name);
+        for (MptcpConnection c : connections) {
+            for (Subflow sf : c.subflows) {
+                CongestionControl next = newCongestionControl(sf);
+                next.takeOver(sf.cc);
+                sf.cc = next;
+            }
+        }
     }
 
     // =====================================================================================

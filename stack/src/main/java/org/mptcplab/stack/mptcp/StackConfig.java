@@ -62,7 +62,7 @@ public record StackConfig(boolean mptcp, boolean checksum, int mss, int sendBuff
                 minRtoNanos, initialRtoNanos, on, sack, fullMesh, maxSubflows, congestionControl);
     }
 
-    /** The congestion control of new subflows: "newreno" (with HyStart) or "reno" (without). */
+    /** The congestion control of new subflows: one of {@code CongestionControls.NAMES} ("newreno" with HyStart, "reno" without, "cubic", "lia", "olia", "balia"). */
     public StackConfig withCongestionControl(String name) {
         return new StackConfig(mptcp, checksum, mss, sendBufferBytes, receiveBufferBytes, timeWaitNanos, delayedAckNanos,
                 minRtoNanos, initialRtoNanos, timestamps, sack, fullMesh, maxSubflows, name);

@@ -91,7 +91,8 @@ public final class Subflow implements CongestionControl.SubflowView, org.mptcpla
     long joinAckDeadline = Endpoint.NEVER;
 
     // ---- congestion control
-    final CongestionControl cc;
+    /** Replaced when the stack's algorithm is switched while the connection runs. */
+    CongestionControl cc;
     int dupAcks;
     boolean inRecovery;
     int recoverySeq;
@@ -223,6 +224,12 @@ public final class Subflow implements CongestionControl.SubflowView, org.mptcpla
     @Override
     public int mss() {
         return mss;
+    }
+
+    /** The subflow's congestion controller (its {@link CongestionControl#variables()} for observation). */
+    @Override
+    public CongestionControl congestionControl() {
+        return cc;
     }
 
     @Override
