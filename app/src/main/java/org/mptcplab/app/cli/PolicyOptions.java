@@ -10,16 +10,19 @@ import picocli.CommandLine.Option;
  * says which values exist instead of running something else.
  */
 public final class PolicyOptions {
-    static final List<String> CONGESTION_CONTROLS = List.of("newreno", "reno");
-    static final List<String> SCHEDULERS = List.of("minrtt");
+    static final List<String> CONGESTION_CONTROLS = org.mptcplab.stack.cc.CongestionControls.NAMES;
+    static final List<String> SCHEDULERS = org.mptcplab.stack.sched.Schedulers.NAMES;
     static final List<String> PATH_MANAGERS = List.of("fullmesh", "none");
 
     @Option(names = "--cc", paramLabel = "NAME", description = "congestion control of every subflow: newreno (RFC 5681/6582 "
-            + "with HyStart's slow-start exit, the default) or reno (the same without HyStart)")
+            + "with HyStart's slow-start exit, the default), reno (the same without HyStart), cubic (RFC 9438), or coupled "
+            + "across the connection's subflows: lia (RFC 6356), olia (Khalili et al.), balia (Peng et al.)")
     String cc = "newreno";
 
     @Option(names = "--scheduler", paramLabel = "NAME", description = "packet scheduler: minrtt (lowest smoothed RTT "
-            + "with room in its window; backup subflows only when no other is usable; the default)")
+            + "with room in its window; backup subflows only when no other is usable; the default), roundrobin, redundant "
+            + "(every chunk on every subflow), blest (Ferlin et al.) or ecf (Lim et al.), the last two waiting for the "
+            + "fast subflow when the slow one would block the receiver")
     String scheduler = "minrtt";
 
     @Option(names = "--pm", paramLabel = "NAME", description = "path manager: fullmesh (announce extra addresses, join "
@@ -41,6 +44,6 @@ public final class PolicyOptions {
 
     /** The configuration with these policies. */
     StackConfig apply(StackConfig c) {
-        return c.withCongestionControl(cc).withFullMesh(pm.equals("fullmesh"));
+        return c.withCongestionControl(cc).withScheduler(scheduler).withFullMesh(pm.equals("fullmesh"));
     }
 }

@@ -32,7 +32,8 @@ import org.mptcplab.stack.wire.IpAddress;
  * by hand is only reproducible as far as its commands are.
  */
 public final class EmulatedSession extends Session {
-    private final SessionSpec spec;
+    /** Its policies follow switchPolicies, so that a restart runs what is shown. */
+    private volatile SessionSpec spec;
     private final Scenario.Run run;
     /** False for a CLI scenario: no samples, no packet records, no events in the store (the run is the scenario's alone). */
     private final boolean sampling;
@@ -149,7 +150,7 @@ public final class EmulatedSession extends Session {
 
     /** The scenario of a window's spec: endless traffic from the server, no hashing, the spec's policies. */
     static Scenario scenarioOf(SessionSpec spec) {
-        StackConfig c = StackConfig.defaults().withCongestionControl(spec.congestionControl())
+        StackConfig c = StackConfig.defaults().withCongestionControl(spec.congestionControl()).withScheduler(spec.scheduler())
                 .withFullMesh(!"none".equals(spec.pathManager()));
         Scenario sc = new Scenario().seed(spec.seed()).light(true).download(true).clientConfig(c).serverConfig(c)
                 .bytes(Long.MAX_VALUE / 4).deadline(Long.MAX_VALUE);
@@ -180,7 +181,7 @@ public final class EmulatedSession extends Session {
     }
 
     private StackConfig config(boolean mptcp) {
-        StackConfig c = StackConfig.defaults().withCongestionControl(spec.congestionControl())
+        StackConfig c = StackConfig.defaults().withCongestionControl(spec.congestionControl()).withScheduler(spec.scheduler())
                 .withFullMesh(!"none".equals(spec.pathManager()));
         return mptcp ? c : c.withMptcp(false);
     }
@@ -354,6 +355,21 @@ public final class EmulatedSession extends Session {
             Flow f = flows.get(0);
             String done = Session.closeSubflow(f.client, f.clientSide(), i, settings.get(i).name(), net.now());
             netEvent(i, "SUBFLOW_REMOVE", done);
+            return done;
+        });
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<String> switchPolicies(String congestionControl, String scheduler) {
+        return command(() -> {
+            Flow f = flows.get(0);
+            for (MptcpStack st : List.of(f.client, f.server)) {
+                st.setCongestionControl(congestionControl);
+                st.setScheduler(scheduler);
+            }
+            spec = spec.withPolicies(congestionControl, scheduler, spec.pathManager());
+            String done = "MPTCP now runs " + congestionControl + " with the " + scheduler + " scheduler";
+            netEvent(-1, "POLICY", done);
             return done;
         });
     }

@@ -97,6 +97,17 @@ public abstract class Session implements AutoCloseable {
      */
     public abstract java.util.concurrent.CompletableFuture<String> removeSubflow(int i);
 
+    /**
+     * Switches the MPTCP connection's congestion control and packet scheduler while it runs: the
+     * subflows keep their windows (a new controller takes cwnd and ssthresh over) and the next chunk
+     * is scheduled by the new policy. Both ends' stacks switch (the server sends in the demo). The
+     * future completes with what was done, or fails with why it cannot.
+     */
+    public java.util.concurrent.CompletableFuture<String> switchPolicies(String congestionControl, String scheduler) {
+        return java.util.concurrent.CompletableFuture.failedFuture(new UnsupportedOperationException(
+                "this session cannot switch policies while it runs"));
+    }
+
     /** The two commands above, on the engine's thread, for a client stack and its socket. */
     static String openSubflow(org.mptcplab.stack.mptcp.MptcpStack client, org.mptcplab.stack.mptcp.MptcpSocket socket,
                               int addressId, String pathName, long now) {

@@ -56,6 +56,11 @@ public record EventLine(long tNanos, String flow, String kind, String text, bool
         String d = e.detail() == null ? "" : e.detail();
         boolean hi = false;
         String text = switch (e.kind()) {
+            case "POLICY" -> {
+                hi = true;
+                yield d;
+            }
+            case "SCHEDULER" -> who + ": " + d;
             case "PATH_DOWN", "PATH_BLACKHOLE", "PATH_UP", "LINK_CHANGED", "BACKUP_ON", "BACKUP_OFF" -> {
                 hi = !e.kind().equals("LINK_CHANGED");
                 yield d;

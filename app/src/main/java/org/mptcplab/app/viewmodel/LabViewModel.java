@@ -42,8 +42,8 @@ public final class LabViewModel implements AutoCloseable {
     /** The speed steps of the selector and of the +/- keys. */
     public static final List<Double> SPEEDS = List.of(0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0);
     /** What the stack offers today; the policies issue adds to these lists. */
-    public static final List<String> CONGESTION_CONTROLS = List.of("newreno");
-    public static final List<String> SCHEDULERS = List.of("minrtt");
+    public static final List<String> CONGESTION_CONTROLS = org.mptcplab.stack.cc.CongestionControls.NAMES;
+    public static final List<String> SCHEDULERS = org.mptcplab.stack.sched.Schedulers.NAMES;
     public static final List<String> PATH_MANAGERS = List.of("fullmesh", "none");
     static final int MAX_EVENTS = 400;
 
@@ -499,7 +499,11 @@ public final class LabViewModel implements AutoCloseable {
         return recording.getReadOnlyProperty();
     }
 
-    /** A policy change applies from the start of a new run with the same seed, so runs stay comparable. */
+    /**
+     * A congestion-control or scheduler change takes effect in the running connection (the
+     * subflows keep their windows; the log says when); a path-manager change restarts the run
+     * with the same seed (its joins are made at the start).
+     */
     public void setPolicies(String cc, String scheduler, String pm) {
         if (kind.get() == Session.Kind.LIVE_INTERFACES) {
             throw new IllegalArgumentException("stop the live session on real interfaces first: its policies are set when it starts");
@@ -511,8 +515,22 @@ public final class LabViewModel implements AutoCloseable {
         if (s.congestionControl().equals(cc) && s.scheduler().equals(scheduler) && s.pathManager().equals(pm)) {
             return;
         }
-        restart(s.withPolicies(cc, scheduler, pm));
-        say("Restarted with " + cc + ", " + scheduler + ", " + pm);
+        if (!s.pathManager().equals(pm)) {
+            restart(s.withPolicies(cc, scheduler, pm));
+            say("Restarted with " + cc + ", " + scheduler + ", " + pm + " (a path manager acts from the start)");
+            return;
+        }
+        spec.set(s.withPolicies(cc, scheduler, pm));
+        session.switchPolicies(cc, scheduler).whenComplete((done, failure) -> fx.execute(() -> {
+            if (failure != null) {
+                Throwable why = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                spec.set(s);
+                say("Cannot: " + why.getMessage());
+            } else {
+                say(done);
+            }
+        }));
     }
 
     private static void check(String what, String value, List<String> valid) {

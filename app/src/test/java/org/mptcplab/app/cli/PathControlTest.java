@@ -68,7 +68,7 @@ class PathControlTest {
         cl.setErr(new PrintWriter(err));
         int exit = cl.execute("--iface", "veth7=10.7.0.1/24", "--to", "10.7.0.2:5201", "--bytes", "1M", "--cc", "bbr");
         assertThat(exit).isEqualTo(2);
-        assertThat(err.toString()).contains("connect: --cc 'bbr': unknown (known: newreno, reno)");
+        assertThat(err.toString()).contains("connect: --cc 'bbr': unknown (known: newreno, reno, cubic, lia, olia, balia)");
         StringWriter lerr = new StringWriter();
         CommandLine l = new CommandLine(new ListenCommand());
         l.setErr(new PrintWriter(lerr));

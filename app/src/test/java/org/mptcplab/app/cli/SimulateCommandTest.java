@@ -282,8 +282,8 @@ class SimulateCommandTest {
         cases.put(new String[] {"--deadline", "10"}, "simulate: --deadline '10' has no unit (use ns, us, ms, s)\n");
         cases.put(new String[] {"--path", "1mbit/2mbitt"}, "simulate: --path '1mbit/2mbitt': down direction (server"
                 + " to client): path spec '2mbitt': unknown rate unit 'mbitt' (use bit, kbit, mbit, gbit)\n");
-        cases.put(new String[] {"--cc", "cubic"}, "simulate: --cc 'cubic': unknown (known: newreno, reno)\n");
-        cases.put(new String[] {"--scheduler", "blest"}, "simulate: --scheduler 'blest': unknown (known: minrtt)\n");
+        cases.put(new String[] {"--cc", "bbr"}, "simulate: --cc 'bbr': unknown (known: newreno, reno, cubic, lia, olia, balia)\n");
+        cases.put(new String[] {"--scheduler", "blestt"}, "simulate: --scheduler 'blestt': unknown (known: minrtt, roundrobin, redundant, blest, ecf)\n");
         cases.put(new String[] {"--pm", "ndiffports"}, "simulate: --pm 'ndiffports': unknown (known: fullmesh, none)\n");
         String[] nine = new String[18];
         for (int i = 0; i < 9; i++) {

@@ -163,13 +163,32 @@ class LabViewModelTest {
         run(2 * S);
         assertThat(vm.session().store().subflowsSince(0).toString()).isEqualTo(first);
 
-        assertThatThrownBy(() -> vm.setPolicies("cubic", "minrtt", "fullmesh"))
-                .hasMessageContaining("unknown congestion control 'cubic'").hasMessageContaining("newreno");
+        assertThatThrownBy(() -> vm.setPolicies("bbr", "minrtt", "fullmesh"))
+                .hasMessageContaining("unknown congestion control 'bbr'").hasMessageContaining("newreno, reno, cubic, lia, olia, balia");
         vm.setPolicies("newreno", "minrtt", "none");
         assertThat(vm.specProperty().get().pathManager()).isEqualTo("none");
         run(2 * S);
         // No path manager: the connection stays on its first subflow.
         assertThat(vm.paths().get(1).subflowsProperty().get()).isEqualTo("no subflow");
+    }
+
+    @Test
+    void congestionControlAndSchedulerSwitchWhileTheConnectionRuns() {
+        run(3 * S);
+        long before = vm.session().state().nowNanos();
+        vm.setPolicies("lia", "blest", "fullmesh");
+        run(S);
+        assertThat(vm.session().state().nowNanos()).as("no restart: time went on").isGreaterThan(before);
+        assertThat(vm.specProperty().get().congestionControl()).isEqualTo("lia");
+        assertThat(vm.specProperty().get().scheduler()).isEqualTo("blest");
+        assertThat(vm.events().stream().map(EventLine::text)).anyMatch(t -> t.contains("MPTCP now runs lia with the blest scheduler"));
+        // The stacks' events say the connection took the scheduler at its next send.
+        assertThat(vm.session().store().eventsSince(0)).anyMatch(e -> e.kind().equals("SCHEDULER") && e.detail().contains("minrtt -> blest"));
+        assertThat(vm.statusProperty().get()).contains("2 subflows established");
+        // A restart keeps what was switched to.
+        vm.restart();
+        assertThat(vm.specProperty().get().congestionControl()).isEqualTo("lia");
+        assertThat(((org.mptcplab.app.session.EmulatedSession) vm.session()).spec().scheduler()).isEqualTo("blest");
     }
 
     @Test

@@ -89,7 +89,7 @@ public final class MptcpStack implements Endpoint {
     /** {@link #addresses}' values as an array, for the per-packet destination check. */
     private Address[] addressArray = new Address[0];
     /** The packet scheduler new connections copy (Scheduler.copy); a change reaches running ones at their next send. */
-    private Scheduler scheduler = Schedulers.create(Schedulers.NAMES.get(0));
+    private Scheduler scheduler;
     /** Bumped at each setScheduler: a connection whose copy is older takes a new one. */
     private int schedulerGeneration;
     /** Opportunistic retransmission and penalisation (Raiciu et al., NSDI 2012, 4.2); off by default. */
@@ -104,6 +104,7 @@ public final class MptcpStack implements Endpoint {
     public MptcpStack(String name, StackConfig config, long seed) {
         this.name = name;
         this.config = Objects.requireNonNull(config);
+        this.scheduler = Schedulers.create(config.scheduler()); // an unknown name says which exist
         this.random = new SplittableRandom(seed);
         this.nextPort = 32768 + random.nextInt(28000);
     }

@@ -13,58 +13,65 @@ package org.mptcplab.stack.mptcp;
  */
 public record StackConfig(boolean mptcp, boolean checksum, int mss, int sendBufferBytes, int receiveBufferBytes,
                           long timeWaitNanos, long delayedAckNanos, long minRtoNanos, long initialRtoNanos,
-                          boolean timestamps, boolean sack, boolean fullMesh, int maxSubflows, String congestionControl) {
+                          boolean timestamps, boolean sack, boolean fullMesh, int maxSubflows, String congestionControl,
+                          String scheduler) {
 
     public static final long MS = 1_000_000L;
 
     public static StackConfig defaults() {
         return new StackConfig(true, false, 1460, 4 << 20, 4 << 20, 1000 * MS, 40 * MS, 200 * MS, 1000 * MS,
-                true, true, true, 8, "newreno");
+                true, true, true, 8, "newreno", "minrtt");
     }
 
     public StackConfig withMptcp(boolean on) {
         return new StackConfig(on, checksum, mss, sendBufferBytes, receiveBufferBytes, timeWaitNanos, delayedAckNanos,
-                minRtoNanos, initialRtoNanos, timestamps, sack, fullMesh, maxSubflows, congestionControl);
+                minRtoNanos, initialRtoNanos, timestamps, sack, fullMesh, maxSubflows, congestionControl, scheduler);
     }
 
     public StackConfig withChecksum(boolean on) {
         return new StackConfig(mptcp, on, mss, sendBufferBytes, receiveBufferBytes, timeWaitNanos, delayedAckNanos,
-                minRtoNanos, initialRtoNanos, timestamps, sack, fullMesh, maxSubflows, congestionControl);
+                minRtoNanos, initialRtoNanos, timestamps, sack, fullMesh, maxSubflows, congestionControl, scheduler);
     }
 
     public StackConfig withMss(int v) {
         return new StackConfig(mptcp, checksum, v, sendBufferBytes, receiveBufferBytes, timeWaitNanos, delayedAckNanos,
-                minRtoNanos, initialRtoNanos, timestamps, sack, fullMesh, maxSubflows, congestionControl);
+                minRtoNanos, initialRtoNanos, timestamps, sack, fullMesh, maxSubflows, congestionControl, scheduler);
     }
 
     public StackConfig withBuffers(int send, int receive) {
         return new StackConfig(mptcp, checksum, mss, send, receive, timeWaitNanos, delayedAckNanos,
-                minRtoNanos, initialRtoNanos, timestamps, sack, fullMesh, maxSubflows, congestionControl);
+                minRtoNanos, initialRtoNanos, timestamps, sack, fullMesh, maxSubflows, congestionControl, scheduler);
     }
 
     public StackConfig withFullMesh(boolean on) {
         return new StackConfig(mptcp, checksum, mss, sendBufferBytes, receiveBufferBytes, timeWaitNanos, delayedAckNanos,
-                minRtoNanos, initialRtoNanos, timestamps, sack, on, maxSubflows, congestionControl);
+                minRtoNanos, initialRtoNanos, timestamps, sack, on, maxSubflows, congestionControl, scheduler);
     }
 
     public StackConfig withMaxSubflows(int n) {
         return new StackConfig(mptcp, checksum, mss, sendBufferBytes, receiveBufferBytes, timeWaitNanos, delayedAckNanos,
-                minRtoNanos, initialRtoNanos, timestamps, sack, fullMesh, n, congestionControl);
+                minRtoNanos, initialRtoNanos, timestamps, sack, fullMesh, n, congestionControl, scheduler);
     }
 
     public StackConfig withTimeWait(long nanos) {
         return new StackConfig(mptcp, checksum, mss, sendBufferBytes, receiveBufferBytes, nanos, delayedAckNanos,
-                minRtoNanos, initialRtoNanos, timestamps, sack, fullMesh, maxSubflows, congestionControl);
+                minRtoNanos, initialRtoNanos, timestamps, sack, fullMesh, maxSubflows, congestionControl, scheduler);
     }
 
     public StackConfig withTimestamps(boolean on) {
         return new StackConfig(mptcp, checksum, mss, sendBufferBytes, receiveBufferBytes, timeWaitNanos, delayedAckNanos,
-                minRtoNanos, initialRtoNanos, on, sack, fullMesh, maxSubflows, congestionControl);
+                minRtoNanos, initialRtoNanos, on, sack, fullMesh, maxSubflows, congestionControl, scheduler);
     }
 
     /** The congestion control of new subflows: one of {@code CongestionControls.NAMES} ("newreno" with HyStart, "reno" without, "cubic", "lia", "olia", "balia"). */
     public StackConfig withCongestionControl(String name) {
         return new StackConfig(mptcp, checksum, mss, sendBufferBytes, receiveBufferBytes, timeWaitNanos, delayedAckNanos,
-                minRtoNanos, initialRtoNanos, timestamps, sack, fullMesh, maxSubflows, name);
+                minRtoNanos, initialRtoNanos, timestamps, sack, fullMesh, maxSubflows, name, scheduler);
+    }
+
+    /** The packet scheduler of new connections: one of {@code Schedulers.NAMES} ("minrtt" by default). */
+    public StackConfig withScheduler(String name) {
+        return new StackConfig(mptcp, checksum, mss, sendBufferBytes, receiveBufferBytes, timeWaitNanos, delayedAckNanos,
+                minRtoNanos, initialRtoNanos, timestamps, sack, fullMesh, maxSubflows, congestionControl, name);
     }
 }
