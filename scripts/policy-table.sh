@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The policies table of BENCHMARKS.md: each simulate scenario under each scheduler (with newreno
+# and with lia) and each congestion control (with minrtt), seed 1, virtual time (deterministic:
+# the same jar prints the same table), and single-path TCP of the same stack (the server without
+# MPTCP, so the connection falls back to TCP on path 1) for each. Prints Markdown rows.
+# Usage: scripts/policy-table.sh [JAR]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JAR=${1:-app/target/mptcp-lab.jar}
+row() {
+  local scen=$1 sched=$2 cc=$3 label=${4:-$2}
+  local extra=()
+  [ "$label" = "TCP" ] && extra=(--no-mptcp-server)
+  java -jar "$JAR" simulate --scenario "$scen" --scheduler "$sched" --cc "$cc" --seed 1 --json "${extra[@]}" | python3 -c "
+import json, re, sys
+d = json.load(sys.stdin)
+def rate(p):
+    m = re.match(r'([0-9.]+)(k|m|g)?bit', p)
+    return float(m.group(1)) * {None: 1, 'k': 1e3, 'm': 1e6, 'g': 1e9}[m.group(2)]
+total = sum(rate(p.split('/')[0]) for p in d['paths'])
+share = ' / '.join('%.2f' % f['share'] for f in sorted(d['subflows'], key=lambda f: (f['path'], f['id'])))
+t = d.get('traffic', {})
+video = ('%d stalls, %.0f ms frozen, start %.0f ms' % (t['stalls'], t['stalled_ms'], t['startup_ms'])) if t.get('kind') == 'video' else '-'
+print('| %s | %s | %s | %s | %.2f | %.3f | %s | %.0f | %s |' % ('$scen', '$label', '$cc', d['status'], d['goodput_bps'] / 1e6,
+      d['goodput_bps'] / total, share, d['max_stall_ms'], video))
+"
+}
+echo "| scenario | scheduler | cc | status | goodput Mbit/s | of the paths' sum | share by subflow | max stall ms | video |"
+echo "|---|---|---|---|---:|---:|---|---:|---|"
+for scen in aggregate handover lossy asymmetric-rtt satellite; do
+  for sched in minrtt roundrobin redundant blest ecf; do
+    for cc in newreno lia; do
+      row "$scen" "$sched" "$cc"
+    done
+  done
+  for cc in reno cubic olia balia; do
+    row "$scen" minrtt "$cc"
+  done
+  # Single-path TCP of the same stack (the server without MPTCP: fallback on path 1).
+  row "$scen" minrtt newreno TCP
+done
