@@ -596,7 +596,7 @@ public final class LiveSession extends Session {
                 sf.iface(), sf.state(), sf.backup(), sf.localAddressId(), sf.remoteAddressId(), k.cwndBytes(),
                 k.ssthreshBytes(), k.srttNanos(), k.rttvarNanos(), sf.rtoNanos(), k.inFlightBytes(), k.bytesSent(),
                 sf.bytesAcked(), k.bytesRetransmitted(), sf.segmentsRetransmitted(), sf.bytesReceived(), sf.sackHoles(),
-                sf.rtoCount(), sf.fastRetransmits(), sf.closeReason());
+                sf.rtoCount(), sf.fastRetransmits(), sf.closeReason(), null);
     }
 
     private void publish(long now, ConnectionSnapshot c) {

@@ -116,6 +116,10 @@ public final class PathCard extends VBox {
         Label subflows = new Label();
         subflows.getStyleClass().add(Styles.PATH_SUBFLOWS);
         subflows.textProperty().bind(vm.subflowsProperty());
+        // Several subflows, or a coupled controller's alpha, make a longer line: it wraps rather
+        // than ending in "...", and the buttons and the backup box keep their size.
+        subflows.setWrapText(true);
+        subflows.setMinHeight(Region.USE_PREF_SIZE);
         Region gap2 = new Region();
         HBox.setHgrow(gap2, Priority.ALWAYS);
         Button add = new Button("+ subflow");
@@ -130,6 +134,7 @@ public final class PathCard extends VBox {
             b.getStyleClass().add(Styles.SMALL_BUTTON);
             b.setMinWidth(Region.USE_PREF_SIZE);
         }
+        backup.setMinWidth(Region.USE_PREF_SIZE);
         HBox foot = new HBox(8, subflows, gap2, add, remove, backup);
         foot.setAlignment(Pos.CENTER_LEFT);
         getChildren().addAll(head, grid, error, foot);

@@ -81,6 +81,14 @@ public final class PathViewModel {
                     sb.append(", ");
                 }
                 sb.append("subflow ").append(sf.id()).append(' ').append(SubflowWords.state(sf));
+                // A coupled controller's state is what makes it coupled (RFC 6356 alpha): shown.
+                if (sf.congestion() != null && sf.congestion().indexOf('=') > 0
+                        && sf.state() == org.mptcplab.stack.mptcp.SubflowState.ESTABLISHED) {
+                    // The name and the first variable (alpha for the coupled ones): a card is narrow.
+                    String c = sf.congestion();
+                    int second = c.indexOf(' ', c.indexOf(' ') + 1);
+                    sb.append(" (").append(second > 0 ? c.substring(0, second) : c).append(')');
+                }
             }
         }
         subflows.set(sb.length() == 0 ? "no subflow" : sb.toString());

@@ -185,6 +185,8 @@ class LabViewModelTest {
         // The stacks' events say the connection took the scheduler at its next send.
         assertThat(vm.session().store().eventsSince(0)).anyMatch(e -> e.kind().equals("SCHEDULER") && e.detail().contains("minrtt -> blest"));
         assertThat(vm.statusProperty().get()).contains("2 subflows established");
+        // LIA's alpha (RFC 6356 4) on each path card, from the sender's controller.
+        assertThat(vm.paths().get(0).subflowsProperty().get()).matches("subflow 0 established \\(lia alpha=[0-9.]+\\)");
         // A restart keeps what was switched to.
         vm.restart();
         assertThat(vm.specProperty().get().congestionControl()).isEqualTo("lia");

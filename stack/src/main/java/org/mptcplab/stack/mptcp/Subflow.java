@@ -313,7 +313,26 @@ public final class Subflow implements CongestionControl.SubflowView, org.mptcpla
         return new SubflowSnapshot(id, local.toString(), localPort, remote.toString(), remotePort, iface, state,
                 localBackup || remoteBackup, localAddressId, remoteAddressId, cc.cwnd(), cc.ssthresh(), srtt, rttvar, rto,
                 bytesInFlight(), bytesSent, bytesAcked, bytesRetransmitted, segmentsRetransmitted, bytesReceived,
-                sackHoles(), rtoCount, fastRetransmits, closeReason);
+                sackHoles(), rtoCount, fastRetransmits, closeReason, congestionText());
+    }
+
+    /** The controller's name and its variables (CongestionControl#variables), three significant digits. */
+    private String congestionText() {
+        java.util.Map<String, Double> v = cc.variables();
+        if (v.isEmpty()) {
+            return cc.name();
+        }
+        StringBuilder sb = new StringBuilder(cc.name());
+        for (java.util.Map.Entry<String, Double> e : v.entrySet()) {
+            double x = e.getValue();
+            sb.append(' ').append(e.getKey()).append('=');
+            if (x == Math.rint(x) && Math.abs(x) < 1e15) {
+                sb.append((long) x);
+            } else {
+                sb.append(new java.math.BigDecimal(x).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString());
+            }
+        }
+        return sb.toString();
     }
 
     // =====================================================================================
