@@ -121,7 +121,11 @@ public final class ListenCommand implements Callable<Integer> {
             return 2;
         }
         long s = seedValue;
-        MptcpStack stack = new MptcpStack("server", LiveEngine.withLinkMss(policies.apply(StackConfig.defaults()), list).withFullMesh(!noAnnounce && policies.pm.equals("fullmesh")), s);
+        StackConfig serverConfig = LiveEngine.withLinkMss(policies.apply(StackConfig.defaults()), list);
+        if (noAnnounce && serverConfig.fullMesh()) {
+            serverConfig = serverConfig.withFullMesh(false); // a server's full mesh only announces
+        }
+        MptcpStack stack = new MptcpStack("server", serverConfig, s);
         LiveRunner runner;
         try {
             runner = LiveEngine.open(stack, list, s, port, pathSettings.impairments());

@@ -151,7 +151,7 @@ public final class EmulatedSession extends Session {
     /** The scenario of a window's spec: endless traffic from the server, no hashing, the spec's policies. */
     static Scenario scenarioOf(SessionSpec spec) {
         StackConfig c = StackConfig.defaults().withCongestionControl(spec.congestionControl()).withScheduler(spec.scheduler())
-                .withFullMesh(!"none".equals(spec.pathManager()));
+                .withPathManager(spec.pathManager());
         Scenario sc = new Scenario().seed(spec.seed()).light(true).download(true).clientConfig(c).serverConfig(c)
                 .bytes(Long.MAX_VALUE / 4).deadline(Long.MAX_VALUE);
         for (PathSettings p : spec.paths()) {
@@ -182,7 +182,7 @@ public final class EmulatedSession extends Session {
 
     private StackConfig config(boolean mptcp) {
         StackConfig c = StackConfig.defaults().withCongestionControl(spec.congestionControl()).withScheduler(spec.scheduler())
-                .withFullMesh(!"none".equals(spec.pathManager()));
+                .withPathManager(spec.pathManager());
         return mptcp ? c : c.withMptcp(false);
     }
 

@@ -268,7 +268,7 @@ public final class LiveSession extends Session {
         }
         // The MSS the interfaces' MTU allows (1460 on the lab's veths, as the default).
         StackConfig cfg = LiveEngine.withLinkMss(StackConfig.defaults().withCongestionControl(spec.congestionControl())
-                .withFullMesh(!"none".equals(spec.pathManager())), list);
+                .withPathManager(spec.pathManager()), list);
         client = new MptcpStack("client", cfg, seed * 31 + 1);
         // The same live engine as connect and listen: our link layer, a pcap handle per veth, one runner.
         runner = LiveEngine.open(client, list, seed, 0, impair);

@@ -73,6 +73,7 @@ public record EventLine(long tNanos, String flow, String kind, String text, bool
                 yield who + ": new " + sub + " joined (MP_JOIN), " + d.replace("join ", "");
             }
             case "ADD_ADDR" -> who + ": " + d + " (ADD_ADDR)";
+            case "PATH_MANAGER" -> who + ": path manager " + d;
             case "REMOVE_ADDR" -> {
                 hi = true;
                 yield who + ": " + d + " (REMOVE_ADDR)";

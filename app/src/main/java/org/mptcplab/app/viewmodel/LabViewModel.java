@@ -44,7 +44,7 @@ public final class LabViewModel implements AutoCloseable {
     /** What the stack offers today; the policies issue adds to these lists. */
     public static final List<String> CONGESTION_CONTROLS = org.mptcplab.stack.cc.CongestionControls.NAMES;
     public static final List<String> SCHEDULERS = org.mptcplab.stack.sched.Schedulers.NAMES;
-    public static final List<String> PATH_MANAGERS = List.of("fullmesh", "none");
+    public static final List<String> PATH_MANAGERS = org.mptcplab.stack.pm.PathManagers.NAMES;
     static final int MAX_EVENTS = 400;
 
     private final boolean realTime;
@@ -510,7 +510,7 @@ public final class LabViewModel implements AutoCloseable {
         }
         check("congestion control", cc, CONGESTION_CONTROLS);
         check("scheduler", scheduler, SCHEDULERS);
-        check("path manager", pm, PATH_MANAGERS);
+        check("path manager", pm, org.mptcplab.stack.pm.PathManagers.ACCEPTED); // "none" is "manual"
         SessionSpec s = spec.get();
         if (s.congestionControl().equals(cc) && s.scheduler().equals(scheduler) && s.pathManager().equals(pm)) {
             return;

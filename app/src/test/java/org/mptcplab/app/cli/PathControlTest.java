@@ -72,8 +72,8 @@ class PathControlTest {
         StringWriter lerr = new StringWriter();
         CommandLine l = new CommandLine(new ListenCommand());
         l.setErr(new PrintWriter(lerr));
-        assertThat(l.execute("--iface", "veth7=10.7.0.1/24", "--port", "7000", "--pm", "ndiffports")).isEqualTo(2);
-        assertThat(lerr.toString()).contains("--pm 'ndiffports': unknown (known: fullmesh, none)");
+        assertThat(l.execute("--iface", "veth7=10.7.0.1/24", "--port", "7000", "--pm", "binder")).isEqualTo(2);
+        assertThat(lerr.toString()).contains("--pm 'binder': unknown (known: fullmesh, ndiffports, manual)");
     }
 
     @Test

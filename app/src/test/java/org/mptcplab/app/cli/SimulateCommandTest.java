@@ -284,7 +284,7 @@ class SimulateCommandTest {
                 + " to client): path spec '2mbitt': unknown rate unit 'mbitt' (use bit, kbit, mbit, gbit)\n");
         cases.put(new String[] {"--cc", "bbr"}, "simulate: --cc 'bbr': unknown (known: newreno, reno, cubic, lia, olia, balia)\n");
         cases.put(new String[] {"--scheduler", "blestt"}, "simulate: --scheduler 'blestt': unknown (known: minrtt, roundrobin, redundant, blest, ecf)\n");
-        cases.put(new String[] {"--pm", "ndiffports"}, "simulate: --pm 'ndiffports': unknown (known: fullmesh, none)\n");
+        cases.put(new String[] {"--pm", "binder"}, "simulate: --pm 'binder': unknown (known: fullmesh, ndiffports, manual)\n");
         String[] nine = new String[18];
         for (int i = 0; i < 9; i++) {
             nine[2 * i] = "--path";
@@ -319,6 +319,12 @@ class SimulateCommandTest {
         assertThat((List<?>) none.get("subflows")).hasSize(1);
         assertThat((List<?>) mesh.get("subflows")).hasSize(2);
         assertThat(none.get("stream_intact")).isEqualTo(true);
+        // --pm ndiffports: N subflows over the first path only, each from its own port.
+        Map<String, Object> nd = (Map<String, Object>) Json.parse(Cli.run("simulate", "--path", "20mbit,5ms", "--path", "20mbit,5ms",
+                "--bytes", "4M", "--pm", "ndiffports", "--ndiffports", "3", "--json").out());
+        assertThat((List<?>) nd.get("subflows")).hasSize(3);
+        assertThat(nd.get("stream_intact")).isEqualTo(true);
+        assertThat(Cli.run("simulate", "--pm", "manual", "--ndiffports", "0").err()).contains("--ndiffports 0: at least 1");
         // --cc reno: slow start runs into the queue (retransmissions); newreno's HyStart does not.
         Map<String, Object> reno = (Map<String, Object>) Json.parse(Cli.run("simulate", "--path", "20mbit,40ms", "--bytes", "10M",
                 "--cc", "reno", "--json").out());

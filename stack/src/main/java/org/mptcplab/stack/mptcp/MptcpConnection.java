@@ -14,6 +14,7 @@ import org.mptcplab.stack.sched.Scheduler;
 import org.mptcplab.stack.sched.SubflowView;
 import org.mptcplab.stack.wire.Bytes;
 import org.mptcplab.stack.wire.Checksums;
+import org.mptcplab.stack.pm.PmConnection;
 import org.mptcplab.stack.wire.IpAddress;
 import org.mptcplab.stack.wire.MptcpOption;
 import org.mptcplab.stack.wire.SeqNum;
@@ -27,7 +28,7 @@ import org.mptcplab.stack.wire.TcpOption;
  * <p>Data-level sequence numbers are absolute 64-bit values; the first data byte of each direction
  * is IDSN + 1 (RFC 8684 3.1).
  */
-public final class MptcpConnection implements ConnectionView {
+public final class MptcpConnection implements ConnectionView, PmConnection {
     final MptcpStack stack;
     final boolean client;
     final long localKey;
@@ -622,7 +623,9 @@ public final class MptcpConnection implements ConnectionView {
                 "peer announced address id " + a.addressId() + " " + a.address() + (a.hasPort() ? ":" + a.port() : ""));
         pendingEcho.add(MptcpOption.AddAddr.echo(a.addressId(), a.address(), a.port()));
         sf.ackNow = true;
-        pathManagerJoin(now);
+        if (client && !fallback && !closed) {
+            stack.pathManager().onPeerAddress(this, now, a.addressId());
+        }
     }
 
     private void onRemoveAddr(long now, MptcpOption.RemoveAddr r) {
@@ -1466,11 +1469,8 @@ public final class MptcpConnection implements ConnectionView {
             closeConnection(now, "the fallback subflow closed: " + why);
             return;
         }
-        if (abnormal && stack.config().fullMesh() && client) {
-            // Full mesh keeps trying to get its paths back (path flaps), with backoff.
-            rejoinBackoff = Math.min(rejoinBackoff + 1, 5);
-            rejoinDeadline = now + (500_000_000L << (rejoinBackoff - 1));
-        }
+        // Full mesh and ndiffports try to get their paths back (path flaps), with backoff.
+        stack.pathManager().onSubflowClosed(this, now, abnormal);
         push(now);
     }
 
@@ -1613,15 +1613,15 @@ public final class MptcpConnection implements ConnectionView {
 
     /** Our address {@code id} is back: the path manager uses it again. */
     void onLocalAddressAdded(long now, int id, IpAddress address) {
-        if (closed || fallback || !remoteKeyKnown || !stack.config().fullMesh()) {
+        if (closed || fallback || !remoteKeyKnown) {
             return;
         }
         if (client) {
             rejoinBackoff = 0;
-            pathManagerJoin(now);
-        } else if (!address.equals(initialSubflow.local) && address.byteLength() == initialSubflow.local.byteLength()) {
-            pendingAnnounce.put(id, 0);
-            announceNow.add(id);
+        }
+        announced = false;
+        stack.pathManager().onLocalAddressAdded(this, now, id, address);
+        if (announced) {
             for (Subflow s : subflows) {
                 if (s.state == SubflowState.ESTABLISHED) {
                     s.sendAck(now);
@@ -1632,57 +1632,115 @@ public final class MptcpConnection implements ConnectionView {
     }
 
     // =====================================================================================
-    // Path manager (minimal full mesh; the policies issue adds more)
+    // Path manager: the policy (pm/) decides at each event, the connection acts (PmConnection)
+
+    /** Set by {@link #announce}: the path manager queued an announcement since the flag was cleared. */
+    private boolean announced;
 
     private void pathManagerOnEstablished(long now) {
-        if (!stack.config().fullMesh() || fallback || !remoteKeyKnown) {
+        if (fallback || !remoteKeyKnown) {
             return;
         }
-        if (client) {
-            pathManagerJoin(now);
-        } else {
-            // Server: announce every other address (RFC 8684 3.4.1), retransmitted until echoed.
-            for (int id : stack.addressIds()) {
-                IpAddress a = stack.addressById(id);
-                if (!a.equals(initialSubflow.local) && a.byteLength() == initialSubflow.local.byteLength()) {
-                    pendingAnnounce.put(id, 0);
-                    announceNow.add(id);
-                }
-            }
-            if (!announceNow.isEmpty()) {
-                initialSubflow.ackNow = true;
-            }
+        announced = false;
+        stack.pathManager().onEstablished(this, now);
+        if (announced && !announceNow.isEmpty()) {
+            initialSubflow.ackNow = true;
         }
     }
 
-    /** Client: open a subflow for each (local interface, known peer address) pair that routes. */
-    void pathManagerJoin(long now) {
-        if (!client || fallback || closed || !remoteKeyKnown || !stack.config().fullMesh()) {
+    @Override
+    public boolean pmClient() {
+        return client;
+    }
+
+    @Override
+    public IpAddress initialLocal() {
+        return initialSubflow.local;
+    }
+
+    @Override
+    public IpAddress initialRemote() {
+        return initialSubflow.remote;
+    }
+
+    @Override
+    public List<Integer> localAddressIds() {
+        return stack.addressIds();
+    }
+
+    @Override
+    public IpAddress localAddress(int id) {
+        return stack.addressById(id);
+    }
+
+    @Override
+    public boolean routes(int localId, IpAddress remote) {
+        return stack.routes(localId, remote);
+    }
+
+    @Override
+    public Map<Integer, IpAddress> peerAddresses() {
+        return java.util.Collections.unmodifiableMap(remoteAddresses);
+    }
+
+    @Override
+    public boolean peerForbidsInitialJoin() {
+        return peerForbidsInitialJoin;
+    }
+
+    @Override
+    public int maxSubflows() {
+        return stack.config().maxSubflows();
+    }
+
+    @Override
+    public int subflowCount() {
+        return subflows.size();
+    }
+
+    @Override
+    public int liveSubflows(IpAddress local, IpAddress remote) {
+        int n = 0;
+        for (Subflow s : subflows) {
+            if (s.local.equals(local) && s.remote.equals(remote) && !leaving(s)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public void join(long now, int localId, int remoteId, String why) {
+        if (!client || fallback || closed || !remoteKeyKnown) {
             return;
         }
-        for (Map.Entry<Integer, IpAddress> r : remoteAddresses.entrySet()) {
-            if (r.getKey() == 0 && peerForbidsInitialJoin) {
-                continue;
-            }
-            for (int lid : stack.addressIds()) {
-                if (subflows.size() >= stack.config().maxSubflows()) {
-                    return;
-                }
-                IpAddress la = stack.addressById(lid);
-                if (la.byteLength() != r.getValue().byteLength() || !stack.routes(lid, r.getValue())) {
-                    continue;
-                }
-                boolean exists = false;
-                for (Subflow s : subflows) {
-                    // A subflow on its way out (closed after REMOVE_ADDR) does not count: a restored
-                    // address gets a fresh join (RFC 8684 3.2) while the old one finishes closing.
-                    exists |= s.local.equals(la) && s.remote.equals(r.getValue()) && !leaving(s);
-                }
-                if (!exists) {
-                    openJoin(now, lid, la, r.getKey(), r.getValue(), remotePorts.getOrDefault(r.getKey(), initialSubflow.remotePort));
-                }
-            }
+        IpAddress la = stack.addressById(localId);
+        IpAddress ra = remoteAddresses.get(remoteId);
+        if (la == null || ra == null) {
+            return;
         }
+        stack.observer().event(now, ProtocolEvent.Kind.PATH_MANAGER, localToken, nextSubflowId,
+                why + ": join " + la + " -> " + ra + " (address ids " + (la.equals(initialSubflow.local) ? 0 : localId)
+                        + "/" + remoteId + ")");
+        openJoin(now, localId, la, remoteId, ra, remotePorts.getOrDefault(remoteId, initialSubflow.remotePort));
+    }
+
+    @Override
+    public void announce(long now, int localId) {
+        if (client || fallback || !remoteKeyKnown || stack.addressById(localId) == null) {
+            return;
+        }
+        stack.observer().event(now, ProtocolEvent.Kind.PATH_MANAGER, localToken, -1,
+                stack.pathManager().name() + ": announce address id " + localId + " " + stack.addressById(localId));
+        pendingAnnounce.put(localId, 0);
+        announceNow.add(localId);
+        announced = true;
+    }
+
+    @Override
+    public void retryLater(long now) {
+        rejoinBackoff = Math.min(rejoinBackoff + 1, 5);
+        rejoinDeadline = now + (500_000_000L << (rejoinBackoff - 1));
     }
 
     /** Whether a subflow is closing or closed (a FIN went either way, or it is gone). */
@@ -1852,7 +1910,9 @@ public final class MptcpConnection implements ConnectionView {
         }
         if (rejoinDeadline <= now) {
             rejoinDeadline = Endpoint.NEVER;
-            pathManagerJoin(now);
+            if (client && !fallback && !closed && remoteKeyKnown) {
+                stack.pathManager().onRetry(this, now);
+            }
         }
         if (dataRtoDeadline <= now) {
             onDataRto(now);

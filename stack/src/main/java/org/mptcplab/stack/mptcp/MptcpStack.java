@@ -17,6 +17,8 @@ import org.mptcplab.stack.observe.Observer;
 import org.mptcplab.stack.observe.ProtocolEvent;
 import org.mptcplab.stack.sched.Scheduler;
 import org.mptcplab.stack.sched.Schedulers;
+import org.mptcplab.stack.pm.PathManager;
+import org.mptcplab.stack.pm.PathManagers;
 import org.mptcplab.stack.wire.Bytes;
 import org.mptcplab.stack.wire.Checksums;
 import org.mptcplab.stack.wire.DecodedPacket;
@@ -90,6 +92,8 @@ public final class MptcpStack implements Endpoint {
     private Address[] addressArray = new Address[0];
     /** The packet scheduler new connections copy (Scheduler.copy); a change reaches running ones at their next send. */
     private Scheduler scheduler;
+    /** The path manager of every connection (ours keep no state of their own); fixed by the config. */
+    private final PathManager pathManager;
     /** Bumped at each setScheduler: a connection whose copy is older takes a new one. */
     private int schedulerGeneration;
     /** Opportunistic retransmission and penalisation (Raiciu et al., NSDI 2012, 4.2); off by default. */
@@ -105,6 +109,7 @@ public final class MptcpStack implements Endpoint {
         this.name = name;
         this.config = Objects.requireNonNull(config);
         this.scheduler = Schedulers.create(config.scheduler()); // an unknown name says which exist
+        this.pathManager = PathManagers.create(config.pathManager(), config.ndiffports()); // likewise
         this.random = new SplittableRandom(seed);
         this.nextPort = 32768 + random.nextInt(28000);
     }
@@ -123,6 +128,11 @@ public final class MptcpStack implements Endpoint {
 
     SplittableRandom random() {
         return random;
+    }
+
+    /** The path manager every connection asks which subflows to open and which addresses to announce. */
+    public PathManager pathManager() {
+        return pathManager;
     }
 
     /** The scheduler new connections get a copy of (running ones switch at their next send). */

@@ -14,6 +14,8 @@ public record ProtocolEvent(long timeNanos, Kind kind, int token, int subflowId,
         MP_FAIL, INFINITE_MAPPING, FASTCLOSE, SUBFLOW_RESET, SUBFLOW_CLOSED, RTO, FAST_RETRANSMIT, REINJECTION,
         DATA_FIN, CONNECTION_CLOSED, CONNECTION_RESET,
         /** The packet scheduler changed, or penalised a subflow (opportunistic retransmission). */
-        SCHEDULER
+        SCHEDULER,
+        /** The path manager opened a join (and why) or announced an address. */
+        PATH_MANAGER
     }
 }
