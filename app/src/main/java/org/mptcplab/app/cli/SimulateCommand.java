@@ -166,8 +166,10 @@ public final class SimulateCommand implements Callable<Integer> {
                     + "queue defaults to twice the bandwidth-delay product at the longest path's round trip")
     String bottleneckArg;
 
-    @Option(names = "--competing-tcp", paramLabel = "SPEC",
-            description = "a single-path TCP flow (two more hosts, MPTCP off) on a path of its own (SPEC) through the "
+    // The label is longer than 20 characters on purpose: picocli puts such an option on a line of
+    // its own instead of widening the options column of the whole help.
+    @Option(names = "--competing-tcp", paramLabel = "LINK_SPEC",
+            description = "a single-path TCP flow (two more hosts, MPTCP off) on a path of its own (a path SPEC) through the "
                     + "--bottleneck, bulk in the same direction for the whole run; reports its goodput over the same "
                     + "span and the ratio (RFC 6356 goal 2: at most about 1 with lia, olia, balia)")
     String competingArg;
