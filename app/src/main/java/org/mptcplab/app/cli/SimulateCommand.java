@@ -65,7 +65,10 @@ import picocli.CommandLine.Spec;
             "  handover (20mbit,10ms + 12mbit,35ms, 40M, --down 1@5s,signalled), lossy",
             "  (20mbit,10ms,loss=2%% + 10mbit,20ms, 40M), asymmetric-rtt (50mbit,5ms +",
             "  50mbit,100ms, 100M), satellite (20mbit,300ms + 10mbit,25ms,",
-            "  video:8mbit,duration=60s).",
+            "  video:8mbit,duration=60s), backup (20mbit,10ms + 20mbit,30ms as --backup 2,",
+            "  40M, --down 1@4s,signalled), shared-bottleneck (100mbit,10ms x 2 through",
+            "  --bottleneck 20mbit beside --competing-tcp 100mbit,10ms, 60M; try --cc lia",
+            "  against --cc newreno).",
             "",
             "Example: simulate --path 40mbit,10ms --path 20mbit,40ms,loss=1%% --bytes 50M",
             "         --seed 7 --pcap out.pcap --json",
@@ -151,6 +154,26 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "stop recording when the capture would grow past SIZE, saying so on stderr (default: ${DEFAULT-VALUE}; 0: no limit)")
     String pcapLimitArg = "1GiB";
 
+    @Option(names = "--backup", paramLabel = "PATH",
+            description = "the client's address on path PATH (2 or more: path 1 carries the initial subflow) is a "
+                    + "backup: its join carries the B flag (RFC 8684 3.2), no data goes there while a regular path "
+                    + "works (repeatable)")
+    List<String> backupArgs = new ArrayList<>();
+
+    @Option(names = "--bottleneck", paramLabel = "RATE[,queue=SIZE]",
+            description = "a bottleneck shared by every path's data direction (and the --competing-tcp flow's): one "
+                    + "rate, one drop-tail queue, packets served in arrival order after their own path's link; the "
+                    + "queue defaults to twice the bandwidth-delay product at the longest path's round trip")
+    String bottleneckArg;
+
+    // The label is longer than 20 characters on purpose: picocli puts such an option on a line of
+    // its own instead of widening the options column of the whole help.
+    @Option(names = "--competing-tcp", paramLabel = "LINK_SPEC",
+            description = "a single-path TCP flow (two more hosts, MPTCP off) on a path of its own (a path SPEC) through the "
+                    + "--bottleneck, bulk in the same direction for the whole run; reports its goodput over the same "
+                    + "span and the ratio (RFC 6356 goal 2: at most about 1 with lia, olia, balia)")
+    String competingArg;
+
     @Mixin
     PolicyOptions policies = new PolicyOptions();
 
@@ -163,7 +186,11 @@ public final class SimulateCommand implements Callable<Integer> {
      * A named scenario of the policies issue: what it sets, and what to look at. Its options are
      * what a user would type, so {@code --scenario X --json} and the expanded command agree.
      */
-    record Preset(String about, List<String> paths, String bytes, String traffic, List<String> down) {
+    record Preset(String about, List<String> paths, String bytes, String traffic, List<String> down,
+                  List<String> backup, String bottleneck, String competing) {
+        Preset(String about, List<String> paths, String bytes, String traffic, List<String> down) {
+            this(about, paths, bytes, traffic, down, List.of(), null, null);
+        }
     }
 
     static final java.util.Map<String, Preset> SCENARIOS = new java.util.LinkedHashMap<>();
@@ -185,6 +212,16 @@ public final class SimulateCommand implements Callable<Integer> {
         SCENARIOS.put("satellite", new Preset("a GEO-like path (20 Mbit/s, 600 ms RTT) beside an LTE-like one "
                 + "(10 Mbit/s, 50 ms RTT) carrying 8 Mbit/s of video for 60 s: start-up and stalls",
                 List.of("20mbit,300ms", "10mbit,25ms"), null, "video:8mbit,duration=60s", List.of()));
+        SCENARIOS.put("backup", new Preset("a backup path (20 Mbit/s, 30 ms, B flag) beside the primary (20 Mbit/s, "
+                + "10 ms), which goes down at 4 s, signalled: the backup subflow carries (next to) nothing before and "
+                + "the rest after (RFC 8684 3.3.8)",
+                List.of("20mbit,10ms", "20mbit,30ms"), "40M", "bulk", List.of("1@4s,signalled"), List.of("2"), null,
+                null));
+        SCENARIOS.put("shared-bottleneck", new Preset("two subflows (100 Mbit/s, 10 ms each) and a single-path TCP "
+                + "flow share one 20 Mbit/s bottleneck: with --cc lia, olia or balia the connection should get at most "
+                + "about what the TCP flow gets (RFC 6356 goal 2), uncoupled (newreno, cubic) about twice",
+                List.of("100mbit,10ms", "100mbit,10ms"), "60M", "bulk", List.of(), List.of(), "20mbit",
+                "100mbit,10ms"));
     }
 
     /** Fills in what {@code --scenario} sets and the command line left out; an unknown name is a problem. */
@@ -210,6 +247,15 @@ public final class SimulateCommand implements Callable<Integer> {
         if (downArgs.isEmpty() && upArgs.isEmpty()) {
             downArgs = new ArrayList<>(p.down());
         }
+        if (backupArgs.isEmpty()) {
+            backupArgs = new ArrayList<>(p.backup());
+        }
+        if (bottleneckArg == null) {
+            bottleneckArg = p.bottleneck();
+        }
+        if (competingArg == null) {
+            competingArg = p.competing();
+        }
     }
 
     @Option(names = "--json", description = "print the report as one JSON object")
@@ -232,7 +278,13 @@ public final class SimulateCommand implements Callable<Integer> {
 
     /** Everything the arguments mean, once checked. */
     record Settings(List<PathArg> paths, long bytes, MiddleboxArg middlebox, FaultInjector faults,
-                    List<PathChange> changes, long deadlineNanos, long pcapLimit, Scenario.Traffic traffic) {
+                    List<PathChange> changes, long deadlineNanos, long pcapLimit, Scenario.Traffic traffic,
+                    List<Integer> backup, LinkConfig bottleneck, LinkConfig competing) {
+        Settings(List<PathArg> paths, long bytes, MiddleboxArg middlebox, FaultInjector faults,
+                 List<PathChange> changes, long deadlineNanos, long pcapLimit, Scenario.Traffic traffic) {
+            this(paths, bytes, middlebox, faults, changes, deadlineNanos, pcapLimit, traffic, List.of(), null, null);
+        }
+
         boolean bulk() {
             return traffic instanceof Scenario.Traffic.Bulk;
         }
@@ -363,7 +415,55 @@ public final class SimulateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             problems.add("--pcap-limit " + quote(pcapLimitArg) + " " + e.getMessage());
         }
-        return new Settings(paths, bytes, middlebox, faults, changes, deadline, pcapLimit, traffic);
+        List<Integer> backup = new ArrayList<>();
+        for (String t : backupArgs) {
+            try {
+                int path = pathNumber(t.trim(), pathCount);
+                if (path == 0) {
+                    throw new IllegalArgumentException("path 1 carries the initial subflow, which no join opens: a "
+                            + "backup is a path the client joins (2 to " + pathCount + ")");
+                }
+                if (!backup.contains(path)) {
+                    backup.add(path);
+                }
+            } catch (IllegalArgumentException e) {
+                problems.add("--backup " + quote(t) + ": " + e.getMessage());
+            }
+        }
+        LinkConfig bottleneck = null;
+        if (bottleneckArg != null) {
+            try {
+                bottleneck = parseBottleneck(bottleneckArg);
+            } catch (IllegalArgumentException e) {
+                problems.add("--bottleneck " + quote(bottleneckArg) + ": " + e.getMessage());
+            }
+        }
+        LinkConfig competing = null;
+        if (competingArg != null) {
+            try {
+                competing = LinkConfig.parse(competingArg.trim());
+            } catch (IllegalArgumentException e) {
+                problems.add("--competing-tcp: " + e.getMessage());
+            }
+            if (bottleneckArg == null) {
+                problems.add("--competing-tcp needs a --bottleneck to compete at");
+            }
+        }
+        return new Settings(paths, bytes, middlebox, faults, changes, deadline, pcapLimit, traffic, List.copyOf(backup),
+                bottleneck, competing);
+    }
+
+    /** {@code RATE[,queue=SIZE]}: a rate above 0 and optionally the drop-tail limit; nothing else. */
+    static LinkConfig parseBottleneck(String text) {
+        LinkConfig c = LinkConfig.parse(text.trim());
+        if (c.rateBitsPerSecond() == 0) {
+            throw new IllegalArgumentException("a bottleneck needs a rate (e.g. 20mbit)");
+        }
+        if (c.delayNanos() != 0 || c.jitterNanos() != 0 || c.lossProbability() != 0) {
+            throw new IllegalArgumentException("a bottleneck has a rate and a queue only (RATE[,queue=SIZE]): delay, "
+                    + "jitter and loss belong to the paths");
+        }
+        return c;
     }
 
     private Scenario scenario(Settings s) {
@@ -381,6 +481,15 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         for (PathChange c : s.changes()) {
             sc.event(new Scenario.PathEvent(c.atNanos(), c.path(), c.up(), c.signalled()));
+        }
+        for (int b : s.backup()) {
+            sc.backup(b);
+        }
+        if (s.bottleneck() != null) {
+            sc.bottleneck(s.bottleneck().rateBitsPerSecond(), s.bottleneck().queueBytes());
+        }
+        if (s.competing() != null) {
+            sc.competingTcp(s.competing());
         }
         return sc;
     }
@@ -865,6 +974,15 @@ public final class SimulateCommand implements Callable<Integer> {
             o.add("path " + (c.path() + 1) + (c.up() ? " up at " : " down at ") + seconds(c.atNanos()) + " s"
                     + (c.signalled() ? " (signalled)" : ""));
         }
+        for (int b : s.backup()) {
+            o.add("path " + (b + 1) + " backup");
+        }
+        if (s.bottleneck() != null) {
+            o.add("bottleneck " + bottleneckArg.trim());
+        }
+        if (s.competing() != null) {
+            o.add("competing TCP on " + competingArg.trim());
+        }
         return String.join(", ", o);
     }
 
@@ -920,6 +1038,19 @@ public final class SimulateCommand implements Callable<Integer> {
         sb.append("  reset            ").append(r.resetReason() == null ? "none" : r.resetReason()).append('\n');
         sb.append("  max stall        ").append(decimal(r.maxStallNanos() / 1e6, 3)).append(" ms\n");
         trafficLine(sb, r.traffic());
+        if (r.competing() != null) {
+            Scenario.CompetingResult c = r.competing();
+            sb.append("  competing TCP    ").append(String.format(Locale.ROOT, "%.2f", c.goodputBps() / 1e6))
+                    .append(" Mbit/s (").append(c.congestionControl()).append(", ").append(fmt(c.bytesDelivered()))
+                    .append(" bytes over the same ").append(decimal(c.seconds(), 3)).append(" s")
+                    .append(c.resetReason() == null ? "" : ", reset: " + c.resetReason()).append(")\n");
+            sb.append("  MPTCP / TCP      ").append(decimal(r.competingRatio(), 3))
+                    .append(" (RFC 6356 goal 2: about 1 or less when coupled)\n");
+            sb.append("  bottleneck       ").append(String.format(Locale.ROOT, "%.2f", c.bottleneckRateBps() / 1e6))
+                    .append(" Mbit/s, queue ").append(fmt(c.bottleneckQueueBytes())).append(" bytes: ")
+                    .append(fmt(c.bottleneck().forwardedPackets())).append(" packets forwarded, ")
+                    .append(fmt(c.bottleneck().droppedPackets())).append(" dropped\n");
+        }
         sb.append("subflows (").append(sendingHost(s))
                 .append(s.traffic() instanceof Scenario.Traffic.RequestResponse ? ", the responder):\n" : ", the sender):\n");
         if (r.subflows().isEmpty()) {
@@ -1135,6 +1266,21 @@ public final class SimulateCommand implements Callable<Integer> {
         j.name("max_stall_ms").raw(decimal(r.maxStallNanos() / 1e6, 6));
         j.name("direction").value(r.direction());
         j.name("sender").value(sendingHost(s));
+        if (r.competing() != null) {
+            Scenario.CompetingResult c = r.competing();
+            j.name("competing_goodput_bps").raw(decimal(c.goodputBps(), 0));
+            j.name("competing_bytes").value(c.bytesDelivered());
+            j.name("competing_cc").value(c.congestionControl());
+            j.name("competing_reset_reason").value(c.resetReason());
+            j.name("mptcp_tcp_ratio").raw(decimal(r.competingRatio(), 6));
+            j.name("bottleneck_stats").beginObject();
+            j.name("rate_bps").value(c.bottleneckRateBps());
+            j.name("queue_bytes").value(c.bottleneckQueueBytes());
+            j.name("forwarded_packets").value(c.bottleneck().forwardedPackets());
+            j.name("dropped_packets").value(c.bottleneck().droppedPackets());
+            j.name("max_backlog_bytes").value(c.bottleneck().maxBacklogBytes());
+            j.endObject();
+        }
         j.name("subflows").beginArray();
         long sentOnAll = 0;
         for (SubflowSnapshot f : r.subflows()) {
@@ -1216,6 +1362,19 @@ public final class SimulateCommand implements Callable<Integer> {
             j.endObject();
         }
         j.endArray();
+        if (!s.backup().isEmpty()) {
+            j.name("backup_paths").beginArray();
+            for (int b : s.backup()) {
+                j.value(b + 1);
+            }
+            j.endArray();
+        }
+        if (s.bottleneck() != null) {
+            j.name("bottleneck").value(bottleneckArg.trim());
+        }
+        if (s.competing() != null) {
+            j.name("competing_tcp").value(competingArg.trim());
+        }
         j.name("deadline_s").raw(seconds(s.deadlineNanos()));
         j.name("pcap").value(pcap == null ? null : pcap.toString());
         j.name("traffic");

@@ -140,7 +140,8 @@ public final class EmulatedSession extends Session {
         int i = 0;
         for (Scenario.PathSpec p : scenario.paths()) {
             LinkConfig c = p.up();
-            ps.add(new PathSettings("path " + ++i, c.rateBitsPerSecond(), c.delayNanos(), c.lossProbability(), c.queueBytes(), false));
+            ps.add(new PathSettings("path " + ++i, c.rateBitsPerSecond(), c.delayNanos(), c.lossProbability(), c.queueBytes(),
+                    scenario.backupPaths().contains(i - 1)));
         }
         TrafficSpec t = scenario.traffic() instanceof Scenario.Traffic.Video v
                 ? new TrafficSpec(TrafficSpec.Kind.VIDEO, v.bitrateBps(), v.chunkNanos(), v.startNanos()) : TrafficSpec.bulk();

@@ -416,7 +416,8 @@ class SimulateCommandTest {
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.err()).contains("'loud' after the comma: the only word there is 'signalled'");
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err()).contains("--scenario 'aggregat': unknown (known: aggregate, handover, lossy, asymmetric-rtt, satellite)");
+        assertThat(r.err()).contains("--scenario 'aggregat': unknown (known: aggregate, handover, lossy, asymmetric-rtt, satellite, backup, "
+                + "shared-bottleneck)");
     }
 
     @Test
@@ -446,5 +447,57 @@ class SimulateCommandTest {
         Map<String, Object> o = json(r);
         assertThat(((BigDecimal) o.get("goodput_bps")).doubleValue()).as("the clean path alone carries 10 Mbit/s")
                 .isGreaterThan(10e6);
+    }
+
+    @Test
+    void theBackupScenarioKeepsDataOffTheBackupUntilThePrimaryFails() {
+        Cli.Result r = Cli.run("simulate", "--scenario", "backup", "--bytes", "20M", "--json");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        Map<String, Object> o = json(r);
+        assertThat(o.get("backup_paths")).isEqualTo(List.of(BigDecimal.valueOf(2)));
+        Map<String, Object> backup = list(o, "subflows").stream().filter(f -> num(f.get("path")) == 2).findFirst()
+                .orElseThrow();
+        assertThat(backup.get("backup")).isEqualTo(true);
+        // Path 1 fails at 4 s, after about 9.4 MB: the backup carries the rest.
+        assertThat(num(backup.get("bytes_acked"))).isGreaterThan(10_000_000);
+        assertThat(list(o, "events")).anyMatch(e -> "server".equals(e.get("host")) && "REMOVE_ADDR".equals(e.get("kind")));
+    }
+
+    @Test
+    void theSharedBottleneckScenarioReportsTheCompetingFlowAndTheRatio() {
+        Cli.Result r = Cli.run("simulate", "--scenario", "shared-bottleneck", "--bytes", "10M", "--cc", "lia", "--json");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        Map<String, Object> o = json(r);
+        assertThat(o.get("competing_cc")).isEqualTo("newreno");
+        assertThat(o.get("bottleneck")).isEqualTo("20mbit");
+        double mptcp = ((BigDecimal) o.get("goodput_bps")).doubleValue();
+        double tcp = ((BigDecimal) o.get("competing_goodput_bps")).doubleValue();
+        assertThat(mptcp + tcp).isBetween(15e6, 20e6);
+        assertThat(((BigDecimal) o.get("mptcp_tcp_ratio")).doubleValue()).isCloseTo(mptcp / tcp,
+                org.assertj.core.data.Offset.offset(1e-3));
+        Cli.Result text = Cli.run("simulate", "--scenario", "shared-bottleneck", "--bytes", "2M", "--cc", "lia");
+        assertThat(text.out()).contains("competing TCP ", "MPTCP / TCP ", "bottleneck       20.00 Mbit/s");
+    }
+
+    @Test
+    void withoutTheNewOptionsTheReportHasNoneOfTheirKeys() {
+        Map<String, Object> o = json(Cli.run("simulate", "--bytes", "1M", "--json"));
+        assertThat(o).doesNotContainKeys("competing_goodput_bps", "mptcp_tcp_ratio", "backup_paths", "bottleneck",
+                "competing_tcp", "bottleneck_stats");
+    }
+
+    @Test
+    void badBackupAndBottleneckArgumentsAreRefused() {
+        Cli.Result one = Cli.run("simulate", "--path", "10mbit", "--path", "10mbit", "--backup", "1");
+        assertThat(one.exit()).isEqualTo(2);
+        assertThat(one.err()).contains("--backup '1': path 1 carries the initial subflow");
+        Cli.Result three = Cli.run("simulate", "--path", "10mbit", "--path", "10mbit", "--backup", "3");
+        assertThat(three.err()).contains("--backup '3': there is no path 3");
+        Cli.Result delay = Cli.run("simulate", "--bottleneck", "20mbit,10ms");
+        assertThat(delay.exit()).isEqualTo(2);
+        assertThat(delay.err()).contains("--bottleneck '20mbit,10ms': a bottleneck has a rate and a queue only");
+        Cli.Result alone = Cli.run("simulate", "--competing-tcp", "100mbit,10ms");
+        assertThat(alone.exit()).isEqualTo(2);
+        assertThat(alone.err()).contains("--competing-tcp needs a --bottleneck");
     }
 }

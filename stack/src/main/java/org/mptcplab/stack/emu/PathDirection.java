@@ -12,8 +12,8 @@ import org.mptcplab.stack.emu.PacketListener.PacketEvent;
  * <p>A datagram entering goes, in this order: counted and shown to listeners as
  * {@link PacketEvent#SENT}; dropped if the direction is down; through the {@link Middlebox}; through
  * the {@link FaultInjector} (drop, corrupt, rewrite, then duplicate and reorder); then each copy
- * through random loss, the drop-tail queue, serialization at the link rate, propagation delay and
- * jitter. Arrivals keep the order of entry (jitter never reorders), except for copies the fault
+ * through random loss, the drop-tail queue, serialization at the link rate, then (when one is set)
+ * the shared {@link Bottleneck}'s queue and rate, then propagation delay and jitter. Arrivals keep the order of entry (jitter never reorders), except for copies the fault
  * injector holds back.
  *
  * <p>Serialization is exact: the link is busy until a rational instant kept as whole nanoseconds
@@ -38,6 +38,7 @@ public final class PathDirection {
     private LinkConfig config;
     private Middlebox middlebox = Middlebox.NONE;
     private FaultInjector faults = FaultInjector.NONE;
+    private Bottleneck bottleneck;
     private boolean up = true;
 
     // The link is busy (serializing) until busyNanos + busyRemainder / rate (0 <= remainder < rate).
@@ -171,6 +172,20 @@ public final class PathDirection {
 
     public boolean isUp() {
         return up;
+    }
+
+    /** The shared link this direction's packets cross after its own, or null (the default). */
+    public Bottleneck bottleneck() {
+        return bottleneck;
+    }
+
+    /**
+     * Sends this direction's packets through {@code b} (null: no longer) after its own link's
+     * serialization and before its propagation delay; see {@link Bottleneck}. Packets already on
+     * their way keep the route they were given.
+     */
+    public void setBottleneck(Bottleneck b) {
+        this.bottleneck = b;
     }
 
     /**
@@ -349,18 +364,6 @@ public final class PathDirection {
             complete = busyNanos + (busyRemainder != 0 ? 1 : 0);
             push(startNanos + (startRemainder != 0 ? 1 : 0), complete, data.length);
         }
-        long arrival = complete + c.delayNanos();
-        if (c.jitterNanos() > 0) {
-            arrival += random.nextLong(c.jitterNanos() + 1);
-        }
-        if (holdBack) {
-            arrival += faults.reorderDelayNanos();
-        } else {
-            if (arrival < lastArrival) {
-                arrival = lastArrival;
-            }
-            lastArrival = arrival;
-        }
         inFlight++;
         Arrival a = freeArrivals;
         if (a != null) {
@@ -373,7 +376,54 @@ public final class PathDirection {
         a.exposed = exposed;
         a.unfilled = unfilled;
         a.vouched = vouched;
+        a.holdBack = holdBack;
+        if (bottleneck != null) {
+            // Off the access link, the packet meets the shared queue when its last bit is out.
+            a.atBottleneck = true;
+            network.queue().schedule(a, complete);
+            return;
+        }
+        propagate(a, complete, c);
+    }
+
+    /** The packet is serialized by {@code complete}: delay and jitter, then it is due at the receiver. */
+    private void propagate(Arrival a, long complete, LinkConfig c) {
+        long arrival = complete + c.delayNanos();
+        if (c.jitterNanos() > 0) {
+            arrival += random.nextLong(c.jitterNanos() + 1);
+        }
+        if (a.holdBack) {
+            arrival += faults.reorderDelayNanos();
+        } else {
+            if (arrival < lastArrival) {
+                arrival = lastArrival;
+            }
+            lastArrival = arrival;
+        }
+        a.atBottleneck = false;
         network.queue().schedule(a, arrival);
+    }
+
+    /** The packet reached the shared bottleneck: drop-tail, its serialization there, then propagation. */
+    private void crossBottleneck(Arrival a) {
+        Bottleneck b = bottleneck;
+        long complete = network.now();
+        if (b != null) {
+            complete = b.admit(network.now(), a.data.length);
+            if (complete < 0) {
+                byte[] data = a.data;
+                a.data = null;
+                a.nextFree = freeArrivals;
+                freeArrivals = a;
+                inFlight--;
+                if (a.unfilled && network.hasListeners()) {
+                    Datagrams.fillTcpChecksum(data);
+                }
+                drop(PacketEvent.DROPPED_QUEUE, data);
+                return;
+            }
+        }
+        propagate(a, complete, config);
     }
 
     private void deliver(Arrival a) {
@@ -468,6 +518,10 @@ public final class PathDirection {
         boolean unfilled;
         /** Untouched since an offloading sender built it: delivered as verified. */
         boolean vouched;
+        /** Held back by the fault injector (out of the first-in first-out order). */
+        boolean holdBack;
+        /** Due at the {@link Bottleneck}, not yet at the receiver. */
+        boolean atBottleneck;
         Arrival nextFree;
 
         Arrival(PathDirection direction) {
@@ -476,7 +530,11 @@ public final class PathDirection {
 
         @Override
         void fire() {
-            direction.deliver(this);
+            if (atBottleneck) {
+                direction.crossBottleneck(this);
+            } else {
+                direction.deliver(this);
+            }
         }
     }
 

@@ -12,6 +12,7 @@ import org.mptcplab.stack.apps.TrafficReport;
 import org.mptcplab.stack.apps.VideoPlayer;
 import org.mptcplab.stack.apps.VideoSender;
 import org.mptcplab.stack.capture.PcapWriter;
+import org.mptcplab.stack.emu.Bottleneck;
 import org.mptcplab.stack.emu.EmulatedNetwork;
 import org.mptcplab.stack.emu.FaultInjector;
 import org.mptcplab.stack.emu.Host;
@@ -104,6 +105,10 @@ public final class Scenario {
     }
 
     private final List<PathSpec> paths = new ArrayList<>();
+    private final java.util.SortedSet<Integer> backupPaths = new java.util.TreeSet<>();
+    private long bottleneckRate;
+    private long bottleneckQueue;
+    private LinkConfig competingTcp;
     private final List<PathEvent> events = new ArrayList<>();
     private long bytes = 10_000_000;
     private long seed = 1;
@@ -204,6 +209,65 @@ public final class Scenario {
         return this;
     }
 
+    /**
+     * Marks the client's address on path {@code path} (from 0) as a backup: the join from it
+     * carries the B flag (RFC 8684 3.2, MP_JOIN "B" bit; 3.3.8), so neither end sends data there
+     * while a regular subflow is usable. Path 0 carries the initial subflow, which no join opens.
+     */
+    public Scenario backup(int path) {
+        if (path < 0) {
+            throw new IllegalArgumentException("backup path " + path + " is negative");
+        }
+        backupPaths.add(path);
+        return this;
+    }
+
+    /** The paths marked as backup ({@link #backup}), from 0, in order. */
+    public List<Integer> backupPaths() {
+        return List.copyOf(backupPaths);
+    }
+
+    /**
+     * A shared bottleneck of {@code rateBitsPerSecond} that the data direction of every path (client
+     * to server for an upload, server to client otherwise) and of the competing flow
+     * ({@link #competingTcp}) cross after their own links: one drop-tail queue of
+     * {@code queueBytes} (0: twice the bandwidth-delay product at the longest path's round trip,
+     * at least 64 KiB, as {@link #withDefaultQueue}). See {@link Bottleneck}. The acknowledgements'
+     * direction has no bottleneck: only the paths' own links.
+     */
+    public Scenario bottleneck(long rateBitsPerSecond, long queueBytes) {
+        if (rateBitsPerSecond <= 0) {
+            throw new IllegalArgumentException("the bottleneck's rate must be above 0");
+        }
+        if (queueBytes < 0) {
+            throw new IllegalArgumentException("the bottleneck's queue must be 0 (default) or more");
+        }
+        bottleneckRate = rateBitsPerSecond;
+        bottleneckQueue = queueBytes;
+        return this;
+    }
+
+    /**
+     * A competing single-path TCP flow on a path of its own ({@code access}, both ways) between two
+     * more hosts with MPTCP off: a bulk transfer in the same direction as the connection's data, for
+     * the whole run, through the {@link #bottleneck} (which it needs). It runs "regular TCP" in the
+     * sense of RFC 6356 goal 2: the uncoupled counterpart of the connection's congestion control
+     * (newreno for lia, olia, balia and newreno; reno and cubic for themselves). Reported as
+     * {@link SimulationResult#competing()}.
+     */
+    public Scenario competingTcp(LinkConfig access) {
+        competingTcp = withDefaultQueue(Objects.requireNonNull(access));
+        return this;
+    }
+
+    /** The single-path counterpart of a congestion control, for the competing flow (RFC 6356 goal 2). */
+    static String regularTcp(String congestionControl) {
+        return switch (congestionControl) {
+            case "reno", "cubic" -> congestionControl;
+            default -> "newreno";
+        };
+    }
+
     public Scenario event(PathEvent e) {
         events.add(e);
         return this;
@@ -279,8 +343,18 @@ public final class Scenario {
         Host sh = net.addHost("server", server);
         List<Path> netPaths = new ArrayList<>();
         int[] clientIds = new int[paths.size()];
+        if (!backupPaths.isEmpty() && backupPaths.last() >= paths.size()) {
+            throw new IllegalArgumentException("backup names path " + (backupPaths.last() + 1) + " but there are "
+                    + paths.size());
+        }
+        if (competingTcp != null && bottleneckRate == 0) {
+            throw new IllegalArgumentException("a competing TCP flow needs a shared bottleneck to compete at");
+        }
         for (int i = 0; i < paths.size(); i++) {
             clientIds[i] = client.addAddress(i, address(i, 1, ipv6), ipv6 ? 64 : 24);
+            if (backupPaths.contains(i)) {
+                client.setAddressBackup(clientIds[i], true);
+            }
             server.addAddress(i, address(i, 2, ipv6), ipv6 ? 64 : 24);
             Path p = net.connect(ch, i, sh, i, paths.get(i).up(), paths.get(i).down());
             if (middlebox != Middlebox.NONE && (middleboxPath < 0 || middleboxPath == i)) {
@@ -318,9 +392,32 @@ public final class Scenario {
         }
         Ends ends = traffic instanceof Traffic.Video v ? new VideoEnds(v)
                 : traffic instanceof Traffic.RequestResponse rr ? new RequestResponseEnds(rr) : new BulkEnds();
+        boolean dataDownstream = dataDownstream();
+        Bottleneck neck = null;
+        Competing competing = null;
+        if (bottleneckRate > 0) {
+            long queue = bottleneckQueue;
+            if (queue == 0) {
+                long maxDelay = 0;
+                for (PathSpec p : paths) {
+                    maxDelay = Math.max(maxDelay, Math.max(p.up().delayNanos(), p.down().delayNanos()));
+                }
+                if (competingTcp != null) {
+                    maxDelay = Math.max(maxDelay, competingTcp.delayNanos());
+                }
+                queue = withDefaultQueue(LinkConfig.of(bottleneckRate, maxDelay)).queueBytes();
+            }
+            neck = new Bottleneck("bottleneck", bottleneckRate, queue);
+            for (Path p : netPaths) {
+                (dataDownstream ? p.bToA() : p.aToB()).setBottleneck(neck);
+            }
+            if (competingTcp != null) {
+                competing = new Competing(net, neck, dataDownstream);
+            }
+        }
         MptcpSocket.Handler serverApp = ends.serverApp();
         MptcpSocket.Handler clientApp = ends.clientApp();
-        Run run = new Run(net, client, server, List.copyOf(netPaths), ends, writer, deadlineNanos);
+        Run run = new Run(net, client, server, List.copyOf(netPaths), ends, writer, deadlineNanos, neck, competing);
         // The transfer is the first connection; anything else that reaches the listener (a join
         // SYN whose options a middlebox stripped looks like a new plain TCP connection) is refused.
         boolean[] taken = {false};
@@ -355,9 +452,13 @@ public final class Scenario {
         private final PcapWriter writer;
         private final long deadlineNanos;
         private MptcpSocket clientSocket;
+        private final Bottleneck bottleneck;
+        private final Competing competing;
 
         private Run(EmulatedNetwork net, MptcpStack client, MptcpStack server, List<Path> paths, Ends ends,
-                    PcapWriter writer, long deadlineNanos) {
+                    PcapWriter writer, long deadlineNanos, Bottleneck bottleneck, Competing competing) {
+            this.bottleneck = bottleneck;
+            this.competing = competing;
             this.net = net;
             this.client = client;
             this.server = server;
@@ -432,7 +533,10 @@ public final class Scenario {
             boolean finished;
             long wallStart = System.nanoTime();
             try {
-                finished = net.runUntil(ends::done, deadlineNanos);
+                finished = net.runUntil(competing == null ? ends::done : () -> {
+                    competing.note(ends.delivered());
+                    return ends.done();
+                }, deadlineNanos);
             } catch (java.io.UncheckedIOException e) {
                 // The recording failed mid-run (disk full, say): the run's report would be fine but
                 // the capture is not, and that must not pass silently.
@@ -466,9 +570,87 @@ public final class Scenario {
                     duration > 0 ? delivered * 8 / duration : 0, ends.intact(), ends.sha256Sent(), ends.sha256Received(),
                     finished, ends.maxStallNanos(net.now()), snap != null && snap.fallback(), ends.resetReason(), subflows,
                     evs, sevs, client.observer().counters(), server.observer().counters(), net.now(), wall,
-                    net.eventsProcessed(), ends.direction(), net.snapshot(),
-                    writer == null ? 0 : writer.recordsNotWritten(), ends.report(net.now()));
+                    net.eventsProcessed(), ends.direction(), pathStates(),
+                    writer == null ? 0 : writer.recordsNotWritten(), ends.report(net.now()),
+                    competing == null ? null : competing.report(end, bottleneck));
         }
+
+        /** The connection's paths' directions (a competing flow's path is not one of them). */
+        private List<org.mptcplab.stack.emu.PathDirection.Snapshot> pathStates() {
+            if (competing == null) {
+                return net.snapshot();
+            }
+            List<org.mptcplab.stack.emu.PathDirection.Snapshot> out = new ArrayList<>();
+            for (Path p : paths) {
+                out.add(p.aToB().snapshot());
+                out.add(p.bToA().snapshot());
+            }
+            return out;
+        }
+    }
+
+    /**
+     * The competing single-path TCP flow ({@link #competingTcp}): two more hosts with MPTCP off, on
+     * a path of their own through the shared bottleneck, a bulk transfer from time 0 that outlasts
+     * the run. Its goodput is counted over the same span as the connection's: from 0 to the
+     * connection's last byte delivered.
+     */
+    private final class Competing {
+        final String congestionControl = regularTcp((dataDownstream() ? serverConfig : clientConfig).congestionControl());
+        final BulkSender sender = new BulkSender(Long.MAX_VALUE / 2, seed * 31 + 5).withoutHash();
+        final BulkSink sink = new BulkSink().withoutHash();
+        long seenDelivered = -1;
+        long receivedAtLastByte;
+
+        Competing(EmulatedNetwork net, Bottleneck neck, boolean down) {
+            StackConfig tcpClient = clientConfig.withMptcp(false).withCongestionControl(congestionControl);
+            StackConfig tcpServer = serverConfig.withMptcp(false).withCongestionControl(congestionControl);
+            MptcpStack tc = new MptcpStack("competing-client", tcpClient, seed * 31 + 3);
+            MptcpStack ts = new MptcpStack("competing-server", tcpServer, seed * 31 + 4);
+            tc.observer().setRecordMappings(false);
+            ts.observer().setRecordMappings(false);
+            Host tch = net.addHost("competing-client", tc);
+            Host tsh = net.addHost("competing-server", ts);
+            IpAddress ca = IpAddress.parse(ipv6 ? "fd00:101::1" : "10.101.0.1");
+            IpAddress sa = IpAddress.parse(ipv6 ? "fd00:101::2" : "10.101.0.2");
+            tc.addAddress(0, ca, ipv6 ? 64 : 24);
+            ts.addAddress(0, sa, ipv6 ? 64 : 24);
+            Path p = net.connect(tch, 0, tsh, 0, competingTcp, competingTcp);
+            (down ? p.bToA() : p.aToB()).setBottleneck(neck);
+            MptcpSocket.Handler serverApp = down ? sender : sink;
+            MptcpSocket.Handler clientApp = down ? sink : sender;
+            ts.listen(5201, s -> s.setHandler(serverApp));
+            net.schedule(0, () -> tc.connect(net.now(), sa, 5201, clientApp));
+        }
+
+        /** Before each event: what the competitor had when the connection last delivered. */
+        void note(long connectionDelivered) {
+            if (connectionDelivered != seenDelivered) {
+                seenDelivered = connectionDelivered;
+                receivedAtLastByte = sink.received();
+            }
+        }
+
+        CompetingResult report(long connectionEnd, Bottleneck neck) {
+            long bytes = connectionEnd > 0 ? receivedAtLastByte : sink.received();
+            double seconds = connectionEnd > 0 ? connectionEnd / 1e9 : 0;
+            return new CompetingResult(congestionControl, bytes, seconds, seconds > 0 ? bytes * 8 / seconds : 0,
+                    sink.resetReason(), neck.counters(), neck.rateBitsPerSecond(), neck.queueBytes());
+        }
+    }
+
+    private boolean dataDownstream() {
+        return download || !(traffic instanceof Traffic.Bulk);
+    }
+
+    /**
+     * The competing TCP flow's share of the bottleneck: {@code bytesDelivered} by the time the
+     * connection delivered its last byte, over that same span ({@code seconds}), and the
+     * bottleneck's counters at the end of the run.
+     */
+    public record CompetingResult(String congestionControl, long bytesDelivered, double seconds, double goodputBps,
+                                  String resetReason, Bottleneck.Counters bottleneck, long bottleneckRateBps,
+                                  long bottleneckQueueBytes) {
     }
 
     /** The two applications of a run's traffic, when it is done, and what they measured. */
@@ -901,6 +1083,10 @@ public final class Scenario {
                                    List<ProtocolEvent> serverEvents, Map<Mib, Long> clientCounters,
                                    Map<Mib, Long> serverCounters, long virtualNanos, long wallNanos, long networkEvents,
                                    String direction, List<org.mptcplab.stack.emu.PathDirection.Snapshot> pathStates,
-                                   long pcapPacketsNotRecorded, TrafficReport traffic) {
+                                   long pcapPacketsNotRecorded, TrafficReport traffic, CompetingResult competing) {
+        /** The connection's goodput over the competing flow's (both over the same span), or NaN without one. */
+        public double competingRatio() {
+            return competing == null || competing.goodputBps() <= 0 ? Double.NaN : goodputBps / competing.goodputBps();
+        }
     }
 }
