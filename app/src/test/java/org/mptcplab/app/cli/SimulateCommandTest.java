@@ -500,4 +500,14 @@ class SimulateCommandTest {
         assertThat(alone.exit()).isEqualTo(2);
         assertThat(alone.err()).contains("--competing-tcp needs a --bottleneck");
     }
+
+    @Test
+    void cubicOnOnePathRetransmitsLittleAndFillsIt() {
+        // Regression: CUBIC's decrease once came from the bytes outstanding during SACK recovery,
+        // and its window grew at each loss (40 MB over this path retransmitted 304 MB).
+        Map<String, Object> o = json(Cli.run("simulate", "--path", "20mbit,10ms", "--bytes", "20M", "--cc", "cubic", "--json"));
+        assertThat(o.get("status")).isEqualTo("ok");
+        assertThat(num(list(o, "subflows").get(0).get("retransmitted_bytes"))).isLessThan(400_000);
+        assertThat(((BigDecimal) o.get("goodput_bps")).doubleValue()).isGreaterThan(18e6);
+    }
 }

@@ -110,7 +110,11 @@ public class Cubic extends NewReno {
         } else {
             wMax = cw;
         }
-        ssthresh = Math.max(Math.round(bytesInFlight * BETA), 2L * mss);
+        // RFC 9438 4.6: ssthresh = cwnd * beta_cubic, from the window, not from the bytes
+        // outstanding: during SACK recovery (RFC 6675) new data keeps going out while holes are
+        // repaired, so what is outstanding can be many windows, and a decrease computed from it
+        // grew the window at each loss (40 MB over one 20 Mbit/s path retransmitted 304 MB).
+        ssthresh = Math.max(Math.round(cwnd * BETA), 2L * mss);
         epochStart = NO_EPOCH;
         caAcked = 0;
         pendingGrowth = 0;
