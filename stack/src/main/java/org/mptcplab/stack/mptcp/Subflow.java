@@ -1070,7 +1070,12 @@ public final class Subflow implements CongestionControl.SubflowView, org.mptcpla
 
     @Override
     public boolean canSendData() {
-        return (state == SubflowState.ESTABLISHED || state == SubflowState.CLOSE_WAIT) && !finQueued && lostCount == 0
+        return alive() && lostCount == 0;
+    }
+
+    @Override
+    public boolean alive() {
+        return (state == SubflowState.ESTABLISHED || state == SubflowState.CLOSE_WAIT) && !finQueued
                 && (initial || !activeOpen || joinAcked) && resetReason < 0;
     }
 

@@ -27,12 +27,12 @@ public final class MinRtt implements Scheduler {
         boolean regularAlive = false;
         for (int i = 0; i < l.size(); i++) {
             SubflowView s = l.get(i);
+            boolean backup = s.isBackupInUse();
+            if (!backup && s.alive() && s.backoff() < 2) {
+                regularAlive = true; // in loss recovery or not: a working regular subflow keeps backups idle
+            }
             if (!s.canSendData()) {
                 continue;
-            }
-            boolean backup = s.isBackupInUse();
-            if (!backup && s.backoff() < 2) {
-                regularAlive = true;
             }
             if (!Scheduler.hasRoom(s, len)) {
                 continue;

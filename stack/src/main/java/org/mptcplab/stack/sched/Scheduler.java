@@ -50,7 +50,7 @@ public interface Scheduler {
      */
     static boolean regularAlive(ConnectionView conn) {
         for (SubflowView s : conn.subflowViews()) {
-            if (s.canSendData() && !s.isBackupInUse() && s.backoff() < 2) {
+            if (s.alive() && !s.isBackupInUse() && s.backoff() < 2) {
                 return true;
             }
         }

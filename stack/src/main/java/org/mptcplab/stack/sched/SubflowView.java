@@ -11,6 +11,16 @@ public interface SubflowView {
     /** Established, its join confirmed, nothing lost waiting for retransmission, not closing. */
     boolean canSendData();
 
+    /**
+     * Established, its join confirmed, not closing: the subflow works, though it may be repairing
+     * a loss right now ({@link #canSendData} false). What decides whether a backup may be used
+     * (RFC 8684 3.3.8): a regular subflow in loss recovery is still alive, as in Linux, which
+     * checks only that a regular subflow is established and not closing.
+     */
+    default boolean alive() {
+        return canSendData();
+    }
+
     /** A backup subflow (MP_JOIN B flag or MP_PRIO, RFC 8684 3.3.8): used only when no regular one can send. */
     boolean isBackupInUse();
 
