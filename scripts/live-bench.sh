@@ -4,6 +4,10 @@
 # the same kernel MPTCP receiver in the lab's server namespace, which measures both the same way.
 #
 #   scripts/live-bench.sh [--mode goodput|aggregation|handover] [--bytes N] [--runs N] [--mtu N] [--jar PATH]
+#                         [--policy "OPTIONS"]
+#
+#   --policy "OPTIONS"  our connect's policy options, e.g. "--cc lia --scheduler blest" (default:
+#                the defaults, newreno and minrtt); the kernel client keeps its own (its sysctls)
 #
 #   --mtu N      the veths' MTU (lab up --mtu; default 1500): both stacks take their MSS from it
 #
@@ -28,6 +32,7 @@ NAME=live-bench
 MODE=goodput
 BYTES=""
 RUNS=3
+POLICY=""
 MTU=""
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 JAR=$HERE/app/target/mptcp-lab.jar
@@ -44,8 +49,9 @@ while [ $# -gt 0 ]; do
     --runs) [ $# -ge 2 ] || bad "--runs needs a value"; RUNS=$2; shift 2 ;;
     --jar) [ $# -ge 2 ] || bad "--jar needs a value"; JAR=$2; shift 2 ;;
     --mtu) [ $# -ge 2 ] || bad "--mtu needs a value"; MTU=$2; shift 2 ;;
-    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 0 ;;
-    *) bad "unknown argument '$1' (use --mode, --bytes, --runs, --mtu, --jar)" ;;
+    --policy) [ $# -ge 2 ] || bad "--policy needs a value"; POLICY=$2; shift 2 ;;
+    -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 0 ;;
+    *) bad "unknown argument '$1' (use --mode, --bytes, --runs, --mtu, --jar, --policy)" ;;
   esac
 done
 case "$MODE" in
@@ -175,7 +181,7 @@ for run in $(seq 1 "$RUNS"); do
   before=$(grep -c '^peer=' "$WORK/recv.log" || true)
   f=$(flap)
   ip netns exec "$C" java -jar "$JAR" connect --iface mlc1=10.1.0.1/24 --iface mlc2=10.2.0.1/24 \
-    --to 10.1.0.2:$PORT --bytes "$BYTES" --seed $((8684 + run)) --json --timeout 600s >"$WORK/ours.json" 2>"$WORK/ours.err" \
+    --to 10.1.0.2:$PORT --bytes "$BYTES" --seed $((8684 + run)) --json --timeout 600s $POLICY >"$WORK/ours.json" 2>"$WORK/ours.err" \
     || { say "our run $run failed: $(tail -c 600 "$WORK/ours.err") $(tail -c 600 "$WORK/ours.json")"; exit 1; }
   unflap "$f"
   report ours "$run" "$(last_result 10.1.0.1 "$before")"
@@ -186,7 +192,7 @@ for run in $(seq 1 "$RUNS"); do
     before=$(grep -c '^peer=' "$WORK/recv.log" || true)
     f=$(flap)
     ip netns exec "$C" java -jar "$JAR" connect --iface mlc1=10.1.0.1/24 --iface mlc2=10.2.0.1/24 --no-link-watch \
-      --to 10.1.0.2:$PORT --bytes "$BYTES" --seed $((9684 + run)) --json --timeout 600s >"$WORK/ours.json" 2>"$WORK/ours.err" \
+      --to 10.1.0.2:$PORT --bytes "$BYTES" --seed $((9684 + run)) --json --timeout 600s $POLICY >"$WORK/ours.json" 2>"$WORK/ours.err" \
       || { say "our run $run (no link watch) failed: $(tail -c 600 "$WORK/ours.err") $(tail -c 600 "$WORK/ours.json")"; exit 1; }
     unflap "$f"
     report ours-rto "$run" "$(last_result 10.1.0.1 "$before")"
