@@ -19,7 +19,10 @@ package org.mptcplab.stack.sched;
  * here, the connection-level window stopped new data, {@link ConnectionView#windowBlockedCount})
  * and shrinks back slowly otherwise. Its start, step sizes and bounds are our choice
  * ({@link #LAMBDA_INITIAL}, {@link #LAMBDA_UP}, {@link #LAMBDA_DOWN}, {@link #LAMBDA_MIN},
- * {@link #LAMBDA_MAX}), not the paper's.
+ * {@link #LAMBDA_MAX}), not the paper's. Checked against the authors' out-of-tree Linux code
+ * (mptcp_blest.c): the same X and the same comparison with the window; theirs counts the fast
+ * path's rounds as whole RTTs, starts lambda at 1.2 within 1.0 to 1.3, and moves it once per RTT
+ * (+0.04 after a receive-buffer retransmission, -0.01 otherwise).
  */
 public final class Blest implements Scheduler {
     static final double LAMBDA_INITIAL = 1.0;

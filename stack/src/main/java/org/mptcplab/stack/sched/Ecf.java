@@ -53,9 +53,13 @@ public final class Ecf implements Scheduler {
         double rttF = fast.srttNanos();
         double rttS = best.srttNanos();
         double delta = Math.max(fast.rttvarNanos(), best.rttvarNanos());
-        double n = 1 + k / Math.max(1L, fast.cwnd());
+        // At least one window's worth on either path: something is to be sent, and it takes one
+        // round at least (as the authors' Linux implementation, mptcp_ecf.c, counts k).
+        double kf = Math.max(k, fast.cwnd());
+        double ks = Math.max(k, best.cwnd());
+        double n = 1 + kf / Math.max(1L, fast.cwnd());
         if (n * rttF < (1 + (waiting ? BETA : 0)) * (rttS + delta)) {
-            if (k / Math.max(1L, best.cwnd()) * rttS >= 2 * rttF + delta) {
+            if (ks / Math.max(1L, best.cwnd()) * rttS >= 2 * rttF + delta) {
                 waiting = true;
                 return null;
             }

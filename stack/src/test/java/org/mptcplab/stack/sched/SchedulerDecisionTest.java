@@ -145,12 +145,21 @@ class SchedulerDecisionTest {
 
     @Test
     void ecfUsesTheSlowPathWhenItCostsNothingAndCountsRttVariation() {
+        // Less than a window counts as one window on either path (any send takes a round trip; as
+        // the authors' mptcp_ecf.c counts it). rtt_f 10 ms, rtt_s 20 ms, delta 5 ms: n = 2, 20 < 25,
+        // but the slow path's one round, 20 ms, is under 2 * 10 + 5: it costs nothing, use it.
+        Stub.Sf fastNear = new Stub.Sf(0, 10).full();
+        Stub.Sf near = new Stub.Sf(1, 20);
+        near.rttvar = 5 * Stub.MS;
+        Stub.Conn cn = new Stub.Conn(fastNear, near);
+        cn.unsent = 1_000;
+        assertThat(new Ecf().pick(cn, 1400)).isSameAs(near);
+        // The same 1000 B with a 40 ms slow path: its round, 40 ms, is 2 fast rounds and more: wait.
         Stub.Sf fast = new Stub.Sf(0, 10).full();
         Stub.Sf slow = new Stub.Sf(1, 40);
         Stub.Conn c = new Stub.Conn(fast, slow);
-        // k = 1000: n = 1.1, 11 < 40; but k/cwnd_s * rtt_s = 4 ms < 2 * 10 = 20 ms: the slow path is done in time.
         c.unsent = 1_000;
-        assertThat(new Ecf().pick(c, 1400)).isSameAs(slow);
+        assertThat(new Ecf().pick(c, 1400)).isNull();
         // k = 32000: n = 4.2, 42 ms is not < 40 ms: slow path...
         c.unsent = 32_000;
         assertThat(new Ecf().pick(c, 1400)).isSameAs(slow);
