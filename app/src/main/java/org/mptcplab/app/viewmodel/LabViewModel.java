@@ -282,7 +282,8 @@ public final class LabViewModel implements AutoCloseable {
         eventsSeen = session.store().eventsAdded();
         if (!fresh.isEmpty()) {
             // Oldest first into a list kept newest first, so the latest is where the eye is. A line
-            // that repeats the newest one (the same subflow timing out again) replaces it.
+            // that repeats one of the newest run of repeatable lines (the same subflow timing out
+            // again; client and server take turns while a path is dead) replaces it at the top.
             java.util.ArrayDeque<EventLine> lines = new java.util.ArrayDeque<>(fresh.size());
             for (Samples.Event e : fresh) {
                 // The comparison flow's retransmissions are its routine, and its timeouts are told by
@@ -291,17 +292,16 @@ public final class LabViewModel implements AutoCloseable {
                     continue;
                 }
                 EventLine line = EventLine.of(e, flowNames, pathNames, st);
-                EventLine newest = !lines.isEmpty() ? lines.peekFirst() : events.isEmpty() ? null : events.get(0);
-                if (newest != null && newest.foldsWith(line)) {
-                    if (lines.isEmpty()) {
-                        events.set(0, newest.fold(line));
-                    } else {
-                        lines.pollFirst();
-                        lines.addFirst(newest.fold(line));
+                EventLine match = line.foldKey() == null ? null : foldTarget(lines, line);
+                if (match != null) {
+                    lines.removeFirstOccurrence(match);
+                } else if (line.foldKey() != null && lines.stream().allMatch(l -> l.foldKey() != null)) {
+                    match = foldTarget(events, line);
+                    if (match != null) {
+                        events.remove(match);
                     }
-                } else {
-                    lines.addFirst(line);
                 }
+                lines.addFirst(match != null ? match.fold(line) : line);
             }
             List<EventLine> add = new ArrayList<>(lines);
             events.addAll(0, add.size() > MAX_EVENTS ? add.subList(0, MAX_EVENTS) : add);
@@ -531,6 +531,19 @@ public final class LabViewModel implements AutoCloseable {
                 say(done);
             }
         }));
+    }
+
+    /** The line {@code line} repeats among the newest run of repeatable lines of {@code newestFirst}, or null. */
+    private static EventLine foldTarget(Iterable<EventLine> newestFirst, EventLine line) {
+        for (EventLine l : newestFirst) {
+            if (l.foldKey() == null) {
+                return null;
+            }
+            if (l.foldsWith(line)) {
+                return l;
+            }
+        }
+        return null;
     }
 
     private static void check(String what, String value, List<String> valid) {

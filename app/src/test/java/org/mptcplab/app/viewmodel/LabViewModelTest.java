@@ -90,6 +90,23 @@ class LabViewModelTest {
     }
 
     @Test
+    void clientAndServerTimingOutInTurnsStayTwoLines() {
+        // The demo's outage (signalled): both ends of the dead WiFi subflow time out, in turns.
+        run(S);
+        vm.paths().get(0).toggle();
+        for (int i = 0; i < 60; i++) {
+            run(S / 10);
+        }
+        long timeouts = vm.session().store().eventsSince(0).stream()
+                .filter(e -> e.flow() == 0 && e.kind().equals("RTO") && e.subflowId() == 0).count();
+        assertThat(timeouts).as("timeouts of subflow 0 in the store").isGreaterThanOrEqualTo(6);
+        List<EventLine> rto = vm.events().stream().filter(l -> l.kind().equals("RTO")).toList();
+        assertThat(rto.stream().mapToInt(EventLine::repeats).sum()).isEqualTo((int) timeouts);
+        // At most: each end's first timeout (before the reinjection line) and each end's run since.
+        assertThat(rto).as("lines for %d timeouts: %s", timeouts, rto).hasSizeLessThanOrEqualTo(4);
+    }
+
+    @Test
     void oneClickTakesAPathDownAndBack() {
         run(S);
         PathViewModel wifi = vm.paths().get(0);
