@@ -45,8 +45,8 @@ public final class Ecf implements Scheduler {
         if (best == null) {
             return null;
         }
-        SubflowView fast = MinRtt.fastest(conn, best.isBackupInUse());
-        if (fast == null || fast == best || fast.srttNanos() >= best.srttNanos()) {
+        SubflowView fast = MinRtt.fasterWithoutRoom(conn, best);
+        if (fast == null) {
             return best; // the fastest has room: plain minRTT
         }
         double k = conn.unsentBytes();

@@ -52,6 +52,16 @@ public final class MinRtt implements Scheduler {
     }
 
     /**
+     * For the policies that may refuse minRTT's choice (BLEST, ECF): the fastest subflow of
+     * {@code best}'s class when it is faster than {@code best} (so {@code best} was chosen only
+     * because the fast one has no room), or null when minRTT's choice stands as it is.
+     */
+    static SubflowView fasterWithoutRoom(ConnectionView conn, SubflowView best) {
+        SubflowView fast = fastest(conn, best.isBackupInUse());
+        return fast == null || fast == best || fast.srttNanos() >= best.srttNanos() ? null : fast;
+    }
+
+    /**
      * The lowest-RTT subflow of the class (regular, or backup when {@code backup}) that can send,
      * whether or not it has room now: the "fast subflow" x_f of BLEST and ECF.
      */
