@@ -200,7 +200,7 @@ public final class SimulateCommand implements Callable<Integer> {
                 + "goodput against the sum (0.952 is the payload ceiling at MTU 1500 with a DSS per segment)",
                 List.of("40mbit,10ms", "20mbit,40ms"), "200M", "bulk", List.of()));
         SCENARIOS.put("handover", new Preset("a WiFi-like path (20 Mbit/s, 10 ms) goes down at 5 s of a bulk transfer, "
-                + "its interface with it (signalled), an LTE-like one (12 Mbit/s, 35 ms) remains: max_stall_ms is the "
+                + "its interface with it (signalled), an LTE-like one (12 Mbit/s, 35 ms) remains: handover_stall_ms is the "
                 + "handover's gap; --down 1@5s instead gives the silent case",
                 List.of("20mbit,10ms", "12mbit,35ms"), "40M", "bulk", List.of("1@5s,signalled")));
         SCENARIOS.put("lossy", new Preset("one path with 2% loss (20 Mbit/s, 10 ms) beside a clean one (10 Mbit/s, 20 ms): "
@@ -1037,6 +1037,20 @@ public final class SimulateCommand implements Callable<Integer> {
         sb.append("  fallback to TCP  ").append(r.fallback() ? "yes" : "no").append('\n');
         sb.append("  reset            ").append(r.resetReason() == null ? "none" : r.resetReason()).append('\n');
         sb.append("  max stall        ").append(decimal(r.maxStallNanos() / 1e6, 3)).append(" ms\n");
+        for (Scenario.HandoverResult h : r.handovers()) {
+            sb.append("  handover         path ").append(h.path() + 1).append(" down at ").append(seconds(h.atNanos()))
+                    .append(" s").append(h.signalled() ? " (signalled)" : " (silent)").append(": ");
+            if (h.stallNanos() < 0) {
+                sb.append("stall not measured for this traffic\n");
+                continue;
+            }
+            sb.append("stall ").append(decimal(h.stallNanos() / 1e6, 3)).append(" ms");
+            if (h.survivingRttNanos() > 0) {
+                sb.append(" (surviving subflow's srtt ").append(decimal(h.survivingRttNanos() / 1e6, 3)).append(" ms)");
+            }
+            sb.append(h.recoveredAtNanos() >= 0 ? ", all data sent before it delivered at " + seconds(h.recoveredAtNanos()) + " s"
+                    : ", data sent before it never all delivered").append('\n');
+        }
         trafficLine(sb, r.traffic());
         if (r.competing() != null) {
             Scenario.CompetingResult c = r.competing();
@@ -1264,6 +1278,23 @@ public final class SimulateCommand implements Callable<Integer> {
         j.name("fallback").value(r.fallback());
         j.name("reset_reason").value(r.resetReason());
         j.name("max_stall_ms").raw(decimal(r.maxStallNanos() / 1e6, 6));
+        // The stall the handover itself caused (see Scenario.HandoverResult); max_stall_ms also
+        // counts later gaps on the surviving path, a congestion loss there, say.
+        long handoverStall = r.handoverStallNanos();
+        j.name("handover_stall_ms").raw(handoverStall < 0 ? "null" : decimal(handoverStall / 1e6, 6));
+        j.name("handovers").beginArray();
+        for (Scenario.HandoverResult h : r.handovers()) {
+            j.beginObject();
+            j.name("path").value(h.path() + 1);
+            j.name("time_s").raw(seconds(h.atNanos()));
+            j.name("signalled").value(h.signalled());
+            j.name("bytes_sent_before").value(h.sentBytes());
+            j.name("surviving_srtt_ms").raw(h.survivingRttNanos() < 0 ? "null" : decimal(h.survivingRttNanos() / 1e6, 6));
+            j.name("stall_ms").raw(h.stallNanos() < 0 ? "null" : decimal(h.stallNanos() / 1e6, 6));
+            j.name("recovered_s").raw(h.recoveredAtNanos() < 0 ? "null" : seconds(h.recoveredAtNanos()));
+            j.endObject();
+        }
+        j.endArray();
         j.name("direction").value(r.direction());
         j.name("sender").value(sendingHost(s));
         if (r.competing() != null) {

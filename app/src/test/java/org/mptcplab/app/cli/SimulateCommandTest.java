@@ -431,11 +431,18 @@ class SimulateCommandTest {
         // Signalled: the client withdraws the address (REMOVE_ADDR), the server hears it.
         assertThat(list(o, "events")).anyMatch(e -> "server".equals(e.get("host")) && "REMOVE_ADDR".equals(e.get("kind")));
         // Told (REMOVE_ADDR, reinjection at once), the handover's gap is shorter than when the
-        // retransmission timer must find out (215 ms against 297 ms on 2026-12-06; the policies
-        // issue's target of one surviving-path RTT + 10 ms is not met yet).
+        // retransmission timer must find out (61 ms against 297 ms on 2026-12-07), and within the
+        // policies issue's target: one RTT of the surviving path (LTE's srtt then, queueing
+        // included) plus 10 ms.
         Map<String, Object> silent = json(Cli.run("simulate", "--scenario", "handover", "--bytes", "25M", "--down", "1@5s", "--json"));
         assertThat(list(silent, "events")).noneMatch(e -> "REMOVE_ADDR".equals(e.get("kind")));
-        assertThat((BigDecimal) o.get("max_stall_ms")).isLessThan((BigDecimal) silent.get("max_stall_ms"));
+        assertThat((BigDecimal) o.get("handover_stall_ms")).isLessThan((BigDecimal) silent.get("handover_stall_ms"));
+        Map<String, Object> h = list(o, "handovers").get(0);
+        assertThat(h.get("path")).isEqualTo(BigDecimal.ONE);
+        assertThat(h.get("signalled")).isEqualTo(true);
+        assertThat((BigDecimal) h.get("stall_ms")).isEqualTo(o.get("handover_stall_ms"))
+                .isLessThan(((BigDecimal) h.get("surviving_srtt_ms")).add(BigDecimal.TEN));
+        assertThat(list(silent, "handovers").get(0).get("signalled")).isEqualTo(false);
         double shares = list(o, "subflows").stream().mapToDouble(f -> ((BigDecimal) f.get("share")).doubleValue()).sum();
         assertThat(shares).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
     }

@@ -22,6 +22,75 @@ public final class BulkSink implements MptcpSocket.Handler {
     private MptcpSocket socket;
     /** Stalls are only counted once data flows (the handshake is not a stall). */
     private long stallFrom = -1;
+    private final java.util.List<Recovery> recoveries = new java.util.ArrayList<>();
+
+    /**
+     * The delivery stall around one event (a path going down): from the last delivery before the
+     * event until every byte the sender had sent by then has been delivered, the longest gap
+     * between two deliveries. A stall elsewhere in the run (a congestion loss on the surviving
+     * path long after the handover) is not this event's.
+     */
+    public static final class Recovery {
+        private final long eventAt;
+        private final long untilBytes;
+        private long previousDelivery;
+        private long maxGapNanos;
+        private long recoveredAt = -1;
+
+        Recovery(long eventAt, long untilBytes, long previousDelivery) {
+            this.eventAt = eventAt;
+            this.untilBytes = untilBytes;
+            this.previousDelivery = previousDelivery;
+        }
+
+        /** When the event happened. */
+        public long eventAt() {
+            return eventAt;
+        }
+
+        /** Bytes the receiver must have been given for the event to be over. */
+        public long untilBytes() {
+            return untilBytes;
+        }
+
+        /** When the receiver had been given them, -1 if never. */
+        public long recoveredAt() {
+            return recoveredAt;
+        }
+
+        /**
+         * The longest gap between deliveries from the last one before the event until the
+         * recovery; while not recovered, the gap still open at {@code runEnd} counts.
+         */
+        public long stallNanos(long runEnd) {
+            return recoveredAt >= 0 ? maxGapNanos : Math.max(maxGapNanos, runEnd - previousDelivery);
+        }
+
+        void delivered(long now, long received) {
+            if (recoveredAt >= 0) {
+                return;
+            }
+            maxGapNanos = Math.max(maxGapNanos, now - previousDelivery);
+            previousDelivery = now;
+            if (received >= untilBytes) {
+                recoveredAt = now;
+            }
+        }
+    }
+
+    /**
+     * Starts measuring the stall around an event at {@code now}, which is over once {@code untilBytes}
+     * have been delivered in all (already true: a stall of 0).
+     */
+    public Recovery watch(long now, long untilBytes) {
+        Recovery r = new Recovery(now, untilBytes, lastDeliveryAt >= 0 ? lastDeliveryAt : now);
+        if (received >= untilBytes) {
+            r.recoveredAt = now;
+        } else {
+            recoveries.add(r);
+        }
+        return r;
+    }
 
     public BulkSink withoutHash() {
         hashing = false;
@@ -54,6 +123,12 @@ public final class BulkSink implements MptcpSocket.Handler {
             }
             lastDeliveryAt = now;
             lastByteAt = now;
+            if (!recoveries.isEmpty()) {
+                for (int i = 0; i < recoveries.size(); i++) {
+                    recoveries.get(i).delivered(now, received);
+                }
+                recoveries.removeIf(r -> r.recoveredAt >= 0);
+            }
         }
         if (n < 0 && !eof) {
             eof = true;

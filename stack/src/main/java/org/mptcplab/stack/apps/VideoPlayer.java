@@ -353,6 +353,11 @@ public final class VideoPlayer implements MptcpSocket.Handler {
         return sink.maxStallNanos(runEnd);
     }
 
+    /** The stall around an event, as {@link BulkSink#watch}. */
+    public BulkSink.Recovery watch(long now, long untilBytes) {
+        return sink.watch(now, untilBytes);
+    }
+
     public MptcpSocket socket() {
         return sink.socket();
     }

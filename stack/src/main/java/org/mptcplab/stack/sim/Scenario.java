@@ -375,8 +375,13 @@ public final class Scenario {
         if (writer != null) {
             writer.limit(pcapLimit);
         }
+        Run[] built = new Run[1];
+        List<Handover> handovers = new ArrayList<>();
         for (PathEvent e : events) {
             net.schedule(e.atNanos(), () -> {
+                if (!e.up() && built[0] != null) {
+                    handovers.add(built[0].watchHandover(e));
+                }
                 netPaths.get(e.path()).setUp(e.up());
                 if (e.signalled()) {
                     long now = net.now();
@@ -417,7 +422,9 @@ public final class Scenario {
         }
         MptcpSocket.Handler serverApp = ends.serverApp();
         MptcpSocket.Handler clientApp = ends.clientApp();
-        Run run = new Run(net, client, server, List.copyOf(netPaths), ends, writer, deadlineNanos, neck, competing);
+        Run run = new Run(net, client, server, List.copyOf(netPaths), ends, writer, deadlineNanos, neck, competing,
+                handovers);
+        built[0] = run;
         // The transfer is the first connection; anything else that reaches the listener (a join
         // SYN whose options a middlebox stripped looks like a new plain TCP connection) is refused.
         boolean[] taken = {false};
@@ -454,9 +461,12 @@ public final class Scenario {
         private MptcpSocket clientSocket;
         private final Bottleneck bottleneck;
         private final Competing competing;
+        private final List<Handover> handovers;
 
         private Run(EmulatedNetwork net, MptcpStack client, MptcpStack server, List<Path> paths, Ends ends,
-                    PcapWriter writer, long deadlineNanos, Bottleneck bottleneck, Competing competing) {
+                    PcapWriter writer, long deadlineNanos, Bottleneck bottleneck, Competing competing,
+                    List<Handover> handovers) {
+            this.handovers = handovers;
             this.bottleneck = bottleneck;
             this.competing = competing;
             this.net = net;
@@ -572,7 +582,39 @@ public final class Scenario {
                     evs, sevs, client.observer().counters(), server.observer().counters(), net.now(), wall,
                     net.eventsProcessed(), ends.direction(), pathStates(),
                     writer == null ? 0 : writer.recordsNotWritten(), ends.report(net.now()),
-                    competing == null ? null : competing.report(end, bottleneck));
+                    competing == null ? null : competing.report(end, bottleneck), handoverResults(net.now()));
+        }
+
+        private List<HandoverResult> handoverResults(long runEnd) {
+            List<HandoverResult> out = new ArrayList<>(handovers.size());
+            for (Handover h : handovers) {
+                out.add(h.result(runEnd));
+            }
+            return out;
+        }
+
+        /**
+         * Path {@code e} is about to go down: what the sender has sent by now must reach the
+         * receiver over what remains, and the longest delivery gap until it has is the handover's
+         * stall. The surviving RTT is the smallest smoothed RTT among the sender's other
+         * established subflows at this instant (queueing included: it is what the reinjected data
+         * will meet).
+         */
+        private Handover watchHandover(PathEvent e) {
+            long now = net.now();
+            MptcpSocket sending = ends.sendingSocket(clientSocket);
+            ConnectionSnapshot snap = sending == null ? null : sending.snapshot();
+            long sent = snap == null ? 0 : snap.dataSent();
+            long survivingRtt = -1;
+            if (snap != null) {
+                for (SubflowSnapshot f : snap.subflows()) {
+                    if (f.iface() != e.path() && f.state() == org.mptcplab.stack.mptcp.SubflowState.ESTABLISHED
+                            && f.srttNanos() > 0 && (survivingRtt < 0 || f.srttNanos() < survivingRtt)) {
+                        survivingRtt = f.srttNanos();
+                    }
+                }
+            }
+            return new Handover(e.path(), now, e.signalled(), sent, survivingRtt, ends.watch(now, sent));
         }
 
         /** The connection's paths' directions (a competing flow's path is not one of them). */
@@ -688,6 +730,11 @@ public final class Scenario {
 
         abstract long maxStallNanos(long runEnd);
 
+        /** Measures the receiver's stall around an event at {@code now} (see {@link BulkSink#watch}); null if this traffic cannot. */
+        BulkSink.Recovery watch(long now, long untilBytes) {
+            return null;
+        }
+
         abstract String resetReason();
 
         abstract String direction();
@@ -774,6 +821,11 @@ public final class Scenario {
         @Override
         String sha256Received() {
             return hash ? sink.sha256() : null;
+        }
+
+        @Override
+        BulkSink.Recovery watch(long now, long untilBytes) {
+            return sink.watch(now, untilBytes);
         }
 
         @Override
@@ -893,6 +945,11 @@ public final class Scenario {
         @Override
         String sha256Received() {
             return hash ? player.sha256() : null;
+        }
+
+        @Override
+        BulkSink.Recovery watch(long now, long untilBytes) {
+            return player.watch(now, untilBytes);
         }
 
         @Override
@@ -1083,10 +1140,41 @@ public final class Scenario {
                                    List<ProtocolEvent> serverEvents, Map<Mib, Long> clientCounters,
                                    Map<Mib, Long> serverCounters, long virtualNanos, long wallNanos, long networkEvents,
                                    String direction, List<org.mptcplab.stack.emu.PathDirection.Snapshot> pathStates,
-                                   long pcapPacketsNotRecorded, TrafficReport traffic, CompetingResult competing) {
+                                   long pcapPacketsNotRecorded, TrafficReport traffic, CompetingResult competing,
+                                   List<HandoverResult> handovers) {
+        /** The longest stall among the handovers (path downs), -1 without any measured one. */
+        public long handoverStallNanos() {
+            long max = -1;
+            for (HandoverResult h : handovers) {
+                max = Math.max(max, h.stallNanos());
+            }
+            return max;
+        }
+
         /** The connection's goodput over the competing flow's (both over the same span), or NaN without one. */
         public double competingRatio() {
             return competing == null || competing.goodputBps() <= 0 ? Double.NaN : goodputBps / competing.goodputBps();
         }
+    }
+
+    /** A path-down event being watched: see {@link Run#watchHandover}. */
+    private record Handover(int path, long atNanos, boolean signalled, long sentBytes, long survivingRttNanos,
+                            BulkSink.Recovery recovery) {
+        HandoverResult result(long runEnd) {
+            return new HandoverResult(path, atNanos, signalled, sentBytes, survivingRttNanos,
+                    recovery == null ? -1 : recovery.stallNanos(runEnd),
+                    recovery == null ? -1 : recovery.recoveredAt());
+        }
+    }
+
+    /**
+     * What one path going down cost the transfer: {@code stallNanos} is the longest gap in
+     * delivered data from the last delivery before the event until the receiver had everything
+     * the sender had sent at the event ({@code sentBytes}), at {@code recoveredAtNanos} (-1 if it
+     * never did; -1 stall when the traffic cannot be measured); {@code survivingRttNanos} is the
+     * smallest smoothed RTT among the other established subflows then (-1 if none).
+     */
+    public record HandoverResult(int path, long atNanos, boolean signalled, long sentBytes, long survivingRttNanos,
+                                 long stallNanos, long recoveredAtNanos) {
     }
 }

@@ -44,6 +44,41 @@ class ScenarioPoliciesTest {
         assertThat(backup.bytesAcked()).isGreaterThanOrEqualTo(40_000_000 - deliveredBefore);
     }
 
+    /**
+     * The handover scenario's target (policies issue): told that WiFi is gone (REMOVE_ADDR, the
+     * data in flight there reinjected at once), the transfer stalls for at most one RTT of the
+     * surviving path plus 10 ms, even counted from LTE's propagation RTT alone (70 ms): 61 ms on
+     * 2026-12-07, against 297 ms when the retransmission timer has to find out. A congestion loss
+     * on LTE later (215 ms, one of its queue-inflated RTTs) is the run's max stall, not the handover's.
+     */
+    @Test
+    void aSignalledHandoverStallsLessThanOneSurvivingRttAndTheSilentOneMore() throws Exception {
+        for (String scheduler : org.mptcplab.stack.sched.Schedulers.NAMES) {
+            StackConfig c = StackConfig.defaults().withScheduler(scheduler);
+            SimulationResult told = handover(c, true);
+            assertThat(told.streamIntact()).as(scheduler).isTrue();
+            assertThat(told.handovers()).as(scheduler).hasSize(1);
+            Scenario.HandoverResult h = told.handovers().get(0);
+            assertThat(h.recoveredAtNanos()).as(scheduler).isPositive();
+            assertThat(h.survivingRttNanos()).as(scheduler).isGreaterThanOrEqualTo(70 * MS);
+            // redundant sent the same data on LTE too, so its LTE queue holds more ahead of the
+            // reinjection: its bound is LTE's srtt at that moment (queueing included), plus 10 ms.
+            long bound = scheduler.equals("redundant") ? h.survivingRttNanos() + 10 * MS : 80 * MS;
+            assertThat(h.stallNanos()).as(scheduler).isPositive().isLessThanOrEqualTo(bound);
+            assertThat(told.handoverStallNanos()).isEqualTo(h.stallNanos());
+        }
+        SimulationResult silent = handover(StackConfig.defaults(), false);
+        SimulationResult told = handover(StackConfig.defaults(), true);
+        assertThat(silent.streamIntact()).isTrue();
+        assertThat(silent.handovers().get(0).signalled()).isFalse();
+        assertThat(silent.handoverStallNanos()).isGreaterThan(told.handoverStallNanos() + 100 * MS);
+    }
+
+    private static SimulationResult handover(StackConfig c, boolean signalled) throws Exception {
+        return new Scenario().path(link(20, 10)).path(link(12, 35)).clientConfig(c).serverConfig(c)
+                .bytes(12_000_000).seed(1).event(new Scenario.PathEvent(3 * S, 0, false, signalled)).run();
+    }
+
     static SimulationResult sharedBottleneck(String cc, long bytes, long seed) throws Exception {
         StackConfig c = StackConfig.defaults().withCongestionControl(cc);
         return new Scenario().path(link(100, 10)).path(link(100, 10)).bottleneck(20_000_000, 0)
