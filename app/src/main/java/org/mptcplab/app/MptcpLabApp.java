@@ -133,6 +133,16 @@ public final class MptcpLabApp extends Application {
      */
     static SessionSpec startSpec() {
         String file = System.getProperty("mptcplab.spec");
+        String scenario = System.getProperty("mptcplab.scenario");
+        if (file == null && scenario != null) {
+            // -Dmptcplab.scenario=NAME: a scenario of the picker from the start (the screenshots).
+            try {
+                return org.mptcplab.app.session.ScenarioPresets.get(scenario.trim()).spec();
+            } catch (IllegalArgumentException e) {
+                System.err.println("mptcp-lab: " + e.getMessage() + "; opening the demo");
+                return SessionSpec.demo();
+            }
+        }
         if (file == null) {
             return SessionSpec.demo();
         }

@@ -158,6 +158,9 @@ public final class EmulatedSession extends Session {
         for (PathSettings p : spec.paths()) {
             sc.path(Scenario.PathSpec.symmetric(p.link()));
         }
+        if (spec.bottleneckBps() > 0) {
+            sc.bottleneck(spec.bottleneckBps(), 0);
+        }
         TrafficSpec t = spec.traffic();
         if (t.kind() == TrafficSpec.Kind.VIDEO) {
             sc.traffic(new Scenario.Traffic.Video(t.bitrateBps(), t.chunkNanos(), org.mptcplab.stack.apps.VideoSender.FOREVER,
@@ -214,7 +217,14 @@ public final class EmulatedSession extends Session {
             tc.addAddress(0, IpAddress.parse("10.101.0.1"), 24);
             ts.addAddress(0, IpAddress.parse("10.101.0.2"), 24);
             tcpPath = net.connect(tch, 0, tsh, 0, settings.get(0).link(), settings.get(0).link());
-            flows.add(new Flow(1, "TCP on " + settings.get(0).name(), tc, ts, traffic(seed + 1)));
+            org.mptcplab.stack.emu.Bottleneck neck = run.bottleneck();
+            if (neck != null) {
+                // The server sends: its direction (b to a) crosses the bottleneck the MPTCP
+                // subflows cross, so the two flows compete there (RFC 6356 goal 2).
+                tcpPath.bToA().setBottleneck(neck);
+            }
+            flows.add(new Flow(1, neck != null ? "TCP, same bottleneck" : "TCP on " + settings.get(0).name(), tc, ts,
+                    traffic(seed + 1)));
         }
         for (Flow f : flows) {
             int flowIndex = f.index;
@@ -244,6 +254,16 @@ public final class EmulatedSession extends Session {
         }
         if (spec.flapPeriodNanos() > 0) {
             scheduleFlap(spec.flapPeriodNanos() - spec.flapDownNanos());
+        }
+        for (SessionSpec.PathEvent e : spec.events()) {
+            String why = "the " + spec.scenario() + " scenario";
+            net.schedule(e.atNanos(), () -> {
+                if (e.up()) {
+                    doPathUp(e.path(), why);
+                } else {
+                    doPathDown(e.path(), !e.signalled(), why);
+                }
+            });
         }
         if (sampling) {
             net.schedule(SAMPLE_NANOS, this::sampleAndReschedule);

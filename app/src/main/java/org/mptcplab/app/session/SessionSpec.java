@@ -15,11 +15,28 @@ import java.util.Objects;
  *                      on a copy of the first path, which follows that path's ups and downs
  * @param flapDownNanos with {@code flapPeriodNanos}: the first path goes down this long after each
  *                      period starts and comes back at the period's end (the demo's loop); 0: off
+ * @param scenario the preset the spec came from ({@link ScenarioPresets}), or "custom"
+ * @param events path changes at fixed virtual times, once (a scenario's handover)
+ * @param bottleneckBps 0, or the rate of one drop-tail bottleneck that every path's data direction
+ *                      crosses after its own link; the single-path TCP comparison then crosses it
+ *                      too (on a copy of the first path), so the two share it (RFC 6356 goal 2)
  */
 public record SessionSpec(List<PathSettings> paths, TrafficSpec traffic, String congestionControl, String scheduler,
                           String pathManager, long seed, boolean singlePathTcp, long flapPeriodNanos,
-                          long flapDownNanos) {
+                          long flapDownNanos, String scenario, List<PathEvent> events, long bottleneckBps) {
     public static final int MAX_PATHS = 8;
+
+    /**
+     * Path {@code path} (from 0) goes down ({@code up} false) or comes back at {@code atNanos};
+     * {@code signalled}: the client's interface goes with it (REMOVE_ADDR), else a black hole.
+     */
+    public record PathEvent(long atNanos, int path, boolean up, boolean signalled) {
+        public PathEvent {
+            if (atNanos < 0) {
+                throw new IllegalArgumentException("a path event's time must not be negative");
+            }
+        }
+    }
 
     public SessionSpec {
         paths = List.copyOf(paths);
@@ -30,6 +47,24 @@ public record SessionSpec(List<PathSettings> paths, TrafficSpec traffic, String 
         if (flapPeriodNanos < 0 || flapDownNanos < 0 || flapPeriodNanos > 0 && flapDownNanos >= flapPeriodNanos) {
             throw new IllegalArgumentException("the flap loop needs 0 <= down time < period");
         }
+        scenario = scenario == null ? "custom" : scenario;
+        events = List.copyOf(events);
+        for (PathEvent e : events) {
+            if (e.path() < 0 || e.path() >= paths.size()) {
+                throw new IllegalArgumentException("a path event names path " + (e.path() + 1) + " but there are "
+                        + paths.size());
+            }
+        }
+        if (bottleneckBps < 0) {
+            throw new IllegalArgumentException("the bottleneck's rate must not be negative");
+        }
+    }
+
+    /** A spec of no preset: no scheduled events, no shared bottleneck. */
+    public SessionSpec(List<PathSettings> paths, TrafficSpec traffic, String congestionControl, String scheduler,
+                       String pathManager, long seed, boolean singlePathTcp, long flapPeriodNanos, long flapDownNanos) {
+        this(paths, traffic, congestionControl, scheduler, pathManager, seed, singlePathTcp, flapPeriodNanos,
+                flapDownNanos, "custom", List.of(), 0);
     }
 
     /**
@@ -42,31 +77,42 @@ public record SessionSpec(List<PathSettings> paths, TrafficSpec traffic, String 
                 new PathSettings("WiFi", 20_000_000L, 10_000_000L, 0, 0, false),
                 new PathSettings("LTE", 12_000_000L, 35_000_000L, 0, 0, false)),
                 TrafficSpec.video(8_000_000L), "newreno", "minrtt", "fullmesh", 1, true,
-                12_000_000_000L, 4_000_000_000L);
+                12_000_000_000L, 4_000_000_000L, ScenarioPresets.DEMO, List.of(), 0);
+    }
+
+    private SessionSpec with(List<PathSettings> p, TrafficSpec t, String cc, String sched, String pm, long s,
+                             boolean tcp, long period, long down) {
+        return new SessionSpec(p, t, cc, sched, pm, s, tcp, period, down, scenario, events, bottleneckBps);
+    }
+
+    /** The same spec as a preset's variation: the user changed something the preset set. */
+    public SessionSpec asCustom() {
+        return new SessionSpec(paths, traffic, congestionControl, scheduler, pathManager, seed, singlePathTcp,
+                flapPeriodNanos, flapDownNanos, "custom", events, bottleneckBps);
     }
 
     public SessionSpec withPaths(List<PathSettings> p) {
-        return new SessionSpec(p, traffic, congestionControl, scheduler, pathManager, seed, singlePathTcp, flapPeriodNanos, flapDownNanos);
+        return with(p, traffic, congestionControl, scheduler, pathManager, seed, singlePathTcp, flapPeriodNanos, flapDownNanos);
     }
 
     public SessionSpec withSeed(long s) {
-        return new SessionSpec(paths, traffic, congestionControl, scheduler, pathManager, s, singlePathTcp, flapPeriodNanos, flapDownNanos);
+        return with(paths, traffic, congestionControl, scheduler, pathManager, s, singlePathTcp, flapPeriodNanos, flapDownNanos);
     }
 
     public SessionSpec withFlap(long period, long down) {
-        return new SessionSpec(paths, traffic, congestionControl, scheduler, pathManager, seed, singlePathTcp, period, down);
+        return with(paths, traffic, congestionControl, scheduler, pathManager, seed, singlePathTcp, period, down);
     }
 
     public SessionSpec withTraffic(TrafficSpec t) {
-        return new SessionSpec(paths, t, congestionControl, scheduler, pathManager, seed, singlePathTcp, flapPeriodNanos, flapDownNanos);
+        return with(paths, t, congestionControl, scheduler, pathManager, seed, singlePathTcp, flapPeriodNanos, flapDownNanos);
     }
 
     public SessionSpec withSinglePathTcp(boolean on) {
-        return new SessionSpec(paths, traffic, congestionControl, scheduler, pathManager, seed, on, flapPeriodNanos, flapDownNanos);
+        return with(paths, traffic, congestionControl, scheduler, pathManager, seed, on, flapPeriodNanos, flapDownNanos);
     }
 
     public SessionSpec withPolicies(String cc, String sched, String pm) {
-        return new SessionSpec(paths, traffic, cc, sched, pm, seed, singlePathTcp, flapPeriodNanos, flapDownNanos);
+        return with(paths, traffic, cc, sched, pm, seed, singlePathTcp, flapPeriodNanos, flapDownNanos);
     }
 
     // ------------------------------------------------------------------ JSON
@@ -90,7 +136,17 @@ public record SessionSpec(List<PathSettings> paths, TrafficSpec traffic, String 
         sb.append("  \"seed\": ").append(seed).append(",\n");
         sb.append("  \"single_path_tcp\": ").append(singlePathTcp).append(",\n");
         sb.append("  \"flap_period_ns\": ").append(flapPeriodNanos).append(",\n");
-        sb.append("  \"flap_down_ns\": ").append(flapDownNanos).append("\n}\n");
+        sb.append("  \"flap_down_ns\": ").append(flapDownNanos).append(",\n");
+        sb.append("  \"scenario\": ").append(MiniJson.quote(scenario)).append(",\n");
+        sb.append("  \"events\": [");
+        for (int i = 0; i < events.size(); i++) {
+            PathEvent e = events.get(i);
+            sb.append(i == 0 ? "\n" : ",\n").append("    {\"at_ns\": ").append(e.atNanos()).append(", \"path\": ")
+                    .append(e.path() + 1).append(", \"up\": ").append(e.up()).append(", \"signalled\": ")
+                    .append(e.signalled()).append('}');
+        }
+        sb.append(events.isEmpty() ? "],\n" : "\n  ],\n");
+        sb.append("  \"bottleneck_bps\": ").append(bottleneckBps).append("\n}\n");
         return sb.toString();
     }
 
@@ -141,8 +197,34 @@ public record SessionSpec(List<PathSettings> paths, TrafficSpec traffic, String 
             throw new IllegalArgumentException("traffic.kind must be bulk or video");
         }
         TrafficSpec traffic = new TrafficSpec(kind, lng(tm, "bitrate_bps"), lng(tm, "chunk_ns"), lng(tm, "start_ns"));
+        // Specs saved before scenarios existed have no scenario, events or bottleneck: none.
+        List<PathEvent> events = new ArrayList<>();
+        if (o.containsKey("events")) {
+            if (!(o.get("events") instanceof List<?> el)) {
+                throw new IllegalArgumentException("\"events\" must be a list of path events");
+            }
+            int k = 0;
+            for (Object x : el) {
+                k++;
+                if (!(x instanceof Map<?, ?>)) {
+                    throw new IllegalArgumentException("events[" + k + "] is not an object");
+                }
+                Map<String, Object> e = (Map<String, Object>) x;
+                try {
+                    long path = lng(e, "path");
+                    if (path < 1 || path > paths.size()) {
+                        throw new IllegalArgumentException("\"path\" must be 1 to " + paths.size() + ", not " + path);
+                    }
+                    events.add(new PathEvent(lng(e, "at_ns"), (int) path - 1, bool(e, "up"), bool(e, "signalled")));
+                } catch (IllegalArgumentException ex) {
+                    throw new IllegalArgumentException("events[" + k + "]: " + ex.getMessage(), ex);
+                }
+            }
+        }
         return new SessionSpec(paths, traffic, str(o, "cc"), str(o, "scheduler"), str(o, "pm"), lng(o, "seed"),
-                bool(o, "single_path_tcp"), lng(o, "flap_period_ns"), lng(o, "flap_down_ns"));
+                bool(o, "single_path_tcp"), lng(o, "flap_period_ns"), lng(o, "flap_down_ns"),
+                o.containsKey("scenario") ? str(o, "scenario") : "custom", events,
+                o.containsKey("bottleneck_bps") ? lng(o, "bottleneck_bps") : 0);
     }
 
     private static Object field(Map<String, Object> o, String k) {

@@ -222,6 +222,7 @@ public final class LabView extends StackPane {
         // rasteriser's work of redrawing them at every 60 Hz pulse (BENCHMARKS.md, frame time).
         if (frames % 2 == 0) {
             topology.setKind(vm.kindProperty().get());
+            topology.setBottleneck(vm.specProperty().get().bottleneckBps());
             topology.show(st);
             for (PlayerView p : players) {
                 p.frame(st.nowNanos());
@@ -294,6 +295,46 @@ public final class LabView extends StackPane {
         loop.setId("loopBox");
         loop.selectedProperty().bindBidirectional(vm.flapLoopProperty());
         loop.setTooltip(new Tooltip("L: the demo takes the first path down for 4 s every 12 s"));
+        // Only the demo has the loop; a scenario's path events are its own.
+        javafx.beans.binding.BooleanBinding noLoop = javafx.beans.binding.Bindings.createBooleanBinding(
+                () -> vm.specProperty().get().flapPeriodNanos() == 0, vm.specProperty());
+        loop.visibleProperty().bind(noLoop.not());
+        loop.managedProperty().bind(noLoop.not());
+
+        ComboBox<String> scenario = new ComboBox<>();
+        scenario.setId("scenarioBox");
+        scenario.getItems().setAll(LabViewModel.SCENARIOS);
+        if (!LabViewModel.SCENARIOS.contains(vm.specProperty().get().scenario())) {
+            scenario.getItems().add(vm.specProperty().get().scenario());
+        }
+        scenario.setValue(vm.specProperty().get().scenario());
+        Tooltip scenarioTip = new Tooltip();
+        scenarioTip.setWrapText(true);
+        scenarioTip.setMaxWidth(520);
+        scenario.setTooltip(scenarioTip);
+        Runnable aboutScenario = () -> scenarioTip.setText(LabViewModel.aboutScenario(vm.specProperty().get().scenario())
+                + "\nA pick starts that scenario from t = 0 with the cc, scheduler and pm shown.");
+        aboutScenario.run();
+        vm.specProperty().addListener((o, a, s) -> {
+            if (!scenario.getItems().contains(s.scenario())) {
+                scenario.getItems().add(s.scenario());
+            }
+            if (!s.scenario().equals(scenario.getValue())) {
+                scenario.setValue(s.scenario());
+            }
+            aboutScenario.run();
+        });
+        scenario.setOnAction(e -> {
+            String v = scenario.getValue();
+            if (v != null && !v.equals(vm.specProperty().get().scenario()) && LabViewModel.SCENARIOS.contains(v)) {
+                try {
+                    vm.chooseScenario(v);
+                } catch (IllegalArgumentException ex) {
+                    vm.say(ex.getMessage());
+                    scenario.setValue(vm.specProperty().get().scenario());
+                }
+            }
+        });
 
         ComboBox<String> cc = policy("ccBox", LabViewModel.CONGESTION_CONTROLS, vm.specProperty().get().congestionControl(), "congestion control");
         ComboBox<String> sched = policy("schedulerBox", LabViewModel.SCHEDULERS, vm.specProperty().get().scheduler(), "scheduler");
@@ -418,7 +459,9 @@ public final class LabView extends StackPane {
             n.managedProperty().bind(live);
         }
         javafx.scene.layout.FlowPane bar = new javafx.scene.layout.FlowPane(8, 4);
-        bar.getChildren().addAll(liveBadge, clock, pause, step, speed, restart, stopLive, loop, new Separator(Orientation.VERTICAL),
+        scenario.disableProperty().bind(live);
+        bar.getChildren().addAll(liveBadge, clock, pause, step, speed, restart, stopLive, new Separator(Orientation.VERTICAL),
+                label("scenario"), scenario, loop, new Separator(Orientation.VERTICAL),
                 label("cc"), cc, label("scheduler"), sched, label("pm"), pm, new Separator(Orientation.VERTICAL),
                 label("charts"), window, file, helpButton, message);
         for (Node n : bar.getChildren()) {
@@ -496,7 +539,9 @@ public final class LabView extends StackPane {
             p.setId(i == 0 ? "playerMptcp" : "playerTcp");
             HBox.setHgrow(p, Priority.ALWAYS);
             p.setMaxWidth(Double.MAX_VALUE);
+            // The same width for both cards whatever their names: the room compares them.
             p.setPrefWidth(260);
+            p.setMinWidth(0);
             players.add(p);
             nodes.add(p);
         }

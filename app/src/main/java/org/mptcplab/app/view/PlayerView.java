@@ -68,7 +68,20 @@ public final class PlayerView extends VBox {
         Label detail = new Label();
         detail.getStyleClass().add(Styles.PLAYER_DETAIL);
         detail.textProperty().bind(vm.detailProperty().concat("  \u00b7  ").concat(vm.goodputTextProperty()));
-        getChildren().addAll(head, screenBox, buffer, bufferText, stalls, detail);
+        Label comparison = new Label();
+        comparison.getStyleClass().add(Styles.PLAYER_STALLS);
+        comparison.textProperty().bind(vm.comparisonProperty());
+        comparison.setWrapText(true);
+        // Wrapped to the card's width rather than widening the card (the two cards stay alike).
+        comparison.setMinWidth(0);
+        comparison.visibleProperty().bind(vm.comparisonProperty().isNotEmpty());
+        comparison.managedProperty().bind(comparison.visibleProperty());
+        // Bulk traffic has no playback buffer: the card shows the rate instead of a picture.
+        for (javafx.scene.Node n : new javafx.scene.Node[] {buffer, bufferText}) {
+            n.visibleProperty().bind(vm.bulkProperty().not());
+            n.managedProperty().bind(vm.bulkProperty().not());
+        }
+        getChildren().addAll(head, screenBox, buffer, bufferText, stalls, comparison, detail);
         vm.stalledProperty().addListener((o, a, s) -> restyle());
         vm.stateProperty().addListener((o, a, s) -> restyle());
         restyle();
@@ -94,6 +107,21 @@ public final class PlayerView extends VBox {
         draw();
     }
 
+    /** Bulk: the goodput as large as fits, what has arrived under it. */
+    private void drawRate(GraphicsContext g, double w, double h) {
+        String rate = vm.goodputTextProperty().get();
+        g.setTextAlign(TextAlignment.CENTER);
+        g.setTextBaseline(VPos.CENTER);
+        // The same size on both cards when they fit (a "10.0 Mbit/s" is the widest usual text).
+        double size = Math.max(14, Math.min(h / 3.4, w / (Math.max(11, rate.length()) * 0.62)));
+        g.setFont(Font.font("System", FontWeight.BOLD, size));
+        g.setFill(vm.goodputBpsProperty().get() > 0 ? Color.web("#E3F2FD") : Color.web("#FF5252"));
+        g.fillText(rate, w / 2, h * 0.42);
+        g.setFont(Font.font("System", Math.max(11, size * 0.32)));
+        g.setFill(Color.web("#90A4AE"));
+        g.fillText(vm.deliveredTextProperty().get(), w / 2, h * 0.42 + size * 0.85);
+    }
+
     private void draw() {
         double w = screen.getWidth();
         double h = screen.getHeight();
@@ -101,6 +129,10 @@ public final class PlayerView extends VBox {
         g.setFill(Color.web("#10151A"));
         g.fillRect(0, 0, w, h);
         if (w < 20 || h < 20) {
+            return;
+        }
+        if (vm.bulkProperty().get()) {
+            drawRate(g, w, h);
             return;
         }
         // The "picture": bars drifting with the playhead, a clock of played video.

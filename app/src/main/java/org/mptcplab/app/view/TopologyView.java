@@ -47,6 +47,13 @@ public final class TopologyView extends Region {
     }
 
     private Session.Kind kind = Session.Kind.EMULATED;
+    /** The shared bottleneck's rate (the spec's), 0 without one. */
+    private long bottleneckBps;
+
+    /** Draws the shared bottleneck every path and the TCP comparison cross; 0: none. */
+    public void setBottleneck(long bps) {
+        bottleneckBps = bps;
+    }
 
     /** What runs: in the live lab the hosts are our stack and the Linux kernel, and the paths real veth pairs. */
     public void setKind(Session.Kind k) {
@@ -107,8 +114,31 @@ public final class TopologyView extends Region {
             Session.PathState first = paths.get(0);
             Session.PathState copy = new Session.PathState(0, first.settings(), first.status(),
                     first.status() == Session.PathStatus.UP ? f.goodputBps() : 0);
-            lane(g, left + hostW, right, y0 + 8 + bh / 2, Palette.tcp(), "single-path TCP on a copy of " + first.settings().name(),
+            lane(g, left + hostW, right, y0 + 8 + bh / 2, Palette.tcp(), bottleneckBps > 0
+                    ? "single-path TCP, the same bottleneck" : "single-path TCP on a copy of " + first.settings().name(),
                     -1, copy, "", f.subflows(), phase);
+        }
+        if (bottleneckBps > 0) {
+            // One queue and one rate for every path's data and the TCP flow's: where they compete.
+            double bw = 30 * fontScale;
+            double bx = right - 26 * fontScale - bw;
+            double by = top - 6;
+            double bhgt = h - 6 - by;
+            g.setFill(Color.web("#FF6F00", 0.16));
+            g.fillRoundRect(bx, by, bw, bhgt, 10, 10);
+            g.setStroke(Color.web("#E65100"));
+            g.setLineWidth(2);
+            g.strokeRoundRect(bx, by, bw, bhgt, 10, 10);
+            g.save();
+            g.translate(bx + bw / 2, by + bhgt / 2);
+            g.rotate(-90);
+            g.setFill(Color.web("#BF360C"));
+            g.setFont(font(13, true));
+            g.setTextAlign(TextAlignment.CENTER);
+            g.setTextBaseline(VPos.CENTER);
+            g.fillText("shared bottleneck " + org.mptcplab.app.viewmodel.Format.bps(bottleneckBps) + ", one queue",
+                    0, 0);
+            g.restore();
         }
     }
 

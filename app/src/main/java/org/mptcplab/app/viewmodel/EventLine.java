@@ -34,7 +34,8 @@ public record EventLine(long tNanos, String flow, String kind, String text, bool
     /** This line and {@code later} as one: the later one's time and words, with the count since the first. */
     EventLine fold(EventLine later) {
         int n = repeats + 1;
-        String text = later.text + String.format(Locale.ROOT, " (%d in a row since %.3f s)", n, firstNanos / 1e9);
+        String text = later.text + String.format(Locale.ROOT, kind.equals("RTO") ? " (%d in a row since %.3f s)"
+                : " (%d times since %.3f s)", n, firstNanos / 1e9);
         return new EventLine(later.tNanos, later.flow, later.kind, text, later.highlight, foldKey, n, firstNanos);
     }
 
@@ -94,7 +95,11 @@ public record EventLine(long tNanos, String flow, String kind, String text, bool
             case "SUBFLOW_CLOSED", "SUBFLOW_RESET" -> who + ": " + sub + " " + d.replaceFirst("^subflow \\d+ ", "");
             default -> who + ": " + e.kind().toLowerCase(Locale.ROOT).replace('_', ' ') + (d.isEmpty() ? "" : ", " + d);
         };
-        String fold = e.kind().equals("RTO") ? flow + "/" + who + "/" + e.subflowId() + "/RTO" : null;
+        // A subflow's repeated timeouts fold into one line, and so do its fast retransmits: over a
+        // shared bottleneck (drop-tail) every subflow halves its window every few seconds, routine
+        // that would otherwise bury the rest of the story.
+        String fold = e.kind().equals("RTO") || e.kind().equals("FAST_RETRANSMIT")
+                ? flow + "/" + who + "/" + e.subflowId() + "/" + e.kind() : null;
         return new EventLine(e.t(), flow, e.kind(), text, hi, fold, 1, e.t());
     }
 

@@ -27,6 +27,10 @@ public final class FlowViewModel {
     private final ReadOnlyStringWrapper goodputText = new ReadOnlyStringWrapper(this, "goodputText", "");
     private final ReadOnlyStringWrapper detail = new ReadOnlyStringWrapper(this, "detail", "");
     private final ReadOnlyStringWrapper waitReason = new ReadOnlyStringWrapper(this, "waitReason", "");
+    private final ReadOnlyBooleanWrapper bulk = new ReadOnlyBooleanWrapper(this, "bulk");
+    private final ReadOnlyStringWrapper deliveredText = new ReadOnlyStringWrapper(this, "deliveredText", "");
+    private final ReadOnlyStringWrapper comparison = new ReadOnlyStringWrapper(this, "comparison", "");
+    private final ReadOnlyDoubleWrapper goodputBps = new ReadOnlyDoubleWrapper(this, "goodputBps");
 
     void update(Session.FlowState f, long now) {
         name.set(f.name());
@@ -41,6 +45,8 @@ public final class FlowViewModel {
         stallsText.set(f.stalls() == 0 ? "no stall" : f.stalls() + (f.stalls() == 1 ? " stall, " : " stalls, ")
                 + Format.seconds(f.stalledNanos()) + " frozen");
         goodputText.set(Format.bps(f.goodputBps()));
+        goodputBps.set(f.goodputBps());
+        deliveredText.set(Format.bytes(f.delivered()) + " received");
         long open = f.subflows().stream().filter(sf -> sf.state().synchronizedState()).count();
         // What a stalled player waits for: the sender's backed-off retransmission timer.
         waitReason.set(s.equals("STALLED") && f.nextRetransmissionAt() > now
@@ -48,6 +54,32 @@ public final class FlowViewModel {
                         (f.nextRetransmissionAt() - now) / 1e9, f.backoff())
                 : "");
         detail.set(f.fallback() ? "plain TCP, 1 path" : open + (open == 1 ? " subflow" : " subflows") + " open");
+    }
+
+    /** Bulk traffic (a download as fast as it goes) rather than a video: the card shows the rate, not a picture. */
+    void setBulk(boolean on) {
+        bulk.set(on);
+    }
+
+    /** How this flow's recent goodput compares with the other flow's (set by the lab), or empty. */
+    void setComparison(String text) {
+        comparison.set(text);
+    }
+
+    public ReadOnlyBooleanProperty bulkProperty() {
+        return bulk.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty deliveredTextProperty() {
+        return deliveredText.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty comparisonProperty() {
+        return comparison.getReadOnlyProperty();
+    }
+
+    public ReadOnlyDoubleProperty goodputBpsProperty() {
+        return goodputBps.getReadOnlyProperty();
     }
 
     public ReadOnlyStringProperty nameProperty() {

@@ -44,6 +44,8 @@ public final class LabViewModel implements AutoCloseable {
     /** What the stack offers today; the policies issue adds to these lists. */
     public static final List<String> CONGESTION_CONTROLS = org.mptcplab.stack.cc.CongestionControls.NAMES;
     public static final List<String> SCHEDULERS = org.mptcplab.stack.sched.Schedulers.NAMES;
+    /** The scenario picker's names: the demo and the policies issue's scenarios. */
+    public static final List<String> SCENARIOS = org.mptcplab.app.session.ScenarioPresets.names();
     public static final List<String> PATH_MANAGERS = org.mptcplab.stack.pm.PathManagers.NAMES;
     static final int MAX_EVENTS = 400;
 
@@ -275,9 +277,12 @@ public final class LabViewModel implements AutoCloseable {
         if (flows.size() > st.flows().size() && !st.flows().isEmpty()) {
             flows.remove(st.flows().size(), flows.size());
         }
+        boolean bulk = spec.get().traffic().kind() == org.mptcplab.app.session.TrafficSpec.Kind.BULK;
         for (int i = 0; i < st.flows().size(); i++) {
             flows.get(i).update(st.flows().get(i), st.nowNanos());
+            flows.get(i).setBulk(bulk);
         }
+        compare(st);
         List<Samples.Event> fresh = session.store().eventsAfter(eventsSeen);
         eventsSeen = session.store().eventsAdded();
         if (!fresh.isEmpty()) {
@@ -531,6 +536,88 @@ public final class LabViewModel implements AutoCloseable {
                 say(done);
             }
         }));
+    }
+
+    /** How far back the flows' comparison looks: long enough to smooth a sawtooth, short enough to follow a cc switch. */
+    static final long COMPARE_NANOS = 5_000_000_000L;
+    private final long[] cmpT = new long[256];
+    private final long[] cmpMptcp = new long[256];
+    private final long[] cmpTcp = new long[256];
+    private int cmpHead;
+    private int cmpSize;
+
+    /**
+     * MPTCP's goodput over the TCP comparison's, both over the last {@link #COMPARE_NANOS} (bytes
+     * delivered in that span): the number a shared bottleneck is about (RFC 6356 goal 2: a
+     * coupled controller takes about what one TCP flow would, an uncoupled one about twice).
+     */
+    private void compare(Session.State st) {
+        if (st.flows().size() < 2) {
+            return;
+        }
+        long now = st.nowNanos();
+        if (cmpSize > 0 && now < cmpT[(cmpHead + cmpSize - 1) % cmpT.length]) {
+            cmpSize = 0; // a restart: time went back
+        }
+        if (cmpSize == 0 || now > cmpT[(cmpHead + cmpSize - 1) % cmpT.length]) {
+            int at = (cmpHead + cmpSize) % cmpT.length;
+            if (cmpSize == cmpT.length) {
+                cmpHead = (cmpHead + 1) % cmpT.length;
+            } else {
+                cmpSize++;
+            }
+            cmpT[at] = now;
+            cmpMptcp[at] = st.flows().get(0).delivered();
+            cmpTcp[at] = st.flows().get(1).delivered();
+        }
+        // The oldest sample within the span (the ring holds about 12 s at 20 Hz).
+        int oldest = cmpHead;
+        for (int k = 0; k < cmpSize; k++) {
+            int i = (cmpHead + k) % cmpT.length;
+            if (now - cmpT[i] <= COMPARE_NANOS) {
+                oldest = i;
+                break;
+            }
+        }
+        int newest = (cmpHead + cmpSize - 1) % cmpT.length;
+        long span = cmpT[newest] - cmpT[oldest];
+        long dm = cmpMptcp[newest] - cmpMptcp[oldest];
+        long dt = cmpTcp[newest] - cmpTcp[oldest];
+        if (span < 1_000_000_000L || dm <= 0 && dt <= 0) {
+            flows.get(0).setComparison("");
+            flows.get(1).setComparison("");
+            return;
+        }
+        String secs = Format.fixed(span / 1e9, 0);
+        if (dt <= 0) {
+            flows.get(0).setComparison("TCP got nothing in the last " + secs + " s");
+            flows.get(1).setComparison("");
+            return;
+        }
+        double ratio = (double) dm / dt;
+        boolean shared = spec.get().bottleneckBps() > 0;
+        flows.get(0).setComparison(Format.fixed(ratio, 2) + "\u00d7 TCP's goodput" + (shared ? " in the shared bottleneck" : "")
+                + " (last " + secs + " s)");
+        flows.get(1).setComparison(shared ? "coupled cc aims at 1\u00d7 (RFC 6356), uncoupled gets about 2\u00d7" : "");
+    }
+
+    /**
+     * Starts scenario {@code name} ({@link #SCENARIOS}) from t = 0 with the policies and seed
+     * shown; emulated only (a live run's paths are real interfaces).
+     */
+    public void chooseScenario(String name) {
+        if (kind.get() != Session.Kind.EMULATED) {
+            throw new IllegalArgumentException("the scenarios are emulated: stop the live run first");
+        }
+        org.mptcplab.app.session.ScenarioPresets.Preset p = org.mptcplab.app.session.ScenarioPresets.get(name);
+        restart(org.mptcplab.app.session.ScenarioPresets.spec(name, spec.get()));
+        say("Scenario " + name + ": " + p.about());
+    }
+
+    /** What scenario {@code name} shows, in a sentence; for a spec of no preset, says so. */
+    public static String aboutScenario(String name) {
+        return SCENARIOS.contains(name) ? org.mptcplab.app.session.ScenarioPresets.get(name).about()
+                : "a spec of no preset (loaded from a file)";
     }
 
     /** The line {@code line} repeats among the newest run of repeatable lines of {@code newestFirst}, or null. */

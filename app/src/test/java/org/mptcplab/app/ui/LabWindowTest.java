@@ -173,6 +173,14 @@ class LabWindowTest {
 
     @Test
     void connectionControlsReachTheSession(FxRobot robot) {
+        // The test's demo has no loop, so its box is hidden; the demo of the picker has it.
+        assertThat(robot.lookup("#loopBox").query().isVisible()).isFalse();
+        @SuppressWarnings("unchecked")
+        ComboBox<String> scenario = robot.lookup("#scenarioBox").queryAs(ComboBox.class);
+        robot.interact(() -> scenario.setValue("aggregate"));
+        robot.interact(() -> scenario.setValue("demo"));
+        assertThat(lab.specProperty().get().flapPeriodNanos()).isPositive();
+        assertThat(robot.lookup("#loopBox").query().isVisible()).isTrue();
         advance(robot, S);
         robot.clickOn("#loopBox");
         assertThat(lab.flapLoopProperty().get()).isFalse();
@@ -194,6 +202,38 @@ class LabWindowTest {
         assertThat(lab.specProperty().get().pathManager()).isEqualTo("none");
         advance(robot, 2 * S);
         assertThat(lab.session().state().flows().get(0).subflows()).hasSize(1);
+    }
+
+    @Test
+    void theScenarioPickerStartsAScenarioWithThePoliciesShownAndTheCardsCompareTheFlows(FxRobot robot) {
+        @SuppressWarnings("unchecked")
+        ComboBox<String> cc = robot.lookup("#ccBox").queryAs(ComboBox.class);
+        robot.interact(() -> cc.setValue("lia"));
+        @SuppressWarnings("unchecked")
+        ComboBox<String> scenario = robot.lookup("#scenarioBox").queryAs(ComboBox.class);
+        assertThat(scenario.getItems()).containsAll(LabViewModel.SCENARIOS);
+        robot.interact(() -> scenario.setValue("shared-bottleneck"));
+        SessionSpec s = lab.specProperty().get();
+        assertThat(s.scenario()).isEqualTo("shared-bottleneck");
+        assertThat(s.bottleneckBps()).isEqualTo(20_000_000L);
+        assertThat(s.congestionControl()).isEqualTo("lia");
+        assertThat(lab.session().state().nowNanos()).isZero();
+        assertThat(scenario.getTooltip().getText()).contains("20 Mbit/s bottleneck");
+        for (int i = 0; i < 8; i++) {
+            advance(robot, S); // the window samples once a frame; the comparison looks back 5 s of them
+        }
+        assertThat(lab.flows().get(1).nameProperty().get()).isEqualTo("TCP, same bottleneck");
+        assertThat(lab.flows().get(0).bulkProperty().get()).isTrue();
+        // The cards say how MPTCP's goodput compares with TCP's in the shared bottleneck.
+        Label comparison = robot.lookup("#playerMptcp .player-stalls").nth(1).queryAs(Label.class);
+        assertThat(comparison.getText()).matches("\\d+\\.\\d\\d\\u00d7 TCP's goodput in the shared bottleneck \\(last 5 s\\)");
+        assertThat(comparison.isVisible()).isTrue();
+        // handover: WiFi goes down at 5 s on its own, signalled.
+        robot.interact(() -> scenario.setValue("handover"));
+        advance(robot, 6 * S);
+        assertThat(status(0)).isEqualTo(Session.PathStatus.DOWN_SIGNALLED);
+        assertThat(robot.lookup("#path1").queryAs(PathCard.class).getStyleClass()).contains("path-down");
+        assertThat(lab.specProperty().get().scenario()).isEqualTo("handover");
     }
 
     @Test

@@ -482,6 +482,11 @@ public final class Scenario {
             return net;
         }
 
+        /** The shared bottleneck ({@link Scenario#bottleneck}), or null without one. */
+        public Bottleneck bottleneck() {
+            return bottleneck;
+        }
+
         public MptcpStack client() {
             return client;
         }
