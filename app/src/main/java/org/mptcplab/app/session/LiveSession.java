@@ -96,7 +96,7 @@ public final class LiveSession extends Session {
 
     /** A subflow as the kernel (the sender) reports it in {@code ss -ti}. */
     record KernelSubflow(int peerPort, long cwndBytes, long ssthreshBytes, long srttNanos, long rttvarNanos,
-                         long inFlightBytes, long bytesSent, long bytesRetransmitted) {
+                         long inFlightBytes, long bytesSent, long bytesRetransmitted, String congestionControl) {
     }
 
     /** Real interfaces (null: the window's lab): ours, and the server we connect to. */
@@ -267,8 +267,10 @@ public final class LiveSession extends Session {
             impair.put(f.name(), impairmentOf(settings.get(i)));
         }
         // The MSS the interfaces' MTU allows (1460 on the lab's veths, as the default).
+        // Our scheduler decides what we send: in the lab that is ACKs and the requests (the
+        // kernel sends the video), on real interfaces the whole upload.
         StackConfig cfg = LiveEngine.withLinkMss(StackConfig.defaults().withCongestionControl(spec.congestionControl())
-                .withPathManager(spec.pathManager()), list);
+                .withScheduler(spec.scheduler()).withPathManager(spec.pathManager()), list);
         client = new MptcpStack("client", cfg, seed * 31 + 1);
         // The same live engine as connect and listen: our link layer, a pcap handle per veth, one runner.
         runner = LiveEngine.open(client, list, seed, 0, impair);
@@ -455,6 +457,8 @@ public final class LiveSession extends Session {
     private static final Pattern PEER_PORT = Pattern.compile("\\s\\S+:(\\d+)\\s+\\S*:(\\d+)\\b");
     private static final Pattern FIELD = Pattern.compile("\\b(cwnd|ssthresh|mss|unacked|bytes_sent|bytes_retrans):(\\d+)");
     private static final Pattern RTT = Pattern.compile("\\brtt:([0-9.]+)/([0-9.]+)");
+    /** ss prints the subflow's congestion control as a bare word before its window scales. */
+    private static final Pattern CC = Pattern.compile("\\s([a-z][a-z0-9_]*)\\s+wscale:");
 
     /**
      * A subflow line of the kernel's {@code ss -tni} (joined by {@link Lab#peerSockets}): its
@@ -483,9 +487,12 @@ public final class LiveSession extends Session {
             srtt = Math.round(Double.parseDouble(r.group(1)) * 1e6);
             rttvar = Math.round(Double.parseDouble(r.group(2)) * 1e6);
         }
+        Matcher cc = CC.matcher(line);
+        String algorithm = cc.find() && !cc.group(1).equals("sack") && !cc.group(1).equals("ts") ? cc.group(1) : null;
         return new KernelSubflow(peerPort, f.getOrDefault("cwnd", 0L) * mss,
                 f.containsKey("ssthresh") ? f.get("ssthresh") * mss : Long.MAX_VALUE, srtt, rttvar,
-                f.getOrDefault("unacked", 0L) * mss, f.getOrDefault("bytes_sent", 0L), f.getOrDefault("bytes_retrans", 0L));
+                f.getOrDefault("unacked", 0L) * mss, f.getOrDefault("bytes_sent", 0L), f.getOrDefault("bytes_retrans", 0L),
+                algorithm);
     }
 
     @Override
@@ -596,7 +603,8 @@ public final class LiveSession extends Session {
                 sf.iface(), sf.state(), sf.backup(), sf.localAddressId(), sf.remoteAddressId(), k.cwndBytes(),
                 k.ssthreshBytes(), k.srttNanos(), k.rttvarNanos(), sf.rtoNanos(), k.inFlightBytes(), k.bytesSent(),
                 sf.bytesAcked(), k.bytesRetransmitted(), sf.segmentsRetransmitted(), sf.bytesReceived(), sf.sackHoles(),
-                sf.rtoCount(), sf.fastRetransmits(), sf.closeReason(), null);
+                sf.rtoCount(), sf.fastRetransmits(), sf.closeReason(),
+                k.congestionControl() == null ? null : "kernel " + k.congestionControl());
     }
 
     private void publish(long now, ConnectionSnapshot c) {

@@ -81,8 +81,9 @@ public final class PathViewModel {
                     sb.append(", ");
                 }
                 sb.append("subflow ").append(sf.id()).append(' ').append(SubflowWords.state(sf));
-                // A coupled controller's state is what makes it coupled (RFC 6356 alpha): shown.
-                if (sf.congestion() != null && sf.congestion().indexOf('=') > 0
+                // A coupled controller's state is what makes it coupled (RFC 6356 alpha): shown; in
+                // the live lab the sender is the kernel, whose controller is named.
+                if (sf.congestion() != null && (sf.congestion().indexOf('=') > 0 || sf.congestion().startsWith("kernel "))
                         && sf.state() == org.mptcplab.stack.mptcp.SubflowState.ESTABLISHED) {
                     // The name and the first variable (alpha for the coupled ones): a card is narrow.
                     String c = sf.congestion();

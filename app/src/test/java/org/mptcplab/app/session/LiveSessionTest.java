@@ -192,6 +192,7 @@ class LiveSessionTest {
         assertThat(k.inFlightBytes()).isEqualTo(4 * 1448);
         assertThat(k.bytesSent()).isEqualTo(123456);
         assertThat(k.bytesRetransmitted()).isEqualTo(2896);
+        assertThat(k.congestionControl()).isEqualTo("cubic");
         assertThat(LiveSession.parseSubflow("MPTCP ESTAB 0 0 10.1.0.2:5204 10.1.0.1:40321")).isNull();
         // The kernel's MPTcpExt counters out of nstat.
         assertThat(LiveSession.request(TrafficSpec.video(8_000_000L))).hasSize(16);
@@ -201,5 +202,8 @@ class LiveSessionTest {
         assertThat(v.cwnd()).isEqualTo(23 * 1448);
         assertThat(v.bytesReceived()).isEqualTo(5000);
         assertThat(v.id()).isEqualTo(3);
+        // The path card names the sender's controller: the kernel's, not ours.
+        assertThat(v.congestion()).isEqualTo("kernel cubic");
+        assertThat(LiveSession.parseSubflow(line.replace(" cubic", "")).congestionControl()).isNull();
     }
 }
