@@ -11,6 +11,8 @@ row() {
   local scen=$1 sched=$2 cc=$3 label=${4:-$2}
   local extra=()
   [ "$label" = "TCP" ] && extra=(--no-mptcp-server)
+  # The handover's silent case: path 1 black-holed at 5 s, nobody told (the RTO must find out).
+  [ "$label" = "minrtt, silent" ] && { extra=(--down 1@5s); sched=minrtt; }
   # A run that ends in a reset (single-path TCP through the handover) exits 1 and is still a row.
   { java -jar "$JAR" simulate --scenario "$scen" --scheduler "$sched" --cc "$cc" --seed 1 --json "${extra[@]}" || true; } | python3 -c "
 import json, re, sys
@@ -22,12 +24,15 @@ total = sum(rate(p.split('/')[0]) for p in d['paths'])
 share = ' / '.join('%.2f' % f['share'] for f in sorted(d['subflows'], key=lambda f: (f['path'], f['id'])))
 t = d.get('traffic', {})
 video = ('%d stalls, %.0f ms frozen, start %.0f ms' % (t['stalls'], t['stalled_ms'], t['startup_ms'])) if t.get('kind') == 'video' else '-'
-print('| %s | %s | %s | %s | %.2f | %.3f | %s | %.0f | %s |' % ('$scen', '$label', '$cc', d['status'], d['goodput_bps'] / 1e6,
-      d['goodput_bps'] / total, share, d['max_stall_ms'], video))
+h = d.get('handover_stall_ms')
+sr = d['handovers'][0]['surviving_srtt_ms'] if d.get('handovers') else None
+hs = '-' if h is None else ('%.0f' % h) + ('' if sr is None else ' (srtt %.0f)' % sr)
+print('| %s | %s | %s | %s | %.2f | %.3f | %s | %.0f | %s | %s |' % ('$scen', '$label', '$cc', d['status'], d['goodput_bps'] / 1e6,
+      d['goodput_bps'] / total, share, d['max_stall_ms'], hs, video))
 "
 }
-echo "| scenario | scheduler | cc | status | goodput Mbit/s | of the paths' sum | share by subflow | max stall ms | video |"
-echo "|---|---|---|---|---:|---:|---|---:|---|"
+echo "| scenario | scheduler | cc | status | goodput Mbit/s | of the paths' sum | share by subflow | max stall ms | handover stall ms | video |"
+echo "|---|---|---|---|---:|---:|---|---:|---:|---|"
 for scen in aggregate handover lossy asymmetric-rtt satellite; do
   for sched in minrtt roundrobin redundant blest ecf; do
     for cc in newreno lia; do
@@ -37,6 +42,7 @@ for scen in aggregate handover lossy asymmetric-rtt satellite; do
   for cc in reno cubic olia balia; do
     row "$scen" minrtt "$cc"
   done
+  [ "$scen" = handover ] && row "$scen" minrtt newreno "minrtt, silent"
   # Single-path TCP of the same stack (the server without MPTCP: fallback on path 1).
   row "$scen" minrtt newreno TCP
 done
