@@ -46,3 +46,28 @@ for scen in aggregate handover lossy asymmetric-rtt satellite; do
   # Single-path TCP of the same stack (the server without MPTCP: fallback on path 1).
   row "$scen" minrtt newreno TCP
 done
+
+# Head-of-line blocking at the receiver (asymmetric-rtt): each scheduler with 4 MiB, 1 MiB and
+# 512 KiB receive buffers; what waited out of order, and for how long.
+hol_row() {
+  local sched=$1 rb=$2 opp=${3:-}
+  local extra=()
+  [ -n "$opp" ] && extra=(--opportunistic)
+  java -jar "$JAR" simulate --scenario asymmetric-rtt --scheduler "$sched" --rcvbuf "$rb" --seed 1 --json "${extra[@]}" | python3 -c "
+import json, sys
+d = json.load(sys.stdin)
+r = d['receive_buffer']
+share = ' / '.join('%.2f' % f['share'] for f in sorted(d['subflows'], key=lambda f: (f['path'], f['id'])))
+print('| %s | %s | %.2f | %s | %.0f | %.0f | %.1f | %.1f |' % ('$sched' + (' + opportunistic' if '$opp' else ''), '$rb',
+      d['goodput_bps'] / 1e6, share, r['peak_out_of_order_bytes'] / 1024, r['mean_out_of_order_bytes'] / 1024,
+      r['mean_out_of_order_delay_ms'], r['max_out_of_order_delay_ms']))
+"
+}
+echo
+echo "| scheduler | receive buffer | goodput Mbit/s | share by subflow | peak out of order KiB | mean out of order KiB | mean wait ms | max wait ms |"
+echo "|---|---|---:|---|---:|---:|---:|---:|"
+for rb in 4MiB 1MiB 512KiB; do
+  for sched in minrtt roundrobin redundant blest ecf; do
+    hol_row "$sched" "$rb"
+  done
+done

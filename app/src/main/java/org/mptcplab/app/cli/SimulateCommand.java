@@ -20,6 +20,7 @@ import org.mptcplab.stack.apps.VideoSender;
 import org.mptcplab.stack.emu.FaultInjector;
 import org.mptcplab.stack.emu.LinkConfig;
 import org.mptcplab.stack.emu.Middlebox;
+import org.mptcplab.stack.mptcp.MptcpSocket;
 import org.mptcplab.stack.mptcp.StackConfig;
 import org.mptcplab.stack.mptcp.SubflowSnapshot;
 import org.mptcplab.stack.observe.Mib;
@@ -149,6 +150,14 @@ public final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--pcap", paramLabel = "FILE", description = "record every packet of every path to this pcap file")
     Path pcap;
+
+    @Option(names = "--rcvbuf", paramLabel = "SIZE",
+            description = "the connection-level receive buffer of both hosts (default 4MiB, rounded up to a power of "
+                    + "two): smaller, data from a fast subflow waits for a slow one's and the window closes "
+                    + "(head-of-line blocking, the asymmetric-rtt scenario's subject)")
+    String rcvbufArg;
+    /** From {@link #rcvbufArg}, checked; 0 leaves the default. */
+    int rcvbufBytes;
 
     @Option(names = "--pcap-limit", paramLabel = "SIZE",
             description = "stop recording when the capture would grow past SIZE, saying so on stderr (default: ${DEFAULT-VALUE}; 0: no limit)")
@@ -430,6 +439,17 @@ public final class SimulateCommand implements Callable<Integer> {
                 problems.add("--backup " + quote(t) + ": " + e.getMessage());
             }
         }
+        if (rcvbufArg != null) {
+            try {
+                long b = parseSize(rcvbufArg);
+                if (b < 16 * 1024 || b > (1L << 30)) {
+                    throw new IllegalArgumentException("must be 16KiB to 1GiB");
+                }
+                rcvbufBytes = (int) b;
+            } catch (IllegalArgumentException e) {
+                problems.add("--rcvbuf " + quote(rcvbufArg) + " " + e.getMessage());
+            }
+        }
         LinkConfig bottleneck = null;
         if (bottleneckArg != null) {
             try {
@@ -470,6 +490,10 @@ public final class SimulateCommand implements Callable<Integer> {
         // Both hosts run the chosen policies (either can be the sender: --download).
         StackConfig client = policies.apply(StackConfig.defaults().withChecksum(checksum));
         StackConfig server = policies.apply(StackConfig.defaults().withChecksum(checksum).withMptcp(!noMptcpServer));
+        if (rcvbufBytes > 0) {
+            client = client.withBuffers(client.sendBufferBytes(), rcvbufBytes);
+            server = server.withBuffers(server.sendBufferBytes(), rcvbufBytes);
+        }
         Scenario sc = new Scenario().bytes(s.bytes()).seed(seed).download(download).ipv6(ipv6).clientConfig(client)
                 .serverConfig(server).faults(s.faults()).deadline(s.deadlineNanos()).pcap(pcap).pcapLimit(s.pcapLimit())
                 .traffic(s.traffic());
@@ -1037,6 +1061,14 @@ public final class SimulateCommand implements Callable<Integer> {
         sb.append("  fallback to TCP  ").append(r.fallback() ? "yes" : "no").append('\n');
         sb.append("  reset            ").append(r.resetReason() == null ? "none" : r.resetReason()).append('\n');
         sb.append("  max stall        ").append(decimal(r.maxStallNanos() / 1e6, 3)).append(" ms\n");
+        MptcpSocket.ReceiveStats rstats = r.receiveStats();
+        if (rstats != null) {
+            sb.append("  out of order     ").append(fmt(rstats.outOfOrderBytesHeld())).append(" bytes waited for a hole, ")
+                    .append(decimal(rstats.meanOutOfOrderDelayNanos() / 1e6, 1)).append(" ms on average, at most ")
+                    .append(decimal(rstats.maxOutOfOrderDelayNanos() / 1e6, 1)).append(" ms; peak ")
+                    .append(fmt(rstats.peakOutOfOrderBytes())).append(" of the ").append(fmt(rstats.capacityBytes()))
+                    .append("-byte receive buffer\n");
+        }
         for (Scenario.HandoverResult h : r.handovers()) {
             sb.append("  handover         path ").append(h.path() + 1).append(" down at ").append(seconds(h.atNanos()))
                     .append(" s").append(h.signalled() ? " (signalled)" : " (silent)").append(": ");
@@ -1282,6 +1314,18 @@ public final class SimulateCommand implements Callable<Integer> {
         // counts later gaps on the surviving path, a congestion loss there, say.
         long handoverStall = r.handoverStallNanos();
         j.name("handover_stall_ms").raw(handoverStall < 0 ? "null" : decimal(handoverStall / 1e6, 6));
+        MptcpSocket.ReceiveStats rs = r.receiveStats();
+        if (rs != null) {
+            // Head-of-line blocking at the receiver (RFC 8684 3.3.1): data that waited for a hole.
+            j.name("receive_buffer").beginObject();
+            j.name("capacity").value(rs.capacityBytes());
+            j.name("peak_out_of_order_bytes").value(rs.peakOutOfOrderBytes());
+            j.name("mean_out_of_order_bytes").raw(decimal(rs.meanOutOfOrderBytes(), 0));
+            j.name("out_of_order_bytes").value(rs.outOfOrderBytesHeld());
+            j.name("mean_out_of_order_delay_ms").raw(decimal(rs.meanOutOfOrderDelayNanos() / 1e6, 3));
+            j.name("max_out_of_order_delay_ms").raw(decimal(rs.maxOutOfOrderDelayNanos() / 1e6, 3));
+            j.endObject();
+        }
         j.name("handovers").beginArray();
         for (Scenario.HandoverResult h : r.handovers()) {
             j.beginObject();

@@ -877,7 +877,7 @@ public final class MptcpConnection implements ConnectionView, PmConnection {
     private void deliver(long now, long dsn, byte[] b, int off, int len) {
         long before = receiveBuffer.outOfOrderArrivals();
         long dupBefore = receiveBuffer.duplicateBytes();
-        int n = receiveBuffer.receive(dsn, b, off, len);
+        int n = receiveBuffer.receive(now, dsn, b, off, len);
         if (receiveBuffer.duplicateBytes() > dupBefore) {
             stack.observer().inc(Mib.DuplicateData);
         }

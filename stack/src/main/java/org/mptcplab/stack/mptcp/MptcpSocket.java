@@ -133,6 +133,28 @@ public final class MptcpSocket {
         return conn.snapshot();
     }
 
+    /**
+     * Head-of-line blocking at this end's connection-level receive buffer up to {@code now}: how
+     * much data waited out of order for the bytes before it, and how long (RFC 8684 3.3.1: data
+     * from a fast subflow waits for the slow one's). Null before the buffer exists.
+     */
+    public ReceiveStats receiveStats(long now) {
+        ReceiveBuffer rb = conn.receiveBuffer;
+        if (rb == null) {
+            return null;
+        }
+        return new ReceiveStats(rb.capacity(), rb.peakOutOfOrderBytes(), rb.meanOutOfOrderBytes(now),
+                rb.outOfOrderBytesHeld(), rb.meanOutOfOrderDelayNanos(), rb.maxOutOfOrderDelayNanos());
+    }
+
+    /**
+     * See {@link #receiveStats}: the buffer's size, the most bytes held out of order at once and
+     * their mean over time, the bytes that ever waited, and the mean and longest wait.
+     */
+    public record ReceiveStats(int capacityBytes, int peakOutOfOrderBytes, double meanOutOfOrderBytes,
+                               long outOfOrderBytesHeld, long meanOutOfOrderDelayNanos, long maxOutOfOrderDelayNanos) {
+    }
+
     public MptcpConnection connection() {
         return conn;
     }

@@ -20,7 +20,21 @@ public final class ReceiveBuffer {
      */
     private long[] oooStart = new long[16];
     private long[] oooEnd = new long[16];
+    /** When the oldest byte of each range arrived: how long it waited is known when the hole before it fills. */
+    private long[] oooArrival = new long[16];
     private int oooRanges;
+    /*
+     * Head-of-line blocking as the receiver sees it (what the policies' asymmetric-RTT scenario
+     * compares across schedulers): the integral of out-of-order bytes held over time, the bytes
+     * that were ever held, the peak, and the longest any byte waited for the hole before it. By
+     * Little's law, integral / bytes held is the mean time an out-of-order byte waits.
+     */
+    private long clock = Long.MIN_VALUE;
+    private long firstClock = Long.MIN_VALUE;
+    private double oooByteNanos;
+    private long oooBytesHeld;
+    private int peakOutOfOrderBytes;
+    private long maxOutOfOrderDelay;
     private int outOfOrderBytes;
     private long outOfOrderArrivals;
     private long duplicateBytes;
@@ -76,13 +90,58 @@ public final class ReceiveBuffer {
         return duplicateBytes;
     }
 
+    /** The most bytes held out of order at once. */
+    public int peakOutOfOrderBytes() {
+        return peakOutOfOrderBytes;
+    }
+
+    /** Bytes that arrived out of order and waited for a hole before them, so far. */
+    public long outOfOrderBytesHeld() {
+        return oooBytesHeld;
+    }
+
+    /** Mean time a byte that arrived out of order waited for the bytes before it, in nanoseconds (0 if none). */
+    public long meanOutOfOrderDelayNanos() {
+        return oooBytesHeld == 0 ? 0 : (long) (oooByteNanos / oooBytesHeld);
+    }
+
+    /** The longest any byte waited for the bytes before it, in nanoseconds (its hole filled). */
+    public long maxOutOfOrderDelayNanos() {
+        return maxOutOfOrderDelay;
+    }
+
+    /** Mean bytes held out of order from the first arrival until {@code now} (the ring's occupancy by HoL blocking). */
+    public double meanOutOfOrderBytes(long now) {
+        advance(now);
+        long span = clock - firstClock;
+        return firstClock == Long.MIN_VALUE || span <= 0 ? 0 : oooByteNanos / span;
+    }
+
+    private void advance(long now) {
+        if (clock == Long.MIN_VALUE) {
+            clock = now;
+            firstClock = now;
+            return;
+        }
+        if (now > clock) {
+            oooByteNanos += (double) outOfOrderBytes * (now - clock);
+            clock = now;
+        }
+    }
+
+    /** {@link #receive(long, long, byte[], int, int)} at the time of the previous call (tests without a clock). */
+    public int receive(long dsn, byte[] b, int off, int len) {
+        return receive(clock == Long.MIN_VALUE ? 0 : clock, dsn, b, off, len);
+    }
+
     /**
      * Takes bytes for [dsn, dsn+len). Bytes already received are dropped (counted), bytes beyond
      * the window are dropped (the sender overran it), in-order bytes become readable, the rest wait.
      *
      * @return the number of new bytes that became readable in order
      */
-    public int receive(long dsn, byte[] b, int off, int len) {
+    public int receive(long now, long dsn, byte[] b, int off, int len) {
+        advance(now);
         // Differences, not comparisons: data sequence numbers wrap at 2^64 (RFC 8684 3.3).
         long limit = readPos + ring.length;
         if (limit - (dsn + len) < 0) {
@@ -112,6 +171,7 @@ public final class ReceiveBuffer {
         long at = next - firstDsn;
         while (oooRanges > 0 && oooStart[0] <= at) {
             long end = oooEnd[0];
+            maxOutOfOrderDelay = Math.max(maxOutOfOrderDelay, clock - oooArrival[0]);
             if (end > at) {
                 outOfOrderBytes -= (int) (oooEnd[0] - oooStart[0]);
                 next = firstDsn + end;
@@ -146,6 +206,8 @@ public final class ReceiveBuffer {
         System.arraycopy(b, off, ring, pos, first);
         System.arraycopy(b, off + first, ring, 0, len - first);
         outOfOrderBytes += (int) (len - held);
+        oooBytesHeld += len - held;
+        peakOutOfOrderBytes = Math.max(peakOutOfOrderBytes, outOfOrderBytes);
         outOfOrderArrivals++;
         // Merge with every range it overlaps or touches.
         int j = i;
@@ -160,16 +222,22 @@ public final class ReceiveBuffer {
             i--;
             ns = oooStart[i];
         }
-        // Ranges i..j-1 become one.
+        // Ranges i..j-1 become one; its oldest byte is the oldest of theirs (or this segment's).
         if (j == i) {
-            insertRange(i, ns, ne);
+            insertRange(i, ns, ne, clock);
         } else {
+            long oldest = clock;
+            for (int k = i; k < j; k++) {
+                oldest = Math.min(oldest, oooArrival[k]);
+            }
             oooStart[i] = ns;
             oooEnd[i] = ne;
+            oooArrival[i] = oldest;
             int gone = j - i - 1;
             if (gone > 0) {
                 System.arraycopy(oooStart, j, oooStart, i + 1, oooRanges - j);
                 System.arraycopy(oooEnd, j, oooEnd, i + 1, oooRanges - j);
+                System.arraycopy(oooArrival, j, oooArrival, i + 1, oooRanges - j);
                 oooRanges -= gone;
             }
         }
@@ -190,21 +258,25 @@ public final class ReceiveBuffer {
         return lo;
     }
 
-    private void insertRange(int i, long s, long e) {
+    private void insertRange(int i, long s, long e, long arrival) {
         if (oooRanges == oooStart.length) {
             oooStart = java.util.Arrays.copyOf(oooStart, oooRanges * 2);
             oooEnd = java.util.Arrays.copyOf(oooEnd, oooRanges * 2);
+            oooArrival = java.util.Arrays.copyOf(oooArrival, oooRanges * 2);
         }
         System.arraycopy(oooStart, i, oooStart, i + 1, oooRanges - i);
         System.arraycopy(oooEnd, i, oooEnd, i + 1, oooRanges - i);
+        System.arraycopy(oooArrival, i, oooArrival, i + 1, oooRanges - i);
         oooStart[i] = s;
         oooEnd[i] = e;
+        oooArrival[i] = arrival;
         oooRanges++;
     }
 
     private void removeRange(int i) {
         System.arraycopy(oooStart, i + 1, oooStart, i, oooRanges - i - 1);
         System.arraycopy(oooEnd, i + 1, oooEnd, i, oooRanges - i - 1);
+        System.arraycopy(oooArrival, i + 1, oooArrival, i, oooRanges - i - 1);
         oooRanges--;
     }
 

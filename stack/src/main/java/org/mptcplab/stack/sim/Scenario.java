@@ -587,7 +587,13 @@ public final class Scenario {
                     evs, sevs, client.observer().counters(), server.observer().counters(), net.now(), wall,
                     net.eventsProcessed(), ends.direction(), pathStates(),
                     writer == null ? 0 : writer.recordsNotWritten(), ends.report(net.now()),
-                    competing == null ? null : competing.report(end, bottleneck), handoverResults(net.now()));
+                    competing == null ? null : competing.report(end, bottleneck), handoverResults(net.now()),
+                    receiveStats());
+        }
+
+        private MptcpSocket.ReceiveStats receiveStats() {
+            MptcpSocket r = ends.receivingSocket(clientSocket);
+            return r == null ? null : r.receiveStats(net.now());
         }
 
         private List<HandoverResult> handoverResults(long runEnd) {
@@ -721,6 +727,9 @@ public final class Scenario {
         /** The socket of the side that sends the bulk of the data (its subflows are reported). */
         abstract MptcpSocket sendingSocket(MptcpSocket clientSocket);
 
+        /** The socket of the side that receives the bulk of the data, or null when both do. */
+        abstract MptcpSocket receivingSocket(MptcpSocket clientSocket);
+
         abstract long requested();
 
         abstract long delivered();
@@ -796,6 +805,11 @@ public final class Scenario {
         @Override
         MptcpSocket sendingSocket(MptcpSocket clientSocket) {
             return download ? sender.socket() : clientSocket;
+        }
+
+        @Override
+        MptcpSocket receivingSocket(MptcpSocket clientSocket) {
+            return download ? clientSocket : sink.socket();
         }
 
         @Override
@@ -900,6 +914,11 @@ public final class Scenario {
         @Override
         MptcpSocket sendingSocket(MptcpSocket clientSocket) {
             return sender.socket();
+        }
+
+        @Override
+        MptcpSocket receivingSocket(MptcpSocket clientSocket) {
+            return clientSocket;
         }
 
         /** The whole stream, or for an endless one what the server had produced by the end. */
@@ -1045,6 +1064,11 @@ public final class Scenario {
         }
 
         @Override
+        MptcpSocket receivingSocket(MptcpSocket clientSocket) {
+            return null;
+        }
+
+        @Override
         long requested() {
             return (long) requests.count() * requests.responseSize();
         }
@@ -1146,7 +1170,7 @@ public final class Scenario {
                                    Map<Mib, Long> serverCounters, long virtualNanos, long wallNanos, long networkEvents,
                                    String direction, List<org.mptcplab.stack.emu.PathDirection.Snapshot> pathStates,
                                    long pcapPacketsNotRecorded, TrafficReport traffic, CompetingResult competing,
-                                   List<HandoverResult> handovers) {
+                                   List<HandoverResult> handovers, MptcpSocket.ReceiveStats receiveStats) {
         /** The longest stall among the handovers (path downs), -1 without any measured one. */
         public long handoverStallNanos() {
             long max = -1;

@@ -102,4 +102,38 @@ class ReceiveBufferTest {
         assertThat(b.outOfOrderBytes()).isZero();
         assertThat(b.next()).isEqualTo(1500);
     }
+
+    @Test
+    void headOfLineBlockingIsMeasuredAsBytesWaitingAndHowLong() {
+        long ms = 1_000_000L;
+        ReceiveBuffer b = new ReceiveBuffer(1 << 16, 0);
+        byte[] d = new byte[300];
+        // t=0: [100,200) arrives before [0,100): it waits. t=4: [250,300) waits too.
+        assertThat(b.receive(0, 100, d, 0, 100)).isZero();
+        assertThat(b.receive(4 * ms, 250, d, 0, 50)).isZero();
+        assertThat(b.peakOutOfOrderBytes()).isEqualTo(150);
+        // t=10: the first hole fills: [100,200) waited 10 ms, [250,300) still waits.
+        assertThat(b.receive(10 * ms, 0, d, 0, 100)).isEqualTo(200);
+        assertThat(b.maxOutOfOrderDelayNanos()).isEqualTo(10 * ms);
+        // t=20: [200,250) fills the last hole: [250,300) waited 16 ms.
+        assertThat(b.receive(20 * ms, 200, d, 0, 50)).isEqualTo(100);
+        assertThat(b.maxOutOfOrderDelayNanos()).isEqualTo(16 * ms);
+        assertThat(b.outOfOrderBytesHeld()).isEqualTo(150);
+        // Byte-time waited: 100 x 10 ms + 50 x 16 ms = 1800 byte-ms over 150 bytes: 12 ms each.
+        assertThat(b.meanOutOfOrderDelayNanos()).isEqualTo(12 * ms);
+        // Over 0..40 ms: 1800 byte-ms / 40 ms = 45 bytes held on average.
+        assertThat(b.meanOutOfOrderBytes(40 * ms)).isEqualTo(45.0);
+    }
+
+    @Test
+    void mergedRangesWaitFromTheirOldestByte() {
+        long ms = 1_000_000L;
+        ReceiveBuffer b = new ReceiveBuffer(1 << 16, 0);
+        byte[] d = new byte[100];
+        b.receive(0, 200, d, 0, 100);          // oldest
+        b.receive(5 * ms, 100, d, 0, 100);     // touches it: one range [100,300) whose oldest byte is from t=0
+        b.receive(30 * ms, 0, d, 0, 100);
+        assertThat(b.maxOutOfOrderDelayNanos()).isEqualTo(30 * ms);
+        assertThat(b.meanOutOfOrderDelayNanos()).isEqualTo((100 * 30 + 100 * 25) * ms / 200);
+    }
 }
