@@ -1511,18 +1511,18 @@ public final class MptcpConnection implements ConnectionView, PmConnection {
     }
 
     void onSubflowTimeout(long now, Subflow sf) {
+        boolean nowStale = checkStale(now, sf);
         // A stalled subflow's data goes out on another one too (Linux reinjects on RTO). Another
         // subflow that is up counts even if its window is full right now: it sends when it can.
-        boolean other = false;
+        boolean other = nowStale;
         for (Subflow s : subflows) {
             other |= s != sf && s.state == SubflowState.ESTABLISHED && (s.initial || !s.activeOpen || s.joinAcked)
                     && s.backoff == 0;
         }
         if (other && !fallback) {
-            if (sf.backoff >= 3) {
+            if (sf.backoff >= 3 || nowStale) {
                 // Still dead after several timeouts: what was reinjected may itself have been lost
-                // on a path that died too; send it all again (SubflowStale in Linux terms).
-                stack.observer().inc(Mib.SubflowStale);
+                // on a path that died too; send it all again.
                 for (Unit u : sf.units) {
                     u.reinjectedElsewhere = false;
                 }
@@ -1530,6 +1530,61 @@ public final class MptcpConnection implements ConnectionView, PmConnection {
             reinjectFrom(now, sf);
             push(now);
         }
+    }
+
+    /**
+     * Linux's stale subflow (net/mptcp/pm.c mptcp_pm_subflow_chk_stale, at each retransmission
+     * timer of a subflow with data outstanding): a silent path is not signalled, only its
+     * timeouts tell. The first timeout notes when the subflow last received anything; each next
+     * one that sees the same time counts; past {@code stale_loss_cnt} (StackConfig.staleLossCount)
+     * such timeouts, while another subflow works that is not itself that far gone (fewer than
+     * stale_loss_cnt - 1, at least 1), the subflow is stale: counted (SubflowStale), left by the
+     * scheduler ({@link Subflow#alive}), and what it holds is sent again on the others (by the
+     * caller). A segment arriving on it makes it usable again ({@link #onSubflowRecovered}). The
+     * subflow itself stays and keeps retransmitting: its own timeouts end it if the path never
+     * comes back. Returns whether the subflow became stale now.
+     */
+    private boolean checkStale(long now, Subflow sf) {
+        int limit = stack.config().staleLossCount();
+        if (sf.staleCount == 0 || sf.staleSince != sf.lastReceivedAt) {
+            sf.staleSince = sf.lastReceivedAt;
+            sf.staleCount = 1;
+            return false;
+        }
+        sf.staleCount++;
+        if (sf.stale || limit == 0 || sf.staleCount <= limit || fallback || closed) {
+            return false;
+        }
+        int activeMax = Math.max(limit - 1, 1);
+        Subflow other = null;
+        for (Subflow s : subflows) {
+            if (s != sf && s.alive() && s.staleCount < activeMax) {
+                other = s;
+                break;
+            }
+        }
+        if (other == null) {
+            return false; // no better path: it stays, the connection has nothing else
+        }
+        sf.stale = true;
+        stack.observer().inc(Mib.SubflowStale);
+        for (Unit u : sf.units) {
+            u.reinjectedElsewhere = false;
+        }
+        stack.observer().event(now, ProtocolEvent.Kind.PATH_MANAGER, localToken, sf.id, "subflow " + sf.id + " "
+                + sf.local + " -> " + sf.remote + " stale: nothing received over " + sf.staleCount
+                + " retransmission timeouts in a row (stale_loss_cnt " + limit + "); the scheduler leaves it and its "
+                + "data goes again on the others (subflow " + other.id + " works)");
+        return true;
+    }
+
+    /** A segment arrived on a stale subflow: the path works again, the scheduler may use it (SubflowRecover). */
+    void onSubflowRecovered(long now, Subflow sf) {
+        sf.stale = false;
+        stack.observer().inc(Mib.SubflowRecover);
+        stack.observer().event(now, ProtocolEvent.Kind.PATH_MANAGER, localToken, sf.id, "subflow " + sf.id + " "
+                + sf.local + " -> " + sf.remote + " recovered: a segment arrived after it was stale");
+        stack.pushLater(this, now);
     }
 
     void onSubflowClosing(long now, Subflow sf) {
