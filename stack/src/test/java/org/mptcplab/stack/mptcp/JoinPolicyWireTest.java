@@ -103,40 +103,40 @@ class JoinPolicyWireTest {
 
     @Test
     void anAddressAnnouncedWithAPortCarriesItAndItsHmacAndTakesJoinsThereOnly() {
-        Peer p = new Peer(StackConfig.defaults().withAnnouncePort(6000), true, 42);
+        Peer p = new Peer(StackConfig.defaults().withAnnouncePort(5202), true, 42);
         List<Peer.Out> after = openAsServer(p, new java.util.ArrayList<>());
         Peer.Out ann = after.stream().filter(o -> o.mptcp(MptcpOption.ADD_ADDR) != null).findFirst().orElseThrow();
         MptcpOption.AddAddr a = (MptcpOption.AddAddr) ann.mptcp(MptcpOption.ADD_ADDR);
         assertThat(a.echo()).isFalse();
         assertThat(a.address()).isEqualTo(Peer.US2);
-        assertThat(a.port()).isEqualTo(6000);
+        assertThat(a.port()).isEqualTo(5202);
         assertThat(a.length()).isEqualTo(18);
         // RFC 8684 3.4.1: HMAC(key = sender's key || receiver's key, id || address || port), rightmost 64 bits.
-        assertThat(a.hmac()).isEqualTo(MptcpCrypto.addAddrHmac(p.ourKey, p.peerKey, a.addressId(), Peer.US2.toBytes(), 6000));
+        assertThat(a.hmac()).isEqualTo(MptcpCrypto.addAddrHmac(p.ourKey, p.peerKey, a.addressId(), Peer.US2.toBytes(), 5202));
         List<TcpOption> opts = ann.h().options();
         assertThat(opts.subList(opts.indexOf(a) + 1, opts.size())).as("last: only the end-of-options padding"
                 + " follows its 18 bytes").allMatch(o -> o instanceof TcpOption.Eol);
         assertThat(ann.h().headerLength() - TcpHeader.MIN_LENGTH).isLessThanOrEqualTo(40);
 
         // A join to the announced port: taken, and counted as Linux does.
-        Peer.Out ok = joinSyn(p, Peer.US2, 6000, 50003);
+        Peer.Out ok = joinSyn(p, Peer.US2, 5202, 50003);
         assertThat(ok.flags()).isEqualTo(SYN | ACK);
-        assertThat(ok.h().sourcePort()).isEqualTo(6000);
+        assertThat(ok.h().sourcePort()).isEqualTo(5202);
         assertThat(p.stack.observer().get(Mib.MPJoinPortSynRx)).isEqualTo(1);
         // Another port on that address: neither the connection's nor announced.
-        Peer.Out rst = joinSyn(p, Peer.US2, 6001, 50004);
+        Peer.Out rst = joinSyn(p, Peer.US2, 5203, 50004);
         assertThat(rst.flags()).isEqualTo(RST | ACK);
         assertThat(((MpTcpRst) rst.mptcp(MptcpOption.MP_TCPRST)).reason()).isEqualTo(MpTcpRst.ADMINISTRATIVELY_PROHIBITED);
         assertThat(p.stack.observer().get(Mib.MismatchPortSynRx)).isEqualTo(1);
         assertThat(p.stack.observer().get(Mib.MPJoinRejected)).as("a mismatch has its own counter").isZero();
         assertThat(p.stack.observer().events()).anySatisfy(e -> assertThat(e.detail())
-                .isEqualTo("join from 10.1.0.2 to 10.1.0.1:6001 rejected: port 6001 is not the connection's (80) nor"
+                .isEqualTo("join from 10.1.0.2 to 10.1.0.1:5203 rejected: port 5203 is not the connection's (80) nor"
                         + " announced for 10.1.0.1"));
         // The connection's own port still takes joins, on any of our addresses (as Linux's listener does).
         Peer.Out own = joinSyn(p, Peer.US2, Peer.PORT, 50005);
         assertThat(own.flags()).isEqualTo(SYN | ACK);
         // A plain SYN to the announced port finds no listener.
-        p.send(TEMPL.to(Peer.US2).from(Peer.THEM2, 1).sport(50006).dport(6000).seq(ISN).ack(0).flags(SYN)
+        p.send(TEMPL.to(Peer.US2).from(Peer.THEM2, 1).sport(50006).dport(5202).seq(ISN).ack(0).flags(SYN)
                 .options(MSS, MpCapable.syn(H)));
         assertThat(p.expect().has(RST)).isTrue();
     }
@@ -145,14 +145,14 @@ class JoinPolicyWireTest {
     void theEchoOfAnAnnouncementWithAPortCarriesThePort() {
         Peer p = new Peer(StackConfig.defaults(), true, 43);
         p.openMptcpAsClient(ISN);
-        long hmac = MptcpCrypto.addAddrHmac(p.peerKey, p.ourKey, 1, Peer.THEM2.toBytes(), 6000);
-        p.send(p.seg().options(MptcpOption.Dss.ack(p.pDataAck), MptcpOption.AddAddr.announce(1, Peer.THEM2, 6000, hmac)));
+        long hmac = MptcpCrypto.addAddrHmac(p.peerKey, p.ourKey, 1, Peer.THEM2.toBytes(), 5202);
+        p.send(p.seg().options(MptcpOption.Dss.ack(p.pDataAck), MptcpOption.AddAddr.announce(1, Peer.THEM2, 5202, hmac)));
         List<Peer.Out> out = p.drain();
         MptcpOption.AddAddr echo = out.stream().map(o -> (MptcpOption.AddAddr) o.mptcp(MptcpOption.ADD_ADDR))
                 .filter(x -> x != null && x.echo()).findFirst().orElseThrow();
-        assertThat(echo.port()).isEqualTo(6000);
+        assertThat(echo.port()).isEqualTo(5202);
         assertThat(echo.length()).isEqualTo(10);
-        assertThat(out).anyMatch(o -> o.has(SYN) && o.dst().equals(Peer.THEM2) && o.h().destinationPort() == 6000);
+        assertThat(out).anyMatch(o -> o.has(SYN) && o.dst().equals(Peer.THEM2) && o.h().destinationPort() == 5202);
         assertThat(p.stack.observer().get(Mib.PortAdd)).isEqualTo(1);
     }
 }

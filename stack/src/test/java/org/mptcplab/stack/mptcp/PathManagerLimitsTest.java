@@ -114,11 +114,11 @@ class PathManagerLimitsTest {
 
     @Test
     void anAddressAnnouncedWithAPortIsJoinedAtThatPortAndTheServerTakesTheJoinThere() throws Exception {
-        Scenario.Run run = paths(2, 25).serverConfig(StackConfig.defaults().withAnnouncePort(6000)).build();
+        Scenario.Run run = paths(2, 25).serverConfig(StackConfig.defaults().withAnnouncePort(5202)).build();
         run.network().runUntil(800 * MS);
         List<SubflowSnapshot> up = established(run.clientSocket());
         assertThat(up).hasSize(2);
-        assertThat(up.get(1).remoteAddress() + ":" + up.get(1).remotePort()).isEqualTo("10.2.0.2:6000");
+        assertThat(up.get(1).remoteAddress() + ":" + up.get(1).remotePort()).isEqualTo("10.2.0.2:5202");
         assertThat(up.get(0).remotePort()).isEqualTo(5201);
         MptcpStack client = run.client();
         MptcpStack server = run.server();
@@ -130,10 +130,10 @@ class PathManagerLimitsTest {
         assertThat(server.observer().get(Mib.EchoAdd)).as("the echo, with the port, stops the announcement").isEqualTo(1);
         assertThat(server.observer().get(Mib.MismatchPortSynRx)).isZero();
         assertThat(events(server, ProtocolEvent.Kind.PATH_MANAGER))
-                .contains("fullmesh: announce address id 2 10.2.0.2 port 6000 (joins accepted there)");
-        assertThat(events(client, ProtocolEvent.Kind.ADD_ADDR)).contains("peer announced address id 2 10.2.0.2:6000");
+                .contains("fullmesh: announce address id 2 10.2.0.2 port 5202 (joins accepted there)");
+        assertThat(events(client, ProtocolEvent.Kind.ADD_ADDR)).contains("peer announced address id 2 10.2.0.2:5202");
         assertThat(events(client, ProtocolEvent.Kind.PATH_MANAGER)).anySatisfy(d -> assertThat(d)
-                .endsWith("join 10.2.0.1 -> 10.2.0.2:6000 (address ids 2/2)"));
+                .endsWith("join 10.2.0.1 -> 10.2.0.2:5202 (address ids 2/2)"));
         Scenario.SimulationResult r = run.runToEnd();
         assertThat(r.streamIntact()).isTrue();
     }

@@ -34,9 +34,9 @@ class RecordedScenarioTsharkTest {
                     .download(true).faults(FaultInjector.NONE.withReorder(0.02, 3_000_000L).withDuplicate(0.01));
             // ADD_ADDR with a port (and its echo), joins to that port; IPv6: the announcement fills the option space.
             case "announce-port" -> s.path(LinkConfig.parse("30mbit,5ms")).path(LinkConfig.parse("30mbit,5ms"))
-                    .path(LinkConfig.parse("30mbit,5ms")).serverConfig(StackConfig.defaults().withAnnouncePort(6000));
+                    .path(LinkConfig.parse("30mbit,5ms")).serverConfig(StackConfig.defaults().withAnnouncePort(5202));
             case "announce-port-v6" -> s.path(LinkConfig.parse("30mbit,5ms")).path(LinkConfig.parse("30mbit,5ms")).ipv6(true)
-                    .serverConfig(StackConfig.defaults().withAnnouncePort(6000));
+                    .serverConfig(StackConfig.defaults().withAnnouncePort(5202));
             // The C flag on the server's MP_CAPABLE; limits: an announcement echoed but unused, a join refused.
             case "no-join-initial" -> s.path(LinkConfig.parse("30mbit,5ms")).path(LinkConfig.parse("30mbit,5ms"))
                     .serverConfig(StackConfig.defaults().withAllowJoinInitialAddress(false))
@@ -91,14 +91,14 @@ class RecordedScenarioTsharkTest {
                 .distinct().toList();
         assertThat(warnings).as(name).isEmpty();
         if (name.startsWith("announce-port")) {
-            // The announcements and their echoes carry port 6000, and a join goes there.
+            // The announcements and their echoes carry port 5202, and a join goes there.
             List<String[]> addAddr = Tshark.fields(pcap, List.of("-Y", "tcp.options.mptcp.subtype == 3"),
                     "tcp.options.mptcp.echo", "tcp.options.mptcp.port");
-            assertThat(addAddr).anyMatch(r -> r[0].equals("0") && r[1].equals("6000"))
-                    .anyMatch(r -> r[0].equals("1") && r[1].equals("6000"));
+            assertThat(addAddr).anyMatch(r -> r[0].equals("0") && r[1].equals("5202"))
+                    .anyMatch(r -> r[0].equals("1") && r[1].equals("5202"));
             List<String[]> joins = Tshark.fields(pcap, List.of("-Y", "tcp.options.mptcp.subtype == 1 and "
                     + "tcp.flags.syn == 1 and tcp.flags.ack == 0"), "tcp.dstport");
-            assertThat(joins).isNotEmpty().allMatch(r -> r[0].equals("6000"));
+            assertThat(joins).isNotEmpty().allMatch(r -> r[0].equals("5202"));
         }
     }
 }
