@@ -231,6 +231,13 @@ public final class MptcpConnection implements ConnectionView, PmConnection {
                 | (stack.config().allowJoinInitialAddress() ? 0 : MptcpOption.MpCapable.FLAG_C);
     }
 
+    /** The C flags of the handshake in words, for its event (empty when neither side set C). */
+    private String cFlags() {
+        boolean ours = !stack.config().allowJoinInitialAddress();
+        return (ours ? ", C sent: no join to our first address and port" : "")
+                + (peerForbidsInitialJoin ? ", C received: no join to the peer's first address and port" : "");
+    }
+
     /** The MPTCP option of a SYN or SYN/ACK on {@code sf}. */
     MptcpOption synOption(Subflow sf, boolean synAck) {
         if (!stack.config().mptcp() || fallback) {
@@ -271,7 +278,7 @@ public final class MptcpConnection implements ConnectionView, PmConnection {
                 checksum |= c.checksumRequired();
                 stack.observer().event(now, ProtocolEvent.Kind.MP_CAPABLE, localToken, sf.id,
                         "MP_CAPABLE established as client: local token " + hex(localToken) + ", remote token "
-                                + hex(remoteToken) + (checksum ? ", DSS checksums" : ""));
+                                + hex(remoteToken) + (checksum ? ", DSS checksums" : "") + cFlags());
             }
             peerWindowEnd = dataUna + sf.sndWnd;
             established = true;
@@ -322,7 +329,7 @@ public final class MptcpConnection implements ConnectionView, PmConnection {
                     checksum |= c.checksumRequired();
                     stack.observer().event(now, ProtocolEvent.Kind.MP_CAPABLE, localToken, sf.id,
                             "MP_CAPABLE established as server: local token " + hex(localToken) + ", remote token "
-                                    + hex(remoteToken) + (checksum ? ", DSS checksums" : ""));
+                                    + hex(remoteToken) + (checksum ? ", DSS checksums" : "") + cFlags());
                 } else {
                     stack.observer().inc(Mib.MPCapableFallbackACK);
                     startFallback(now, sf, "the third ACK has no MP_CAPABLE");

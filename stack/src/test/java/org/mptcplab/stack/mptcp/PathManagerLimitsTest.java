@@ -160,6 +160,10 @@ class PathManagerLimitsTest {
         run.network().runUntil(800 * MS);
         MptcpConnection c = run.clientSocket().connection();
         assertThat(c.peerForbidsInitialJoin()).as("the client read C in the SYN/ACK").isTrue();
+        assertThat(events(run.client(), ProtocolEvent.Kind.MP_CAPABLE)).singleElement().asString()
+                .endsWith(", C received: no join to the peer's first address and port");
+        assertThat(events(run.server(), ProtocolEvent.Kind.MP_CAPABLE)).singleElement().asString()
+                .endsWith(", C sent: no join to our first address and port");
         assertThat(established(run.clientSocket())).as("the announced address is joined").hasSize(2);
         // A join to the first address and port, by hand: our client refuses to try (RFC 8684 3.1 MUST NOT).
         long now = run.network().now();
