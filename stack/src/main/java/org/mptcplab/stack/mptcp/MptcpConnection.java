@@ -685,6 +685,11 @@ public final class MptcpConnection implements ConnectionView, PmConnection {
         }
     }
 
+    /** Whether echoes or announcements still wait for an ACK to ride on (one goes per ACK). */
+    boolean addressSignalsWaiting() {
+        return (!pendingEcho.isEmpty() || !announceNow.isEmpty()) && remoteKeyKnown && !fallback && !closed;
+    }
+
     /** The port we announced our address {@code local} with to this peer, or -1 (not announced, or without a port). */
     int announcedPort(IpAddress local) {
         for (Map.Entry<Integer, Integer> e : announcedPorts.entrySet()) {

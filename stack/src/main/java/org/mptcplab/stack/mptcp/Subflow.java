@@ -1327,7 +1327,9 @@ public final class Subflow implements CongestionControl.SubflowView, org.mptcpla
     private void ackSent() {
         lastAckSent = rcvNxt;
         unackedSegments = 0;
-        ackNow = false;
+        // Address signals go on pure ACKs only, one per ACK: while some wait, the next segment
+        // that arrives is answered at once with one (a sender of data seldom sends a pure ACK).
+        ackNow = conn.addressSignalsWaiting();
         delackDeadline = Endpoint.NEVER;
     }
 
