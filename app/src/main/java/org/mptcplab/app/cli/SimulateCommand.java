@@ -177,6 +177,11 @@ public final class SimulateCommand implements Callable<Integer> {
     @Mixin
     PolicyOptions policies = new PolicyOptions();
 
+    @Option(names = "--announce-port", paramLabel = "PORT", description = "the server announces its other addresses "
+            + "with this port (ADD_ADDR with a port, RFC 8684 3.4.1; Linux: ip mptcp endpoint add ADDR port PORT "
+            + "signal) and takes the client's joins there")
+    Integer announcePort;
+
     @Option(names = "--scenario", paramLabel = "NAME",
             description = "a named preset, see SCENARIOS below: its paths, traffic, size and path events, each "
                     + "replaced by the option when that is given too")
@@ -298,6 +303,9 @@ public final class SimulateCommand implements Callable<Integer> {
         applyScenario(problems);
         Settings settings = settings(problems);
         policies.validate(problems);
+        if (announcePort != null && (announcePort < 1 || announcePort > 65535)) {
+            problems.add("--announce-port " + announcePort + ": outside 1 to 65535");
+        }
         if (!problems.isEmpty()) {
             for (String p : problems) {
                 err.println(NAME + ": " + p);
@@ -470,6 +478,9 @@ public final class SimulateCommand implements Callable<Integer> {
         // Both hosts run the chosen policies (either can be the sender: --download).
         StackConfig client = policies.apply(StackConfig.defaults().withChecksum(checksum));
         StackConfig server = policies.apply(StackConfig.defaults().withChecksum(checksum).withMptcp(!noMptcpServer));
+        if (announcePort != null) {
+            server = server.withAnnouncePort(announcePort);
+        }
         Scenario sc = new Scenario().bytes(s.bytes()).seed(seed).download(download).ipv6(ipv6).clientConfig(client)
                 .serverConfig(server).faults(s.faults()).deadline(s.deadlineNanos()).pcap(pcap).pcapLimit(s.pcapLimit())
                 .traffic(s.traffic());
