@@ -66,8 +66,8 @@ public final class ListenCommand implements Callable<Integer> {
     @Option(names = "--no-announce", description = "do not announce the other addresses (ADD_ADDR)")
     boolean noAnnounce;
 
-    @Option(names = "--announce-port", paramLabel = "PORT", description = "announce the other addresses with this port "
-            + "(ADD_ADDR with a port, RFC 8684 3.4.1; Linux: ip mptcp endpoint add ADDR port PORT signal) and take the "
+    @Option(names = "--announce-port", paramLabel = "P", description = "announce the other addresses with port P "
+            + "(ADD_ADDR with a port, RFC 8684 3.4.1; Linux: ip mptcp endpoint add ADDR port P signal) and take the "
             + "client's joins there; on a shared (IF=host) address the nftables guard keeps the kernel off it too")
     Integer announcePort;
 

@@ -177,8 +177,8 @@ public final class SimulateCommand implements Callable<Integer> {
     @Mixin
     PolicyOptions policies = new PolicyOptions();
 
-    @Option(names = "--announce-port", paramLabel = "PORT", description = "the server announces its other addresses "
-            + "with this port (ADD_ADDR with a port, RFC 8684 3.4.1; Linux: ip mptcp endpoint add ADDR port PORT "
+    @Option(names = "--announce-port", paramLabel = "P", description = "the server announces its other addresses "
+            + "with port P (ADD_ADDR with a port, RFC 8684 3.4.1; Linux: ip mptcp endpoint add ADDR port P "
             + "signal) and takes the client's joins there")
     Integer announcePort;
 
