@@ -162,6 +162,12 @@ public final class ConnectCommand implements Callable<Integer> {
             if (fastclose && lingerNanos > 0) {
                 throw new IllegalArgumentException("--linger does not go with --fastclose (the abort comes as soon as every byte is back)");
             }
+            // The policies first: a typo there is said before any interface is probed.
+            List<String> bad = new ArrayList<>();
+            policies.validate(bad);
+            if (!bad.isEmpty()) {
+                throw new IllegalArgumentException(String.join("; ", bad));
+            }
             if (lab) {
                 int paths = labPaths();
                 if (paths == 0) {
@@ -196,11 +202,6 @@ public final class ConnectCommand implements Callable<Integer> {
                     }
                     list.add(iface);
                 }
-            }
-            List<String> bad = new ArrayList<>();
-            policies.validate(bad);
-            if (!bad.isEmpty()) {
-                throw new IllegalArgumentException(String.join("; ", bad));
             }
             pathSettings = pathOptions.parse(list.stream().map(LiveEngine.Interface::name).toList());
         } catch (IllegalArgumentException e) {

@@ -66,6 +66,11 @@ public final class ListenCommand implements Callable<Integer> {
     @Option(names = "--no-announce", description = "do not announce the other addresses (ADD_ADDR)")
     boolean noAnnounce;
 
+    @Option(names = "--announce-port", paramLabel = "P", description = "announce the other addresses with port P "
+            + "(ADD_ADDR with a port, RFC 8684 3.4.1; Linux: ip mptcp endpoint add ADDR port P signal) and take the "
+            + "client's joins there; on a shared (IF=host) address the nftables guard keeps the kernel off it too")
+    Integer announcePort;
+
     @Option(names = "--timeout", paramLabel = "TIME", description = "give up after this much real time (default 60s)")
     String timeout = "60s";
 
@@ -90,6 +95,12 @@ public final class ListenCommand implements Callable<Integer> {
             deadline = SimulateCommand.durationOption("--timeout", timeout);
             if (port < 1 || port > 65535) {
                 throw new IllegalArgumentException("--port " + port + " is outside 1 to 65535");
+            }
+            if (announcePort != null && (announcePort < 1 || announcePort > 65535)) {
+                throw new IllegalArgumentException("--announce-port " + announcePort + " is outside 1 to 65535");
+            }
+            if (announcePort != null && noAnnounce) {
+                throw new IllegalArgumentException("--announce-port with --no-announce: nothing is announced");
             }
             List<String> bad = new ArrayList<>();
             policies.validate(bad);
@@ -125,10 +136,15 @@ public final class ListenCommand implements Callable<Integer> {
         if (noAnnounce && serverConfig.fullMesh()) {
             serverConfig = serverConfig.withFullMesh(false); // a server's full mesh only announces
         }
+        if (announcePort != null) {
+            serverConfig = serverConfig.withAnnouncePort(announcePort);
+        }
         MptcpStack stack = new MptcpStack("server", serverConfig, s);
         LiveRunner runner;
         try {
-            runner = LiveEngine.open(stack, list, s, port, pathSettings.impairments());
+            // Joins come to the announced port too: on a shared address the guard keeps the kernel off it.
+            runner = LiveEngine.open(stack, list, s, announcePort == null ? List.of(port) : List.of(port, announcePort),
+                    pathSettings.impairments());
         } catch (LiveDeviceException e) {
             err.println("listen: " + e.getMessage());
             return 1;

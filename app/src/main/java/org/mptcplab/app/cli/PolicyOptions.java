@@ -7,7 +7,9 @@ import picocli.CommandLine.Option;
 /**
  * The policy options shared by {@code simulate}, {@code connect} and {@code listen}: congestion
  * control, packet scheduler and path manager, each checked against what the stack has, so a typo
- * says which values exist instead of running something else.
+ * says which values exist instead of running something else; the path manager's limits in the
+ * kernel's terms ({@code ip mptcp limits set}), and whether peers may join the first address (the
+ * C flag, Linux's {@code net.mptcp.allow_join_initial_addr_port}).
  */
 public final class PolicyOptions {
     static final List<String> CONGESTION_CONTROLS = org.mptcplab.stack.cc.CongestionControls.NAMES;
@@ -35,6 +37,65 @@ public final class PolicyOptions {
             + "--pm ndiffports keeps open (default: ${DEFAULT-VALUE})")
     int ndiffports = org.mptcplab.stack.pm.NDiffPorts.DEFAULT_N;
 
+    @Option(names = "--limits", paramLabel = "subflows=N,add_addr_accepted=M", description = "the path manager's "
+            + "limits per connection, as Linux's `ip mptcp limits set` (either key may be left out, 0 to 8): subflows, the "
+            + "most subflows besides the first, opened or accepted (a join beyond it is not opened, or refused with "
+            + "MP_TCPRST); add_addr_accepted, the most peer announcements used (one beyond it is echoed, not joined). "
+            + "Default subflows=7,add_addr_accepted=8 (Linux's defaults are 2 and 0)")
+    String limits;
+
+    @Option(names = "--no-join-initial", description = "no join to this host's first address and port: its MP_CAPABLE "
+            + "sets the C flag (RFC 8684 3.1) and such joins are refused; the peer joins the addresses announced (Linux: "
+            + "sysctl net.mptcp.allow_join_initial_addr_port=0)")
+    boolean noJoinInitial;
+
+    /** The limits' keys, as {@code ip mptcp limits set} spells them. */
+    static final List<String> LIMIT_KEYS = StackConfig.LIMIT_NAMES;
+
+    /**
+     * {@code subflows=N,add_addr_accepted=M}, either key optional, each 0 to {@link StackConfig#LIMIT_MAX}:
+     * the values by key (only those given); the message names the option and the valid keys.
+     */
+    static java.util.Map<String, Integer> parseLimits(String text) {
+        String keys = "valid keys: " + String.join(", ", LIMIT_KEYS);
+        String quoted = "--limits '" + text + "'";
+        java.util.Map<String, Integer> out = new java.util.LinkedHashMap<>();
+        if (text.isBlank()) {
+            throw new IllegalArgumentException(quoted + ": expected KEY=N[,KEY=N] (" + keys + ")");
+        }
+        for (String part : text.split(",", -1)) {
+            int eq = part.indexOf('=');
+            if (eq < 0) {
+                throw new IllegalArgumentException(quoted + ": '" + part + "' is not KEY=N (" + keys + ")");
+            }
+            String key = part.substring(0, eq).trim();
+            String value = part.substring(eq + 1).trim();
+            if (!LIMIT_KEYS.contains(key)) {
+                throw new IllegalArgumentException(quoted + ": unknown key '" + key + "' (" + keys + ")");
+            }
+            if (out.containsKey(key)) {
+                throw new IllegalArgumentException(quoted + ": " + key + " is given twice");
+            }
+            int n;
+            try {
+                n = Integer.parseInt(value);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(quoted + ": " + key + " '" + value + "' is not a number (0 to "
+                        + StackConfig.LIMIT_MAX + ")");
+            }
+            if (n < 0) {
+                throw new IllegalArgumentException(quoted + ": " + key + " " + n + " is negative (0 to "
+                        + StackConfig.LIMIT_MAX + ")");
+            }
+            if (n > StackConfig.LIMIT_MAX) {
+                throw new IllegalArgumentException(quoted + ": " + key + " " + n + " is more than "
+                        + StackConfig.LIMIT_MAX + ", the kernel's maximum (MPTCP_PM_ADDR_MAX)");
+            }
+            out.put(key, n);
+        }
+        return out;
+    }
+
     /** Adds a message per unknown value. */
     void validate(List<String> problems) {
         check("--cc", cc, CONGESTION_CONTROLS, CONGESTION_CONTROLS, problems);
@@ -43,6 +104,13 @@ public final class PolicyOptions {
         check("--pm", pm, PATH_MANAGERS, org.mptcplab.stack.pm.PathManagers.ACCEPTED, problems);
         if (ndiffports < 1) {
             problems.add("--ndiffports " + ndiffports + ": at least 1");
+        }
+        if (limits != null) {
+            try {
+                parseLimits(limits);
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
+            }
         }
     }
 
@@ -55,6 +123,12 @@ public final class PolicyOptions {
 
     /** The configuration with these policies. */
     StackConfig apply(StackConfig c) {
-        return c.withCongestionControl(cc).withScheduler(scheduler).withPathManager(pm).withNdiffports(ndiffports);
+        StackConfig out = c.withCongestionControl(cc).withScheduler(scheduler).withPathManager(pm).withNdiffports(ndiffports);
+        if (limits != null) {
+            java.util.Map<String, Integer> l = parseLimits(limits);
+            out = out.withLimits(l.getOrDefault("subflows", out.subflowsLimit()),
+                    l.getOrDefault("add_addr_accepted", out.addAddrAcceptedLimit()));
+        }
+        return noJoinInitial ? out.withAllowJoinInitialAddress(false) : out;
     }
 }

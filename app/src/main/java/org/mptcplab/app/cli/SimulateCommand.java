@@ -186,6 +186,11 @@ public final class SimulateCommand implements Callable<Integer> {
     @Mixin
     PolicyOptions policies = new PolicyOptions();
 
+    @Option(names = "--announce-port", paramLabel = "P", description = "the server announces its other addresses "
+            + "with port P (ADD_ADDR with a port, RFC 8684 3.4.1; Linux: ip mptcp endpoint add ADDR port P "
+            + "signal) and takes the client's joins there")
+    Integer announcePort;
+
     @Option(names = "--scenario", paramLabel = "NAME",
             description = "a named preset, see SCENARIOS below: its paths, traffic, size and path events, each "
                     + "replaced by the option when that is given too")
@@ -307,6 +312,9 @@ public final class SimulateCommand implements Callable<Integer> {
         applyScenario(problems);
         Settings settings = settings(problems);
         policies.validate(problems);
+        if (announcePort != null && (announcePort < 1 || announcePort > 65535)) {
+            problems.add("--announce-port " + announcePort + ": outside 1 to 65535");
+        }
         if (!problems.isEmpty()) {
             for (String p : problems) {
                 err.println(NAME + ": " + p);
@@ -493,6 +501,9 @@ public final class SimulateCommand implements Callable<Integer> {
         if (rcvbufBytes > 0) {
             client = client.withBuffers(client.sendBufferBytes(), rcvbufBytes);
             server = server.withBuffers(server.sendBufferBytes(), rcvbufBytes);
+        }
+        if (announcePort != null) {
+            server = server.withAnnouncePort(announcePort);
         }
         Scenario sc = new Scenario().bytes(s.bytes()).seed(seed).download(download).ipv6(ipv6).clientConfig(client)
                 .serverConfig(server).faults(s.faults()).deadline(s.deadlineNanos()).pcap(pcap).pcapLimit(s.pcapLimit())

@@ -62,7 +62,18 @@ public final class LiveEngine {
     /** As above, with delay/jitter/loss on the interfaces named in {@code impair} (both directions). */
     public static LiveRunner open(MptcpStack stack, List<Interface> list, long seed, int listenPort,
                                  Map<String, PathImpairment.Settings> impair) throws LiveDeviceException {
-        NftablesGuard guard = guardHostAddresses(stack, list, listenPort);
+        return open(stack, list, seed, listenPort > 0 ? List.of(listenPort) : List.of(), impair);
+    }
+
+    /**
+     * As above, with every port our stack takes SYNs on in {@code listenPorts}: the one it listens
+     * on, and the port it announces its addresses with (joins come there, RFC 8684 3.4.1), which
+     * the guard must also keep from the kernel on shared addresses. Nothing else filters by port:
+     * the pcap handles take every frame and the link layer passes every datagram to our address.
+     */
+    public static LiveRunner open(MptcpStack stack, List<Interface> list, long seed, List<Integer> listenPorts,
+                                 Map<String, PathImpairment.Settings> impair) throws LiveDeviceException {
+        NftablesGuard guard = guardHostAddresses(stack, list, listenPorts);
         try {
             LiveRunner r = openDevices(stack, list, seed, impair);
             if (guard != null) {
@@ -78,7 +89,7 @@ public final class LiveEngine {
     }
 
     /** For shared (host) addresses: our ports outside the kernel's ephemeral range, and the guard on them. */
-    private static NftablesGuard guardHostAddresses(MptcpStack stack, List<Interface> list, int listenPort)
+    private static NftablesGuard guardHostAddresses(MptcpStack stack, List<Interface> list, List<Integer> listenPorts)
             throws LiveDeviceException {
         List<NftablesGuard.Hole> holes = new ArrayList<>();
         try {
@@ -92,8 +103,10 @@ public final class LiveEngine {
                     stack.setLocalPortRange(range[0], range[1]);
                 }
                 holes.add(new NftablesGuard.Hole(f.address(), range[0], range[1]));
-                if (listenPort > 0 && (listenPort < range[0] || listenPort > range[1])) {
-                    holes.add(new NftablesGuard.Hole(f.address(), listenPort, listenPort));
+                for (int listenPort : new java.util.TreeSet<>(listenPorts)) {
+                    if (listenPort > 0 && (listenPort < range[0] || listenPort > range[1])) {
+                        holes.add(new NftablesGuard.Hole(f.address(), listenPort, listenPort));
+                    }
                 }
             }
             return holes.isEmpty() ? null : NftablesGuard.install(NftablesGuard.Nft.command(List.of()), holes);

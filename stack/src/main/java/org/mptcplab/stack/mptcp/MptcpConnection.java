@@ -107,6 +107,16 @@ public final class MptcpConnection implements ConnectionView, PmConnection {
     /** Peer addresses we know, by the peer's address id: id 0 is the initial one. */
     final Map<Integer, IpAddress> remoteAddresses = new LinkedHashMap<>();
     final Map<Integer, Integer> remotePorts = new LinkedHashMap<>();
+    /**
+     * The port each of our addresses was announced with to this peer (-1: none), by address id:
+     * the port its joins may come to (RFC 8684 3.4.1), as Linux's announce list.
+     */
+    final Map<Integer, Integer> announcedPorts = new LinkedHashMap<>();
+    /**
+     * The peer's announcements we echoed but do not use (the add_addr_accepted limit was reached),
+     * by its address id: a retransmission of one is echoed again, without another event.
+     */
+    final Map<Integer, IpAddress> unusedPeerAddresses = new LinkedHashMap<>();
     /** Our announcements not yet echoed: address id -> transmissions so far. */
     final Map<Integer, Integer> pendingAnnounce = new LinkedHashMap<>();
     /** Announcements to put on the next ACK (first sending, or the retransmission timer fired). */
@@ -210,12 +220,30 @@ public final class MptcpConnection implements ConnectionView, PmConnection {
     // =====================================================================================
     // Handshakes
 
+    /**
+     * The flags of every MP_CAPABLE we send (RFC 8684 3.1): H (HMAC-SHA256), A when checksums are
+     * required, and C when no join may come to our first subflow's address and port. Linux sets C
+     * on the SYN, the SYN/ACK and the third ACK alike when net.mptcp.allow_join_initial_addr_port
+     * is 0; so do we.
+     */
+    private int mpCapableFlags() {
+        return MptcpOption.MpCapable.FLAG_H | (checksum ? MptcpOption.MpCapable.FLAG_A : 0)
+                | (stack.config().allowJoinInitialAddress() ? 0 : MptcpOption.MpCapable.FLAG_C);
+    }
+
+    /** The C flags of the handshake in words, for its event (empty when neither side set C). */
+    private String cFlags() {
+        boolean ours = !stack.config().allowJoinInitialAddress();
+        return (ours ? ", C sent: no join to our first address and port" : "")
+                + (peerForbidsInitialJoin ? ", C received: no join to the peer's first address and port" : "");
+    }
+
     /** The MPTCP option of a SYN or SYN/ACK on {@code sf}. */
     MptcpOption synOption(Subflow sf, boolean synAck) {
         if (!stack.config().mptcp() || fallback) {
             return null;
         }
-        int flags = MptcpOption.MpCapable.FLAG_H | (checksum ? MptcpOption.MpCapable.FLAG_A : 0);
+        int flags = mpCapableFlags();
         if (sf.initial) {
             if (synAck) {
                 return MptcpOption.MpCapable.synAck(flags, localKey);
@@ -250,7 +278,7 @@ public final class MptcpConnection implements ConnectionView, PmConnection {
                 checksum |= c.checksumRequired();
                 stack.observer().event(now, ProtocolEvent.Kind.MP_CAPABLE, localToken, sf.id,
                         "MP_CAPABLE established as client: local token " + hex(localToken) + ", remote token "
-                                + hex(remoteToken) + (checksum ? ", DSS checksums" : ""));
+                                + hex(remoteToken) + (checksum ? ", DSS checksums" : "") + cFlags());
             }
             peerWindowEnd = dataUna + sf.sndWnd;
             established = true;
@@ -277,6 +305,9 @@ public final class MptcpConnection implements ConnectionView, PmConnection {
         sf.remoteAddressId = j.addressId();
         sf.remoteBackup = j.backup();
         sf.joinAckDeadline = now + sf.rto;
+        if (sf.remotePort != initialSubflow.remotePort) {
+            stack.observer().inc(Mib.MPJoinPortSynAckRx); // a join to a port the peer announced
+        }
         return true;
     }
 
@@ -293,10 +324,12 @@ public final class MptcpConnection implements ConnectionView, PmConnection {
                     }
                     stack.observer().inc(Mib.MPCapableACKRX);
                     setRemoteKey(c.senderKey());
+                    // C in the client's MP_CAPABLE (RFC 8684 3.1), as Linux reads it here too.
+                    peerForbidsInitialJoin |= (c.flags() & MptcpOption.MpCapable.FLAG_C) != 0;
                     checksum |= c.checksumRequired();
                     stack.observer().event(now, ProtocolEvent.Kind.MP_CAPABLE, localToken, sf.id,
                             "MP_CAPABLE established as server: local token " + hex(localToken) + ", remote token "
-                                    + hex(remoteToken) + (checksum ? ", DSS checksums" : ""));
+                                    + hex(remoteToken) + (checksum ? ", DSS checksums" : "") + cFlags());
                 } else {
                     stack.observer().inc(Mib.MPCapableFallbackACK);
                     startFallback(now, sf, "the third ACK has no MP_CAPABLE");
@@ -454,6 +487,12 @@ public final class MptcpConnection implements ConnectionView, PmConnection {
     }
 
     private void onDss(long now, Subflow sf, DssView d, int window, int payLen) {
+        if (!peerDssSeen && client && (!pendingEcho.isEmpty() || !announceNow.isEmpty() || !pendingRemove.isEmpty())) {
+            // Address signals wait while our ACKs repeat MP_CAPABLE (addAckOptions); that ends
+            // here, so they go now rather than on some later pure ACK. (A server's ADD_ADDR that
+            // took the whole option space, a port and timestamps beside it, comes without a DSS.)
+            sf.ackNow = true;
+        }
         peerDssSeen = true;
         if (d.hasDataAck() && !fallback) {
             onDataAck(now, sf, d, window);
@@ -611,27 +650,73 @@ public final class MptcpConnection implements ConnectionView, PmConnection {
             return;
         }
         stack.observer().inc(Mib.AddAddr);
-        if (a.address().equals(remoteAddresses.get(a.addressId()))) {
+        if (a.hasPort()) {
+            stack.observer().inc(Mib.PortAdd);
+        }
+        if (a.address().equals(remoteAddresses.get(a.addressId()))
+                || a.address().equals(unusedPeerAddresses.get(a.addressId()))) {
             // A retransmission (our echo was lost): echo again, nothing new to join.
             pendingEcho.add(MptcpOption.AddAddr.echo(a.addressId(), a.address(), a.port()));
             sf.ackNow = true;
             return;
         }
-        remoteAddresses.put(a.addressId(), a.address());
-        remotePorts.put(a.addressId(), a.hasPort() ? a.port() : initialSubflow.remotePort);
+        String where = a.address() + (a.hasPort() ? ":" + a.port() : "");
         stack.observer().event(now, ProtocolEvent.Kind.ADD_ADDR, localToken, sf.id,
-                "peer announced address id " + a.addressId() + " " + a.address() + (a.hasPort() ? ":" + a.port() : ""));
+                "peer announced address id " + a.addressId() + " " + where);
+        // Echoed whether used or not: the echo only says it arrived (RFC 8684 3.4.1).
         pendingEcho.add(MptcpOption.AddAddr.echo(a.addressId(), a.address(), a.port()));
         sf.ackNow = true;
+        int limit = stack.config().addAddrAcceptedLimit();
+        if (a.addressId() != 0 && !remoteAddresses.containsKey(a.addressId()) && acceptedPeerAddresses() >= limit) {
+            // Linux's add_addr_accepted limit: the announcement is echoed but not used. Linux
+            // counts nothing then; AddAddrDrop (its counter of announcements it could not take)
+            // counts it here, so that the limit shows in the counters.
+            unusedPeerAddresses.put(a.addressId(), a.address());
+            stack.observer().inc(Mib.AddAddrDrop);
+            stack.observer().event(now, ProtocolEvent.Kind.PATH_MANAGER, localToken, sf.id, "add_addr_accepted limit "
+                    + limit + " reached: address id " + a.addressId() + " " + where + " not used");
+            return;
+        }
+        unusedPeerAddresses.remove(a.addressId());
+        remoteAddresses.put(a.addressId(), a.address());
+        remotePorts.put(a.addressId(), a.hasPort() ? a.port() : initialSubflow.remotePort);
         if (client && !fallback && !closed) {
             stack.pathManager().onPeerAddress(this, now, a.addressId());
         }
     }
 
+    /** Whether echoes or announcements still wait for an ACK to ride on (one goes per ACK). */
+    boolean addressSignalsWaiting() {
+        return (!pendingEcho.isEmpty() || !announceNow.isEmpty()) && remoteKeyKnown && !fallback && !closed;
+    }
+
+    /** The port we announced our address {@code local} with to this peer, or -1 (not announced, or without a port). */
+    int announcedPort(IpAddress local) {
+        for (Map.Entry<Integer, Integer> e : announcedPorts.entrySet()) {
+            if (local.equals(stack.addressById(e.getKey()))) {
+                return e.getValue();
+            }
+        }
+        return -1;
+    }
+
+    /** The peer's announced addresses we use (not its first subflow's): what add_addr_accepted limits. */
+    private int acceptedPeerAddresses() {
+        int n = 0;
+        for (int id : remoteAddresses.keySet()) {
+            if (id != 0) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     private void onRemoveAddr(long now, MptcpOption.RemoveAddr r) {
         for (int id : r.addressIds()) {
             stack.observer().inc(Mib.RmAddr);
+            // Its place under the add_addr_accepted limit is free again, as Linux's accounting.
             remoteAddresses.remove(id);
+            unusedPeerAddresses.remove(id);
             stack.observer().event(now, ProtocolEvent.Kind.REMOVE_ADDR, localToken, -1, "peer removed address id " + id);
             for (Subflow s : new ArrayList<>(subflows)) {
                 if (s.remoteAddressId == id && s.state != SubflowState.CLOSED && !s.initial
@@ -964,7 +1049,7 @@ public final class MptcpConnection implements ConnectionView, PmConnection {
             ck = Checksums.dss(u.dsn, ssn, u.len, 0, tmp, 0, u.len);
         }
         if (u.mpCapableData && !peerDssSeen) {
-            int flags = MptcpOption.MpCapable.FLAG_H | (checksum ? MptcpOption.MpCapable.FLAG_A : 0);
+            int flags = mpCapableFlags();
             opts.add(MptcpOption.MpCapable.ackWithData(flags, localKey, remoteKey, u.len, ck));
             return;
         }
@@ -988,7 +1073,7 @@ public final class MptcpConnection implements ConnectionView, PmConnection {
             return;
         }
         int used = opts.length();
-        int flags = MptcpOption.MpCapable.FLAG_H | (checksum ? MptcpOption.MpCapable.FLAG_A : 0);
+        int flags = mpCapableFlags();
         // The main option: a record for the handshake's forms, else a DSS kept as its fields (one
         // goes on every ACK; it becomes a record only when signals compete with it for room).
         MptcpOption main = null;
@@ -1061,8 +1146,10 @@ public final class MptcpConnection implements ConnectionView, PmConnection {
             int id = announceNow.peekFirst();
             IpAddress a = stack.addressById(id);
             if (a != null) {
-                signals.add(MptcpOption.AddAddr.announce(id, a, -1,
-                        MptcpCrypto.addAddrHmac(localKey, remoteKey, id, a.toBytes(), -1)));
+                // The HMAC covers the port, or two zero bytes without one (RFC 8684 3.4.1).
+                int port = announcedPorts.getOrDefault(id, -1);
+                signals.add(MptcpOption.AddAddr.announce(id, a, port,
+                        MptcpCrypto.addAddrHmac(localKey, remoteKey, id, a.toBytes(), port)));
             }
         }
         if (!pendingRemove.isEmpty() && !handshakeAck) {
@@ -1070,6 +1157,15 @@ public final class MptcpConnection implements ConnectionView, PmConnection {
         }
         if (sf.sendMpPrio && !handshakeAck) {
             signals.add(MptcpOption.MpPrio.of(sf.localBackup));
+        }
+        // An ADD_ADDR with a port ends 2 bytes off a 32-bit boundary: last, only the end-of-options
+        // padding follows it. (Linux adds two NOPs after it instead; with the two before the
+        // timestamps, tshark warns of "4 NOP in a row".) Alignment is a convenience, not a rule.
+        for (int i = 0; i < signals.size() - 1; i++) {
+            if (signals.get(i) instanceof MptcpOption.AddAddr a && a.hasPort()) {
+                signals.add(signals.remove(i));
+                break;
+            }
         }
         List<MptcpOption> chosen = new ArrayList<>(3);
         int need = main.length();
@@ -1084,6 +1180,13 @@ public final class MptcpConnection implements ConnectionView, PmConnection {
             int left = room;
             for (MptcpOption s : signals) {
                 if (s.length() <= left) {
+                    chosen.add(s);
+                    left -= s.length();
+                } else if (s instanceof MptcpOption.AddAddr && s.length() <= left + 2 && opts.dropLeadingNops()) {
+                    // An IPv6 ADD_ADDR with a port and its HMAC takes 30 bytes: beside the
+                    // timestamps' 10 that is all 40 of the option space, without the two NOPs
+                    // that align the timestamps (RFC 7323 Appendix A).
+                    left += 2;
                     chosen.add(s);
                     left -= s.length();
                 }
@@ -1420,18 +1523,18 @@ public final class MptcpConnection implements ConnectionView, PmConnection {
     }
 
     void onSubflowTimeout(long now, Subflow sf) {
+        boolean nowStale = checkStale(now, sf);
         // A stalled subflow's data goes out on another one too (Linux reinjects on RTO). Another
         // subflow that is up counts even if its window is full right now: it sends when it can.
-        boolean other = false;
+        boolean other = nowStale;
         for (Subflow s : subflows) {
             other |= s != sf && s.state == SubflowState.ESTABLISHED && (s.initial || !s.activeOpen || s.joinAcked)
                     && s.backoff == 0;
         }
         if (other && !fallback) {
-            if (sf.backoff >= 3) {
+            if (sf.backoff >= 3 || nowStale) {
                 // Still dead after several timeouts: what was reinjected may itself have been lost
-                // on a path that died too; send it all again (SubflowStale in Linux terms).
-                stack.observer().inc(Mib.SubflowStale);
+                // on a path that died too; send it all again.
                 for (Unit u : sf.units) {
                     u.reinjectedElsewhere = false;
                 }
@@ -1439,6 +1542,61 @@ public final class MptcpConnection implements ConnectionView, PmConnection {
             reinjectFrom(now, sf);
             push(now);
         }
+    }
+
+    /**
+     * Linux's stale subflow (net/mptcp/pm.c mptcp_pm_subflow_chk_stale, at each retransmission
+     * timer of a subflow with data outstanding): a silent path is not signalled, only its
+     * timeouts tell. The first timeout notes when the subflow last received anything; each next
+     * one that sees the same time counts; past {@code stale_loss_cnt} (StackConfig.staleLossCount)
+     * such timeouts, while another subflow works that is not itself that far gone (fewer than
+     * stale_loss_cnt - 1, at least 1), the subflow is stale: counted (SubflowStale), left by the
+     * scheduler ({@link Subflow#alive}), and what it holds is sent again on the others (by the
+     * caller). A segment arriving on it makes it usable again ({@link #onSubflowRecovered}). The
+     * subflow itself stays and keeps retransmitting: its own timeouts end it if the path never
+     * comes back. Returns whether the subflow became stale now.
+     */
+    private boolean checkStale(long now, Subflow sf) {
+        int limit = stack.config().staleLossCount();
+        if (sf.staleCount == 0 || sf.staleSince != sf.lastReceivedAt) {
+            sf.staleSince = sf.lastReceivedAt;
+            sf.staleCount = 1;
+            return false;
+        }
+        sf.staleCount++;
+        if (sf.stale || limit == 0 || sf.staleCount <= limit || fallback || closed) {
+            return false;
+        }
+        int activeMax = Math.max(limit - 1, 1);
+        Subflow other = null;
+        for (Subflow s : subflows) {
+            if (s != sf && s.alive() && s.staleCount < activeMax) {
+                other = s;
+                break;
+            }
+        }
+        if (other == null) {
+            return false; // no better path: it stays, the connection has nothing else
+        }
+        sf.stale = true;
+        stack.observer().inc(Mib.SubflowStale);
+        for (Unit u : sf.units) {
+            u.reinjectedElsewhere = false;
+        }
+        stack.observer().event(now, ProtocolEvent.Kind.PATH_MANAGER, localToken, sf.id, "subflow " + sf.id + " "
+                + sf.local + " -> " + sf.remote + " stale: nothing received over " + sf.staleCount
+                + " retransmission timeouts in a row (stale_loss_cnt " + limit + "); the scheduler leaves it and its "
+                + "data goes again on the others (subflow " + other.id + " works)");
+        return true;
+    }
+
+    /** A segment arrived on a stale subflow: the path works again, the scheduler may use it (SubflowRecover). */
+    void onSubflowRecovered(long now, Subflow sf) {
+        sf.stale = false;
+        stack.observer().inc(Mib.SubflowRecover);
+        stack.observer().event(now, ProtocolEvent.Kind.PATH_MANAGER, localToken, sf.id, "subflow " + sf.id + " "
+                + sf.local + " -> " + sf.remote + " recovered: a segment arrived after it was stale");
+        stack.pushLater(this, now);
     }
 
     void onSubflowClosing(long now, Subflow sf) {
@@ -1577,6 +1735,7 @@ public final class MptcpConnection implements ConnectionView, PmConnection {
         }
         pendingAnnounce.remove(id);
         announceNow.remove((Integer) id);
+        announcedPorts.remove(id);
         Subflow carrier = null;
         List<Subflow> going = new ArrayList<>();
         for (Subflow s : subflows) {
@@ -1589,7 +1748,10 @@ public final class MptcpConnection implements ConnectionView, PmConnection {
         // The peer knows the address by the id it saw: 0 for the first subflow's address.
         int wireId = address.equals(initialSubflow.local) ? 0 : id;
         stack.observer().event(now, ProtocolEvent.Kind.REMOVE_ADDR, localToken, -1,
-                "local address id " + wireId + " " + address + " removed");
+                "local address id " + wireId + " " + address + " removed (interface down): "
+                        + (carrier != null ? "REMOVE_ADDR to the peer" : "no subflow left to say it on")
+                        + (going.isEmpty() ? "" : ", " + going.size() + " subflow" + (going.size() == 1 ? "" : "s")
+                        + " on it closed, " + (going.size() == 1 ? "its" : "their") + " data reinjected at once"));
         if (carrier != null) {
             pendingRemove.add(wireId);
         }
@@ -1689,13 +1851,19 @@ public final class MptcpConnection implements ConnectionView, PmConnection {
     }
 
     @Override
-    public int maxSubflows() {
-        return stack.config().maxSubflows();
+    public int subflowsLimit() {
+        return stack.config().subflowsLimit();
     }
 
     @Override
-    public int subflowCount() {
-        return subflows.size();
+    public int additionalSubflows() {
+        int n = 0;
+        for (int i = 0; i < subflows.size(); i++) {
+            if (!subflows.get(i).initial) {
+                n++;
+            }
+        }
+        return n;
     }
 
     @Override
@@ -1710,19 +1878,28 @@ public final class MptcpConnection implements ConnectionView, PmConnection {
     }
 
     @Override
-    public void join(long now, int localId, int remoteId, String why) {
+    public boolean join(long now, int localId, int remoteId, String why) {
         if (!client || fallback || closed || !remoteKeyKnown) {
-            return;
+            return false;
         }
         IpAddress la = stack.addressById(localId);
         IpAddress ra = remoteAddresses.get(remoteId);
         if (la == null || ra == null) {
-            return;
+            return false;
         }
-        stack.observer().event(now, ProtocolEvent.Kind.PATH_MANAGER, localToken, nextSubflowId,
-                why + ": join " + la + " -> " + ra + " (address ids " + (la.equals(initialSubflow.local) ? 0 : localId)
-                        + "/" + remoteId + ")");
-        openJoin(now, localId, la, remoteId, ra, remotePorts.getOrDefault(remoteId, initialSubflow.remotePort));
+        int rport = remotePorts.getOrDefault(remoteId, initialSubflow.remotePort);
+        String pair = la + " -> " + ra + (rport != initialSubflow.remotePort ? ":" + rport : "") + " (address ids "
+                + (la.equals(initialSubflow.local) ? 0 : localId) + "/" + remoteId + ")";
+        int limit = stack.config().subflowsLimit();
+        if (additionalSubflows() >= limit) {
+            // Linux's `ip mptcp limits set subflows N`: the first subflow is not counted.
+            stack.observer().event(now, ProtocolEvent.Kind.PATH_MANAGER, localToken, -1, why + ": subflows limit "
+                    + limit + " reached (" + additionalSubflows() + " besides the first): no join " + pair);
+            return false;
+        }
+        stack.observer().event(now, ProtocolEvent.Kind.PATH_MANAGER, localToken, nextSubflowId, why + ": join " + pair);
+        openJoin(now, localId, la, remoteId, ra, rport);
+        return true;
     }
 
     @Override
@@ -1730,8 +1907,13 @@ public final class MptcpConnection implements ConnectionView, PmConnection {
         if (client || fallback || !remoteKeyKnown || stack.addressById(localId) == null) {
             return;
         }
+        // The port is fixed at the first announcement: its retransmissions and the joins it
+        // brings use the same one, whatever the stack is told later.
+        int port = stack.announcePort(localId);
+        announcedPorts.put(localId, port);
         stack.observer().event(now, ProtocolEvent.Kind.PATH_MANAGER, localToken, -1,
-                stack.pathManager().name() + ": announce address id " + localId + " " + stack.addressById(localId));
+                stack.pathManager().name() + ": announce address id " + localId + " " + stack.addressById(localId)
+                        + (port >= 0 ? " port " + port + " (joins accepted there)" : ""));
         pendingAnnounce.put(localId, 0);
         announceNow.add(localId);
         announced = true;
@@ -1774,6 +1956,10 @@ public final class MptcpConnection implements ConnectionView, PmConnection {
         if (!remoteKeyKnown) {
             throw new IllegalStateException("the handshake is not complete: a join needs the peer's key (RFC 8684 3.2)");
         }
+        if (remoteAddressId == 0 && peerForbidsInitialJoin) {
+            throw new IllegalStateException("the peer's MP_CAPABLE set the C flag: no join to its first address and"
+                    + " port (RFC 8684 3.1); join an address it announced");
+        }
         IpAddress ra = remoteAddressId == 0 ? initialSubflow.remote : remoteAddresses.get(remoteAddressId);
         if (ra == null) {
             throw new IllegalStateException("the peer has no address id " + remoteAddressId + " (known: 0"
@@ -1786,9 +1972,10 @@ public final class MptcpConnection implements ConnectionView, PmConnection {
         if (la.byteLength() != ra.byteLength() || !stack.routes(localAddressId, ra)) {
             throw new IllegalStateException("our address " + la + " does not reach the peer's " + ra);
         }
-        long open = subflows.stream().filter(x -> !leaving(x)).count();
-        if (open >= stack.config().maxSubflows()) {
-            throw new IllegalStateException(open + " subflows are open, the most this host allows (maxSubflows)");
+        long open = subflows.stream().filter(x -> !leaving(x) && !x.initial).count();
+        if (open >= stack.config().subflowsLimit()) {
+            throw new IllegalStateException(open + " subflows besides the first are open: the subflows limit is "
+                    + stack.config().subflowsLimit() + " (ip mptcp limits set subflows N)");
         }
         int id = nextSubflowId;
         openJoin(now, localAddressId, la, remoteAddressId, ra,
@@ -1803,7 +1990,7 @@ public final class MptcpConnection implements ConnectionView, PmConnection {
     int openSubflow(long now, int localAddressId) {
         IpAddress la = stack.addressById(localAddressId);
         if (la != null && !closed && !fallback) {
-            if (stack.routes(localAddressId, initialSubflow.remote)) {
+            if (stack.routes(localAddressId, initialSubflow.remote) && !peerForbidsInitialJoin) {
                 return openSubflow(now, localAddressId, 0);
             }
             for (Map.Entry<Integer, IpAddress> r : remoteAddresses.entrySet()) {

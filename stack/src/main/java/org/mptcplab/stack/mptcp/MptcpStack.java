@@ -238,6 +238,32 @@ public final class MptcpStack implements Endpoint {
         }
     }
 
+    /** Ports our addresses are announced with, by address id, set by {@link #setAnnouncePort} (-1: none). */
+    private final Map<Integer, Integer> announcePorts = new HashMap<>();
+
+    /**
+     * Announces our address {@code id} with {@code port} from now on (Linux's {@code ip mptcp
+     * endpoint add ADDR port P signal}): the ADD_ADDR carries the port (RFC 8684 3.4.1) and the
+     * peer's joins to that address come to that port, where this stack accepts them. -1 announces
+     * it without a port (the joins then come to the connection's own port). Unset, an address uses
+     * {@link StackConfig#announcePort}. Connections that announced the address already keep the
+     * port they announced.
+     */
+    public void setAnnouncePort(int id, int port) {
+        if (!addresses.containsKey(id) && !removedAddresses.containsKey(id)) {
+            throw new IllegalArgumentException(name + ": no address with id " + id);
+        }
+        if (port != -1 && (port < 1 || port > 65535)) {
+            throw new IllegalArgumentException(name + ": announce port " + port + " is outside 1 to 65535 (-1: none)");
+        }
+        announcePorts.put(id, port);
+    }
+
+    /** The port address {@code id} is announced with, or -1 for none. */
+    public int announcePort(int id) {
+        return announcePorts.getOrDefault(id, config.announcePort());
+    }
+
     /** Whether joins from address {@code id} are opened as backups. */
     public boolean isBackupAddress(int id) {
         return backupAddresses.contains(id);
@@ -675,6 +701,8 @@ public final class MptcpStack implements Endpoint {
         if (o instanceof MptcpOption.MpCapable c && config.mptcp()) {
             observer.inc(Mib.MPCapableSYNRX);
             conn.checksum |= c.checksumRequired();
+            // C: the client takes no joins to its first address and port (RFC 8684 3.1).
+            conn.peerForbidsInitialJoin = (c.flags() & MptcpOption.MpCapable.FLAG_C) != 0;
         }
         if (!mpc) {
             // A plain TCP client (or a version we do not speak): reply without MP_CAPABLE.
@@ -714,14 +742,41 @@ public final class MptcpStack implements Endpoint {
                     true, MptcpOption.MpTcpRst.MPTCP_ERROR, now);
             return;
         }
-        if (conn.fallback || !conn.remoteKeyKnown || conn.subflows.size() >= config.maxSubflows()) {
-            observer.inc(Mib.MPJoinRejected);
+        int dport = h.destinationPort();
+        boolean connectionPort = dport == conn.initialSubflow.localPort;
+        String refused = null;
+        boolean mismatch = false;
+        if (conn.fallback) {
+            refused = "fallback connection";
+        } else if (!conn.remoteKeyKnown) {
+            refused = "handshake not complete";
+        } else if (!connectionPort && conn.announcedPort(p.destination()) != dport) {
+            // Neither the connection's port nor one we announced for this address (Linux:
+            // MismatchPortSynRx): the join does not come where we said (RFC 8684 3.4.1).
+            observer.inc(Mib.MismatchPortSynRx);
+            mismatch = true;
+            refused = "port " + dport + " is not the connection's (" + conn.initialSubflow.localPort
+                    + ") nor announced for " + p.destination();
+        } else if (!config.allowJoinInitialAddress() && connectionPort
+                && p.destination().equals(conn.initialSubflow.local)) {
+            refused = "our MP_CAPABLE set the C flag (allow_join_initial_addr_port 0, RFC 8684 3.1): no join to our"
+                    + " first address and port " + p.destination() + ":" + dport;
+        } else if (conn.additionalSubflows() >= config.subflowsLimit()) {
+            refused = "subflows limit " + config.subflowsLimit() + " reached (" + conn.additionalSubflows()
+                    + " besides the first; ip mptcp limits set subflows N)";
+        }
+        if (refused != null) {
+            if (!mismatch) {
+                observer.inc(Mib.MPJoinRejected); // a port mismatch has its own counter, as in Linux
+            }
             observer.event(now, ProtocolEvent.Kind.JOIN_REJECTED, conn.localToken, -1,
-                    "join from " + p.source() + " rejected: " + (conn.fallback ? "fallback connection"
-                            : !conn.remoteKeyKnown ? "handshake not complete" : "subflow limit " + config.maxSubflows()));
-            sendReset(iface, p.destination(), h.destinationPort(), p.source(), h.sourcePort(), 0, h.sequenceNumber() + 1,
+                    "join from " + p.source() + " to " + p.destination() + ":" + dport + " rejected: " + refused);
+            sendReset(iface, p.destination(), dport, p.source(), h.sourcePort(), 0, h.sequenceNumber() + 1,
                     true, MptcpOption.MpTcpRst.ADMINISTRATIVELY_PROHIBITED, now);
             return;
+        }
+        if (!connectionPort) {
+            observer.inc(Mib.MPJoinPortSynRx);
         }
         Subflow sf = new Subflow(conn, conn.nextSubflowId++, replyIface(p.source(), iface), p.destination(),
                 h.destinationPort(), p.source(), h.sourcePort(), false, false, now);

@@ -34,6 +34,19 @@ final class OptionBuffer {
         return n;
     }
 
+    /**
+     * Removes the two NOPs at the start (those that align the timestamps, RFC 7323 Appendix A)
+     * when the options begin with them, for an option that fits only without them; whether it did.
+     */
+    boolean dropLeadingNops() {
+        if (length < 2 || bytes[0] != TcpOption.KIND_NOP || bytes[1] != TcpOption.KIND_NOP) {
+            return false;
+        }
+        System.arraycopy(bytes, 2, bytes, 0, length - 2);
+        length -= 2;
+        return true;
+    }
+
     void nop() {
         bytes[length++] = TcpOption.KIND_NOP;
     }

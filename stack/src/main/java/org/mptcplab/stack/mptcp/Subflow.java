@@ -83,6 +83,16 @@ public final class Subflow implements CongestionControl.SubflowView, org.mptcpla
     long rttvar;
     long rto;
     int backoff;
+    /** When the last segment arrived on this subflow (Linux's rcv_tstamp): a stale check's evidence. */
+    long lastReceivedAt;
+    /**
+     * The stale check (Linux's stale_count and stale_rcv_tstamp, net/mptcp/pm.c): timeouts in a
+     * row since {@link #staleSince}, the arrival time they all saw; and whether the subflow is
+     * stale (left by the scheduler until a segment arrives).
+     */
+    int staleCount;
+    long staleSince;
+    boolean stale;
     long rtoDeadline = Endpoint.NEVER;
     long delackDeadline = Endpoint.NEVER;
     long persistDeadline = Endpoint.NEVER;
@@ -426,6 +436,11 @@ public final class Subflow implements CongestionControl.SubflowView, org.mptcpla
 
     /** One segment for this subflow (checksum already verified, MPTCP options already parsed). */
     void onSegment(long now, Received h, byte[] pkt, int payOff, int payLen) {
+        lastReceivedAt = now;
+        staleCount = 0;
+        if (stale) {
+            conn.onSubflowRecovered(now, this);
+        }
         switch (state) {
             case SYN_SENT -> onSegmentSynSent(now, h);
             case CLOSED -> { }
@@ -1076,7 +1091,7 @@ public final class Subflow implements CongestionControl.SubflowView, org.mptcpla
     @Override
     public boolean alive() {
         return (state == SubflowState.ESTABLISHED || state == SubflowState.CLOSE_WAIT) && !finQueued
-                && (initial || !activeOpen || joinAcked) && resetReason < 0;
+                && (initial || !activeOpen || joinAcked) && resetReason < 0 && !stale;
     }
 
     /** Sends {@code len} bytes of connection data starting at {@code dsn} as a new unit. */
@@ -1312,7 +1327,9 @@ public final class Subflow implements CongestionControl.SubflowView, org.mptcpla
     private void ackSent() {
         lastAckSent = rcvNxt;
         unackedSegments = 0;
-        ackNow = false;
+        // Address signals go on pure ACKs only, one per ACK: while some wait, the next segment
+        // that arrives is answered at once with one (a sender of data seldom sends a pure ACK).
+        ackNow = conn.addressSignalsWaiting();
         delackDeadline = Endpoint.NEVER;
     }
 

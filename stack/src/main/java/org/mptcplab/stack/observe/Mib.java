@@ -13,6 +13,14 @@ public enum Mib {
     DataCsumErr, NoDSSInWindow, OFOQueueTail, OFOQueue, DuplicateData, AddAddr, AddAddrTx, AddAddrDrop, EchoAdd, EchoAddTx,
     RmAddr, RmAddrTx, RmSubflow, MPPrioTx, MPPrioRx, MPFailTx, MPFailRx, MPFastcloseTx, MPFastcloseRx, MPRstTx,
     MPRstRx, RcvPruned, SubflowStale, SubflowRecover, SndWndShared, RcvWndShared, MPCurrEstab,
+    /** ADD_ADDR received with a port (RFC 8684 3.4.1). */
+    PortAdd,
+    /** MP_JOIN SYN received on a port we announced, not the connection's own. */
+    MPJoinPortSynRx,
+    /** MP_JOIN SYN/ACK received from a port the peer announced, not the connection's own. */
+    MPJoinPortSynAckRx,
+    /** MP_JOIN SYN received on a port that is neither the connection's nor one we announced: refused. */
+    MismatchPortSynRx,
     /** Ours: data ACK for data never sent (RFC 8684 3.3.2), ignored. */
     DataAckInvalid,
     /** Ours: MP_FASTCLOSE whose key is not ours, ignored (RFC 8684 3.5). */

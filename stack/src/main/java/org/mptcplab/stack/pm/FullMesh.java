@@ -69,17 +69,15 @@ public final class FullMesh implements PathManager {
                 continue;
             }
             for (int lid : c.localAddressIds()) {
-                if (c.subflowCount() >= c.maxSubflows()) {
-                    return;
-                }
                 IpAddress la = c.localAddress(lid);
                 if (la.byteLength() != r.getValue().byteLength() || !c.routes(lid, r.getValue())) {
                     continue;
                 }
                 // A subflow on its way out (closed after REMOVE_ADDR) does not count: a restored
                 // address gets a fresh join (RFC 8684 3.2) while the old one finishes closing.
-                if (c.liveSubflows(la, r.getValue()) == 0) {
-                    c.join(now, lid, r.getKey(), why);
+                // join() refuses beyond the subflows limit and says so once; the rest would be refused too.
+                if (c.liveSubflows(la, r.getValue()) == 0 && !c.join(now, lid, r.getKey(), why)) {
+                    return;
                 }
             }
         }

@@ -72,8 +72,10 @@ public final class NDiffPorts implements PathManager {
         if (lid < 0 || !c.routes(lid, ra)) {
             return;
         }
-        for (int have = c.liveSubflows(la, ra); have < n && c.subflowCount() < c.maxSubflows(); have++) {
-            c.join(now, lid, 0, why);
+        for (int have = c.liveSubflows(la, ra); have < n; have++) {
+            if (!c.join(now, lid, 0, why)) {
+                return; // the subflows limit (said in an event) or no join possible now
+            }
         }
     }
 }

@@ -35,17 +35,28 @@ public interface PmConnection {
     /** Whether the peer asked for no joins to its first address (MP_CAPABLE C flag, RFC 8684 3.1). */
     boolean peerForbidsInitialJoin();
 
-    /** The most subflows this host has in a connection (StackConfig.maxSubflows). */
-    int maxSubflows();
+    /**
+     * The most additional subflows (the first not counted) this host has in a connection:
+     * Linux's {@code ip mptcp limits set subflows N} (StackConfig.subflowsLimit).
+     */
+    int subflowsLimit();
 
-    /** All subflows of the connection, including those closing. */
-    int subflowCount();
+    /**
+     * The connection's subflows besides the first, opened by us or accepted from the peer,
+     * including those closing: what the subflows limit counts (Linux's pm.subflows).
+     */
+    int additionalSubflows();
 
     /** Subflows from {@code local} to {@code remote} that are not closing (no FIN either way). */
     int liveSubflows(IpAddress local, IpAddress remote);
 
-    /** Opens a subflow (MP_JOIN, RFC 8684 3.2) from our address {@code localId} to the peer's {@code remoteId}, on a new port. */
-    void join(long now, int localId, int remoteId, String why);
+    /**
+     * Opens a subflow (MP_JOIN, RFC 8684 3.2) from our address {@code localId} to the peer's
+     * {@code remoteId} (at the port it announced, else its first subflow's), from a new port of
+     * ours. Returns false, having opened nothing, when the subflows limit is reached (an event says
+     * so, with {@code why}) or the connection cannot take a join now.
+     */
+    boolean join(long now, int localId, int remoteId, String why);
 
     /** Announces our address {@code localId} to the peer (ADD_ADDR, RFC 8684 3.4.1), retransmitted until echoed. */
     void announce(long now, int localId);

@@ -15,7 +15,9 @@ public interface SubflowView {
      * Established, its join confirmed, not closing: the subflow works, though it may be repairing
      * a loss right now ({@link #canSendData} false). What decides whether a backup may be used
      * (RFC 8684 3.3.8): a regular subflow in loss recovery is still alive, as in Linux, which
-     * checks only that a regular subflow is established and not closing.
+     * checks only that a regular subflow is established and not closing. A stale subflow (nothing
+     * received over several timeouts while another works, Linux's stale_loss_cnt) is not alive
+     * until a segment arrives on it.
      */
     default boolean alive() {
         return canSendData();

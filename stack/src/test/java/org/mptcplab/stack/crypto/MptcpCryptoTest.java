@@ -71,6 +71,23 @@ class MptcpCryptoTest {
         assertThat(MptcpCrypto.addAddrHmac(sk, rk, 5, addr, 8080)).isEqualTo(Bytes.i64(withPort, 24));
     }
 
+    /**
+     * ADD_ADDR HMACs computed apart (Python's hmac over the same bytes): the message always ends
+     * in two port bytes, zero when the option has no port (RFC 8684 3.4.1, and Linux's
+     * add_addr_generate_hmac), the port's own when it has one.
+     */
+    @Test
+    void addAddrHmacMatchesValuesComputedApart() {
+        long sk = 0x0102030405060708L;
+        long rk = 0x1112131415161718L;
+        byte[] v4 = Ipv4Address.parse("10.2.0.2").toBytes();
+        assertThat(MptcpCrypto.addAddrHmac(sk, rk, 5, v4, -1)).isEqualTo(0xb05641a2e668bbbaL);
+        assertThat(MptcpCrypto.addAddrHmac(sk, rk, 5, v4, 0)).as("no port hashes as port 0").isEqualTo(0xb05641a2e668bbbaL);
+        assertThat(MptcpCrypto.addAddrHmac(sk, rk, 5, v4, 6000)).isEqualTo(0xfa8897e98dacc776L);
+        byte[] v6 = org.mptcplab.stack.wire.IpAddress.parse("fd00:2::2").toBytes();
+        assertThat(MptcpCrypto.addAddrHmac(sk, rk, 7, v6, 6000)).isEqualTo(0xbcf0d0a3023fbca7L);
+    }
+
     private static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
     }

@@ -526,8 +526,8 @@ class MptcpHandshakeTest {
         }
 
         @Test
-        void joinBeyondMaxSubflowsIsRejected() {
-            Peer p = new Peer(MPTCP.withMaxSubflows(2));
+        void joinBeyondTheSubflowsLimitIsRejected() {
+            Peer p = new Peer(MPTCP.withSubflowsLimit(1));
             p.openMptcpAsServer(ISN);
             PeerJoin j1 = new PeerJoin(p, 50001);
             assertThat(j1.syn(MptcpCrypto.token(p.ourKey)).flags()).isEqualTo(SYN | ACK);

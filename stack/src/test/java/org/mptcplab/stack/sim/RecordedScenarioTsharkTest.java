@@ -32,12 +32,26 @@ class RecordedScenarioTsharkTest {
                     .faults(FaultInjector.NONE.withRewritePayload(0.002));
             case "download-reorder" -> s.path(LinkConfig.parse("30mbit,5ms")).path(LinkConfig.parse("10mbit,20ms"))
                     .download(true).faults(FaultInjector.NONE.withReorder(0.02, 3_000_000L).withDuplicate(0.01));
+            // ADD_ADDR with a port (and its echo), joins to that port; IPv6: the announcement fills the option space.
+            case "announce-port" -> s.path(LinkConfig.parse("30mbit,5ms")).path(LinkConfig.parse("30mbit,5ms"))
+                    .path(LinkConfig.parse("30mbit,5ms")).serverConfig(StackConfig.defaults().withAnnouncePort(5202));
+            case "announce-port-v6" -> s.path(LinkConfig.parse("30mbit,5ms")).path(LinkConfig.parse("30mbit,5ms")).ipv6(true)
+                    .serverConfig(StackConfig.defaults().withAnnouncePort(5202));
+            // The C flag on the server's MP_CAPABLE; limits: an announcement echoed but unused, a join refused.
+            case "no-join-initial" -> s.path(LinkConfig.parse("30mbit,5ms")).path(LinkConfig.parse("30mbit,5ms"))
+                    .serverConfig(StackConfig.defaults().withAllowJoinInitialAddress(false))
+                    .clientConfig(StackConfig.defaults().withAllowJoinInitialAddress(false));
+            case "limits" -> s.path(LinkConfig.parse("30mbit,5ms")).path(LinkConfig.parse("30mbit,5ms"))
+                    .path(LinkConfig.parse("30mbit,5ms")).path(LinkConfig.parse("30mbit,5ms"))
+                    .clientConfig(StackConfig.defaults().withAddAddrAcceptedLimit(2))
+                    .serverConfig(StackConfig.defaults().withSubflowsLimit(1));
             default -> throw new IllegalArgumentException(name);
         };
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"two-paths-loss", "v6-checksum", "path-down", "fallback", "mp-fail", "download-reorder"})
+    @ValueSource(strings = {"two-paths-loss", "v6-checksum", "path-down", "fallback", "mp-fail", "download-reorder",
+        "announce-port", "announce-port-v6", "no-join-initial", "limits"})
     void tsharkReadsTheRecordingCleanly(String name, @TempDir Path dir) throws Exception {
         Path pcap = dir.resolve(name + ".pcap");
         Scenario.SimulationResult r = scenario(name).pcap(pcap).run();
@@ -51,5 +65,40 @@ class RecordedScenarioTsharkTest {
         // The MPTCP options of every frame decode the same in tshark as in our decoder.
         List<String[]> rows = Tshark.fields(pcap, List.of(), "frame.number", "tcp.options.mptcp.subtype");
         assertThat(rows).isNotEmpty();
+    }
+
+    /**
+     * The path manager's new signals, read in full ({@code -V}, mapping analysis on): no warning
+     * but those the runs mean or that every capture has. "No mapping available" marks the data
+     * sender's pure ACKs in every recording; "Connection reset" is the join the limit refuses;
+     * "Unsupported algorithm" is tshark 4.0 reading the C flag as a crypto bit (its mask, 0x3F,
+     * predates RFC 8684's C), as it would in a Linux SYN/ACK with allow_join_initial_addr_port 0.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"announce-port", "announce-port-v6", "no-join-initial", "limits"})
+    void thePathManagersSignalsDecodeWithoutWarnings(String name, @TempDir Path dir) throws Exception {
+        Path pcap = dir.resolve(name + ".pcap");
+        assertThat(scenario(name).pcap(pcap).run().streamIntact()).isTrue();
+        Tshark.Result full = Tshark.run(List.of("-r", pcap.toString(), "-o", "mptcp.analyze_mptcp:TRUE",
+                "-o", "mptcp.analyze_mappings:TRUE", "-o", "tcp.check_checksum:TRUE", "-V"));
+        assertThat(full.exitCode()).as(full.stderr()).isZero();
+        List<String> warnings = full.stdout().lines().map(String::strip)
+                .filter(l -> l.startsWith("[Expert Info (Warning") || l.startsWith("[Expert Info (Error")
+                        || l.contains("Malformed"))
+                .filter(l -> !l.contains("No mapping available"))
+                .filter(l -> !(name.equals("limits") && l.contains("Connection reset (RST)")))
+                .filter(l -> !(name.equals("no-join-initial") && l.contains("Unsupported algorithm")))
+                .distinct().toList();
+        assertThat(warnings).as(name).isEmpty();
+        if (name.startsWith("announce-port")) {
+            // The announcements and their echoes carry port 5202, and a join goes there.
+            List<String[]> addAddr = Tshark.fields(pcap, List.of("-Y", "tcp.options.mptcp.subtype == 3"),
+                    "tcp.options.mptcp.echo", "tcp.options.mptcp.port");
+            assertThat(addAddr).anyMatch(r -> r[0].equals("0") && r[1].equals("5202"))
+                    .anyMatch(r -> r[0].equals("1") && r[1].equals("5202"));
+            List<String[]> joins = Tshark.fields(pcap, List.of("-Y", "tcp.options.mptcp.subtype == 1 and "
+                    + "tcp.flags.syn == 1 and tcp.flags.ack == 0"), "tcp.dstport");
+            assertThat(joins).isNotEmpty().allMatch(r -> r[0].equals("5202"));
+        }
     }
 }
