@@ -70,4 +70,5 @@ for rb in 4MiB 1MiB 512KiB; do
   for sched in minrtt roundrobin redundant blest ecf; do
     hol_row "$sched" "$rb"
   done
+  hol_row minrtt "$rb" opportunistic
 done

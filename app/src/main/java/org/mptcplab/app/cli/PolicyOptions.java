@@ -49,6 +49,11 @@ public final class PolicyOptions {
             + "sysctl net.mptcp.allow_join_initial_addr_port=0)")
     boolean noJoinInitial;
 
+    @Option(names = "--opportunistic", description = "opportunistic retransmission and penalisation (Raiciu et al., "
+            + "NSDI 2012): when the receive window stops sending, the segment holding it up goes again on a subflow "
+            + "with room and the slow subflow's window is halved; off by default, as in Linux upstream")
+    boolean opportunistic;
+
     /** The limits' keys, as {@code ip mptcp limits set} spells them. */
     static final List<String> LIMIT_KEYS = StackConfig.LIMIT_NAMES;
 
@@ -128,6 +133,9 @@ public final class PolicyOptions {
             java.util.Map<String, Integer> l = parseLimits(limits);
             out = out.withLimits(l.getOrDefault("subflows", out.subflowsLimit()),
                     l.getOrDefault("add_addr_accepted", out.addAddrAcceptedLimit()));
+        }
+        if (opportunistic) {
+            out = out.withOpportunisticRetransmission(true);
         }
         return noJoinInitial ? out.withAllowJoinInitialAddress(false) : out;
     }

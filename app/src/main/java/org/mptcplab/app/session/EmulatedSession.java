@@ -152,7 +152,7 @@ public final class EmulatedSession extends Session {
     /** The scenario of a window's spec: endless traffic from the server, no hashing, the spec's policies. */
     static Scenario scenarioOf(SessionSpec spec) {
         StackConfig c = StackConfig.defaults().withCongestionControl(spec.congestionControl()).withScheduler(spec.scheduler())
-                .withPathManager(spec.pathManager());
+                .withPathManager(spec.pathManager()).withOpportunisticRetransmission(spec.opportunistic());
         Scenario sc = new Scenario().seed(spec.seed()).light(true).download(true).clientConfig(c).serverConfig(c)
                 .bytes(Long.MAX_VALUE / 4).deadline(Long.MAX_VALUE);
         for (PathSettings p : spec.paths()) {
@@ -376,6 +376,21 @@ public final class EmulatedSession extends Session {
             Flow f = flows.get(0);
             String done = Session.closeSubflow(f.client, f.clientSide(), i, settings.get(i).name(), net.now());
             netEvent(i, "SUBFLOW_REMOVE", done);
+            return done;
+        });
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<String> setOpportunistic(boolean on) {
+        return command(() -> {
+            Flow f = flows.get(0);
+            for (MptcpStack st : List.of(f.client, f.server)) {
+                st.setOpportunisticRetransmission(on);
+            }
+            spec = spec.withOpportunistic(on);
+            String done = "Opportunistic retransmission and penalisation " + (on ? "on" : "off");
+            netEvent(-1, "POLICY", done + (on ? ": when the receive window blocks, the segment holding it goes again "
+                    + "on a subflow with room and the slow subflow's window is halved (NSDI 2012)" : ""));
             return done;
         });
     }

@@ -42,7 +42,7 @@ public final class ScenarioPresets {
                 + "video: start-up and stalls, against TCP over the satellite alone",
                 new SessionSpec(List.of(path("GEO sat", 20, 300, 0), path("LTE", 10, 25, 0)),
                         TrafficSpec.video(8_000_000L), "newreno", "minrtt", "fullmesh", 1, true, 0, 0, "satellite",
-                        List.of(), 0));
+                        List.of(), 0, false));
         add("backup", "a backup path (20 Mbit/s, 30 ms, B flag) beside the primary (20 Mbit/s, 10 ms), which goes "
                 + "down at 4 s, signalled: the backup carries nothing before and everything after",
                 bulk(List.of(path("primary", 20, 10, 0), path("backup", 20, 30, 0).withBackup(true)),
@@ -66,7 +66,7 @@ public final class ScenarioPresets {
 
     private static SessionSpec bulk(List<PathSettings> paths, List<SessionSpec.PathEvent> events, long bottleneck) {
         return new SessionSpec(paths, TrafficSpec.bulk(), "newreno", "minrtt", "fullmesh", 1, true, 0, 0, "?", events,
-                bottleneck);
+                bottleneck, false);
     }
 
     /** The names, the demo first. */
@@ -84,7 +84,7 @@ public final class ScenarioPresets {
         SessionSpec s = p.spec();
         return new Preset(p.name(), p.about(), new SessionSpec(s.paths(), s.traffic(), s.congestionControl(),
                 s.scheduler(), s.pathManager(), s.seed(), s.singlePathTcp(), s.flapPeriodNanos(), s.flapDownNanos(),
-                name, s.events(), s.bottleneckBps()));
+                name, s.events(), s.bottleneckBps(), false));
     }
 
     /**
@@ -94,6 +94,6 @@ public final class ScenarioPresets {
     public static SessionSpec spec(String name, SessionSpec current) {
         SessionSpec s = get(name).spec();
         return s.withPolicies(current.congestionControl(), current.scheduler(), current.pathManager())
-                .withSeed(current.seed());
+                .withSeed(current.seed()).withOpportunistic(current.opportunistic());
     }
 }

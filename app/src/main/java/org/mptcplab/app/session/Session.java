@@ -108,6 +108,15 @@ public abstract class Session implements AutoCloseable {
                 "this session cannot switch policies while it runs"));
     }
 
+    /**
+     * Opportunistic retransmission and penalisation (Raiciu et al., NSDI 2012) on or off in the
+     * running connection, at both ends. Completes as {@link #switchPolicies}.
+     */
+    public java.util.concurrent.CompletableFuture<String> setOpportunistic(boolean on) {
+        return java.util.concurrent.CompletableFuture.failedFuture(new UnsupportedOperationException(
+                "this session cannot switch opportunistic retransmission while it runs"));
+    }
+
     /** The two commands above, on the engine's thread, for a client stack and its socket. */
     static String openSubflow(org.mptcplab.stack.mptcp.MptcpStack client, org.mptcplab.stack.mptcp.MptcpSocket socket,
                               int addressId, String pathName, long now) {

@@ -20,10 +20,12 @@ import java.util.Objects;
  * @param bottleneckBps 0, or the rate of one drop-tail bottleneck that every path's data direction
  *                      crosses after its own link; the single-path TCP comparison then crosses it
  *                      too (on a copy of the first path), so the two share it (RFC 6356 goal 2)
+ * @param opportunistic opportunistic retransmission and penalisation (Raiciu et al., NSDI 2012)
  */
 public record SessionSpec(List<PathSettings> paths, TrafficSpec traffic, String congestionControl, String scheduler,
                           String pathManager, long seed, boolean singlePathTcp, long flapPeriodNanos,
-                          long flapDownNanos, String scenario, List<PathEvent> events, long bottleneckBps) {
+                          long flapDownNanos, String scenario, List<PathEvent> events, long bottleneckBps,
+                          boolean opportunistic) {
     public static final int MAX_PATHS = 8;
 
     /**
@@ -64,7 +66,7 @@ public record SessionSpec(List<PathSettings> paths, TrafficSpec traffic, String 
     public SessionSpec(List<PathSettings> paths, TrafficSpec traffic, String congestionControl, String scheduler,
                        String pathManager, long seed, boolean singlePathTcp, long flapPeriodNanos, long flapDownNanos) {
         this(paths, traffic, congestionControl, scheduler, pathManager, seed, singlePathTcp, flapPeriodNanos,
-                flapDownNanos, "custom", List.of(), 0);
+                flapDownNanos, "custom", List.of(), 0, false);
     }
 
     /**
@@ -77,18 +79,18 @@ public record SessionSpec(List<PathSettings> paths, TrafficSpec traffic, String 
                 new PathSettings("WiFi", 20_000_000L, 10_000_000L, 0, 0, false),
                 new PathSettings("LTE", 12_000_000L, 35_000_000L, 0, 0, false)),
                 TrafficSpec.video(8_000_000L), "newreno", "minrtt", "fullmesh", 1, true,
-                12_000_000_000L, 4_000_000_000L, ScenarioPresets.DEMO, List.of(), 0);
+                12_000_000_000L, 4_000_000_000L, ScenarioPresets.DEMO, List.of(), 0, false);
     }
 
     private SessionSpec with(List<PathSettings> p, TrafficSpec t, String cc, String sched, String pm, long s,
                              boolean tcp, long period, long down) {
-        return new SessionSpec(p, t, cc, sched, pm, s, tcp, period, down, scenario, events, bottleneckBps);
+        return new SessionSpec(p, t, cc, sched, pm, s, tcp, period, down, scenario, events, bottleneckBps, opportunistic);
     }
 
     /** The same spec as a preset's variation: the user changed something the preset set. */
     public SessionSpec asCustom() {
         return new SessionSpec(paths, traffic, congestionControl, scheduler, pathManager, seed, singlePathTcp,
-                flapPeriodNanos, flapDownNanos, "custom", events, bottleneckBps);
+                flapPeriodNanos, flapDownNanos, "custom", events, bottleneckBps, opportunistic);
     }
 
     public SessionSpec withPaths(List<PathSettings> p) {
@@ -109,6 +111,12 @@ public record SessionSpec(List<PathSettings> paths, TrafficSpec traffic, String 
 
     public SessionSpec withSinglePathTcp(boolean on) {
         return with(paths, traffic, congestionControl, scheduler, pathManager, seed, on, flapPeriodNanos, flapDownNanos);
+    }
+
+    /** With opportunistic retransmission and penalisation on or off. */
+    public SessionSpec withOpportunistic(boolean on) {
+        return new SessionSpec(paths, traffic, congestionControl, scheduler, pathManager, seed, singlePathTcp,
+                flapPeriodNanos, flapDownNanos, scenario, events, bottleneckBps, on);
     }
 
     public SessionSpec withPolicies(String cc, String sched, String pm) {
@@ -146,7 +154,8 @@ public record SessionSpec(List<PathSettings> paths, TrafficSpec traffic, String 
                     .append(e.signalled()).append('}');
         }
         sb.append(events.isEmpty() ? "],\n" : "\n  ],\n");
-        sb.append("  \"bottleneck_bps\": ").append(bottleneckBps).append("\n}\n");
+        sb.append("  \"bottleneck_bps\": ").append(bottleneckBps).append(",\n");
+        sb.append("  \"opportunistic\": ").append(opportunistic).append("\n}\n");
         return sb.toString();
     }
 
@@ -224,7 +233,8 @@ public record SessionSpec(List<PathSettings> paths, TrafficSpec traffic, String 
         return new SessionSpec(paths, traffic, str(o, "cc"), str(o, "scheduler"), str(o, "pm"), lng(o, "seed"),
                 bool(o, "single_path_tcp"), lng(o, "flap_period_ns"), lng(o, "flap_down_ns"),
                 o.containsKey("scenario") ? str(o, "scenario") : "custom", events,
-                o.containsKey("bottleneck_bps") ? lng(o, "bottleneck_bps") : 0);
+                o.containsKey("bottleneck_bps") ? lng(o, "bottleneck_bps") : 0,
+                o.containsKey("opportunistic") && bool(o, "opportunistic"));
     }
 
     private static Object field(Map<String, Object> o, String k) {

@@ -346,6 +346,21 @@ public final class LabView extends StackPane {
                 vm.say(ex.getMessage());
             }
         };
+        CheckBox opportunistic = new CheckBox("opportunistic");
+        opportunistic.setId("opportunisticBox");
+        opportunistic.setSelected(vm.specProperty().get().opportunistic());
+        opportunistic.setTooltip(new Tooltip("Opportunistic retransmission and penalisation (Raiciu et al., NSDI 2012): "
+                + "when the receive window blocks, the segment holding it goes again on a subflow with room and the slow "
+                + "subflow's window is halved. Switches in the running connection."));
+        opportunistic.setOnAction(e -> {
+            try {
+                vm.setOpportunistic(opportunistic.isSelected());
+            } catch (IllegalArgumentException ex) {
+                vm.say(ex.getMessage());
+                opportunistic.setSelected(vm.specProperty().get().opportunistic());
+            }
+        });
+        vm.specProperty().addListener((o, a, sp) -> opportunistic.setSelected(sp.opportunistic()));
         cc.setOnAction(e -> apply.run());
         sched.setOnAction(e -> apply.run());
         pm.setOnAction(e -> apply.run());
@@ -462,7 +477,7 @@ public final class LabView extends StackPane {
         scenario.disableProperty().bind(live);
         bar.getChildren().addAll(liveBadge, clock, pause, step, speed, restart, stopLive, new Separator(Orientation.VERTICAL),
                 label("scenario"), scenario, loop, new Separator(Orientation.VERTICAL),
-                label("cc"), cc, label("scheduler"), sched, label("pm"), pm, new Separator(Orientation.VERTICAL),
+                label("cc"), cc, label("scheduler"), sched, opportunistic, label("pm"), pm, new Separator(Orientation.VERTICAL),
                 label("charts"), window, file, helpButton, message);
         for (Node n : bar.getChildren()) {
             if (n instanceof Region r && n != message) {

@@ -601,6 +601,28 @@ public final class LabViewModel implements AutoCloseable {
         flows.get(1).setComparison(shared ? "coupled cc aims at 1\u00d7 (RFC 6356), uncoupled gets about 2\u00d7" : "");
     }
 
+    /** Opportunistic retransmission and penalisation on or off in the running connection (emulated only). */
+    public void setOpportunistic(boolean on) {
+        if (kind.get() == Session.Kind.LIVE_INTERFACES) {
+            throw new IllegalArgumentException("stop the live session on real interfaces first: its policies are set when it starts");
+        }
+        SessionSpec s = spec.get();
+        if (s.opportunistic() == on) {
+            return;
+        }
+        spec.set(s.withOpportunistic(on));
+        session.setOpportunistic(on).whenComplete((done, failure) -> fx.execute(() -> {
+            if (failure != null) {
+                Throwable why = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                spec.set(s);
+                say("Cannot: " + why.getMessage());
+            } else {
+                say(done);
+            }
+        }));
+    }
+
     /**
      * Starts scenario {@code name} ({@link #SCENARIOS}) from t = 0 with the policies and seed
      * shown; emulated only (a live run's paths are real interfaces).

@@ -237,6 +237,25 @@ class LabWindowTest {
     }
 
     @Test
+    void theOpportunisticBoxSwitchesTheRunningConnectionAndTheLogSaysSo(FxRobot robot) {
+        advance(robot, S);
+        robot.clickOn("#opportunisticBox");
+        WaitForAsyncUtils.waitForFxEvents();
+        advance(robot, S / 10); // the engine takes the command at its next step
+        assertThat(lab.specProperty().get().opportunistic()).isTrue();
+        assertThat(lab.session().state().nowNanos()).as("no restart").isGreaterThan(S);
+        assertThat(lab.events()).anyMatch(l -> l.text().startsWith("Opportunistic retransmission and penalisation on"));
+        // A restart keeps it (the spec says it) and a scenario picked keeps it too.
+        robot.clickOn("#restartButton");
+        assertThat(lab.specProperty().get().opportunistic()).isTrue();
+        assertThat(robot.lookup("#opportunisticBox").queryAs(CheckBox.class).isSelected()).isTrue();
+        @SuppressWarnings("unchecked")
+        ComboBox<String> scenario = robot.lookup("#scenarioBox").queryAs(ComboBox.class);
+        robot.interact(() -> scenario.setValue("asymmetric-rtt"));
+        assertThat(lab.specProperty().get().opportunistic()).isTrue();
+    }
+
+    @Test
     void exportsWriteAPngACsvAndASpecThatReloads(FxRobot robot) throws Exception {
         advance(robot, S);
         Path png = dir.resolve("w.png");

@@ -112,6 +112,7 @@ public final class MptcpStack implements Endpoint {
         this.pathManager = PathManagers.create(config.pathManager(), config.ndiffports()); // likewise
         this.random = new SplittableRandom(seed);
         this.nextPort = 32768 + random.nextInt(28000);
+        this.opportunisticRetransmission = config.opportunisticRetransmission();
     }
 
     public String name() {

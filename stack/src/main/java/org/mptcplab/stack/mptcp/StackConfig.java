@@ -32,12 +32,16 @@ package org.mptcplab.stack.mptcp;
  *                       is stale while another one works: the scheduler leaves it and its data goes
  *                       on the others (Linux's sysctl {@code net.mptcp.stale_loss_cnt}, 4 by default);
  *                       0 turns the check off
+ * @param opportunisticRetransmission when the connection-level receive window stops sending, the
+ *                                    segment holding it up goes again on a subflow with room and the
+ *                                    subflow holding it has its window halved (Raiciu et al., NSDI
+ *                                    2012, 4.2); off by default, as in Linux upstream
  */
 public record StackConfig(boolean mptcp, boolean checksum, int mss, int sendBufferBytes, int receiveBufferBytes,
                           long timeWaitNanos, long delayedAckNanos, long minRtoNanos, long initialRtoNanos,
                           boolean timestamps, boolean sack, String pathManager, int subflowsLimit, String congestionControl,
                           String scheduler, int ndiffports, int addAddrAcceptedLimit, boolean allowJoinInitialAddress,
-                          int announcePort, int staleLossCount) {
+                          int announcePort, int staleLossCount, boolean opportunisticRetransmission) {
 
     public static final long MS = 1_000_000L;
 
@@ -68,31 +72,31 @@ public record StackConfig(boolean mptcp, boolean checksum, int mss, int sendBuff
 
     public static StackConfig defaults() {
         return new StackConfig(true, false, 1460, 4 << 20, 4 << 20, 1000 * MS, 40 * MS, 200 * MS, 1000 * MS,
-                true, true, "fullmesh", 7, "newreno", "minrtt", 2, 8, true, -1, 4);
+                true, true, "fullmesh", 7, "newreno", "minrtt", 2, 8, true, -1, 4, false);
     }
 
     public StackConfig withMptcp(boolean on) {
         return new StackConfig(on, checksum, mss, sendBufferBytes, receiveBufferBytes, timeWaitNanos, delayedAckNanos,
                 minRtoNanos, initialRtoNanos, timestamps, sack, pathManager, subflowsLimit, congestionControl, scheduler,
-                ndiffports, addAddrAcceptedLimit, allowJoinInitialAddress, announcePort, staleLossCount);
+                ndiffports, addAddrAcceptedLimit, allowJoinInitialAddress, announcePort, staleLossCount, opportunisticRetransmission);
     }
 
     public StackConfig withChecksum(boolean on) {
         return new StackConfig(mptcp, on, mss, sendBufferBytes, receiveBufferBytes, timeWaitNanos, delayedAckNanos,
                 minRtoNanos, initialRtoNanos, timestamps, sack, pathManager, subflowsLimit, congestionControl, scheduler,
-                ndiffports, addAddrAcceptedLimit, allowJoinInitialAddress, announcePort, staleLossCount);
+                ndiffports, addAddrAcceptedLimit, allowJoinInitialAddress, announcePort, staleLossCount, opportunisticRetransmission);
     }
 
     public StackConfig withMss(int v) {
         return new StackConfig(mptcp, checksum, v, sendBufferBytes, receiveBufferBytes, timeWaitNanos, delayedAckNanos,
                 minRtoNanos, initialRtoNanos, timestamps, sack, pathManager, subflowsLimit, congestionControl, scheduler,
-                ndiffports, addAddrAcceptedLimit, allowJoinInitialAddress, announcePort, staleLossCount);
+                ndiffports, addAddrAcceptedLimit, allowJoinInitialAddress, announcePort, staleLossCount, opportunisticRetransmission);
     }
 
     public StackConfig withBuffers(int send, int receive) {
         return new StackConfig(mptcp, checksum, mss, send, receive, timeWaitNanos, delayedAckNanos,
                 minRtoNanos, initialRtoNanos, timestamps, sack, pathManager, subflowsLimit, congestionControl, scheduler,
-                ndiffports, addAddrAcceptedLimit, allowJoinInitialAddress, announcePort, staleLossCount);
+                ndiffports, addAddrAcceptedLimit, allowJoinInitialAddress, announcePort, staleLossCount, opportunisticRetransmission);
     }
 
     /** Whether the path manager is "fullmesh". */
@@ -104,21 +108,21 @@ public record StackConfig(boolean mptcp, boolean checksum, int mss, int sendBuff
     public StackConfig withFullMesh(boolean on) {
         return new StackConfig(mptcp, checksum, mss, sendBufferBytes, receiveBufferBytes, timeWaitNanos, delayedAckNanos,
                 minRtoNanos, initialRtoNanos, timestamps, sack, on ? "fullmesh" : "none", subflowsLimit, congestionControl,
-                scheduler, ndiffports, addAddrAcceptedLimit, allowJoinInitialAddress, announcePort, staleLossCount);
+                scheduler, ndiffports, addAddrAcceptedLimit, allowJoinInitialAddress, announcePort, staleLossCount, opportunisticRetransmission);
     }
 
     /** Linux's {@code ip mptcp limits set subflows N}: additional subflows per connection, 0 to {@link #LIMIT_MAX}. */
     public StackConfig withSubflowsLimit(int n) {
         return new StackConfig(mptcp, checksum, mss, sendBufferBytes, receiveBufferBytes, timeWaitNanos, delayedAckNanos,
                 minRtoNanos, initialRtoNanos, timestamps, sack, pathManager, n, congestionControl, scheduler, ndiffports,
-                addAddrAcceptedLimit, allowJoinInitialAddress, announcePort, staleLossCount);
+                addAddrAcceptedLimit, allowJoinInitialAddress, announcePort, staleLossCount, opportunisticRetransmission);
     }
 
     /** Linux's {@code ip mptcp limits set add_addr_accepted M}: peer announcements used per connection, 0 to {@link #LIMIT_MAX}. */
     public StackConfig withAddAddrAcceptedLimit(int m) {
         return new StackConfig(mptcp, checksum, mss, sendBufferBytes, receiveBufferBytes, timeWaitNanos, delayedAckNanos,
                 minRtoNanos, initialRtoNanos, timestamps, sack, pathManager, subflowsLimit, congestionControl, scheduler,
-                ndiffports, m, allowJoinInitialAddress, announcePort, staleLossCount);
+                ndiffports, m, allowJoinInitialAddress, announcePort, staleLossCount, opportunisticRetransmission);
     }
 
     /** Both limits, as {@code ip mptcp limits set subflows N add_addr_accepted M}. */
@@ -134,47 +138,47 @@ public record StackConfig(boolean mptcp, boolean checksum, int mss, int sendBuff
     public StackConfig withAllowJoinInitialAddress(boolean allow) {
         return new StackConfig(mptcp, checksum, mss, sendBufferBytes, receiveBufferBytes, timeWaitNanos, delayedAckNanos,
                 minRtoNanos, initialRtoNanos, timestamps, sack, pathManager, subflowsLimit, congestionControl, scheduler,
-                ndiffports, addAddrAcceptedLimit, allow, announcePort, staleLossCount);
+                ndiffports, addAddrAcceptedLimit, allow, announcePort, staleLossCount, opportunisticRetransmission);
     }
 
     /** The port our addresses are announced with (ADD_ADDR with a port, RFC 8684 3.4.1), 1 to 65535, or -1 for none. */
     public StackConfig withAnnouncePort(int port) {
         return new StackConfig(mptcp, checksum, mss, sendBufferBytes, receiveBufferBytes, timeWaitNanos, delayedAckNanos,
                 minRtoNanos, initialRtoNanos, timestamps, sack, pathManager, subflowsLimit, congestionControl, scheduler,
-                ndiffports, addAddrAcceptedLimit, allowJoinInitialAddress, port, staleLossCount);
+                ndiffports, addAddrAcceptedLimit, allowJoinInitialAddress, port, staleLossCount, opportunisticRetransmission);
     }
 
     /** Linux's {@code net.mptcp.stale_loss_cnt}: timeouts in a row with nothing received before a subflow is stale; 0 off. */
     public StackConfig withStaleLossCount(int n) {
         return new StackConfig(mptcp, checksum, mss, sendBufferBytes, receiveBufferBytes, timeWaitNanos, delayedAckNanos,
                 minRtoNanos, initialRtoNanos, timestamps, sack, pathManager, subflowsLimit, congestionControl, scheduler,
-                ndiffports, addAddrAcceptedLimit, allowJoinInitialAddress, announcePort, n);
+                ndiffports, addAddrAcceptedLimit, allowJoinInitialAddress, announcePort, n, opportunisticRetransmission);
     }
 
     public StackConfig withTimeWait(long nanos) {
         return new StackConfig(mptcp, checksum, mss, sendBufferBytes, receiveBufferBytes, nanos, delayedAckNanos,
                 minRtoNanos, initialRtoNanos, timestamps, sack, pathManager, subflowsLimit, congestionControl, scheduler,
-                ndiffports, addAddrAcceptedLimit, allowJoinInitialAddress, announcePort, staleLossCount);
+                ndiffports, addAddrAcceptedLimit, allowJoinInitialAddress, announcePort, staleLossCount, opportunisticRetransmission);
     }
 
     public StackConfig withTimestamps(boolean on) {
         return new StackConfig(mptcp, checksum, mss, sendBufferBytes, receiveBufferBytes, timeWaitNanos, delayedAckNanos,
                 minRtoNanos, initialRtoNanos, on, sack, pathManager, subflowsLimit, congestionControl, scheduler,
-                ndiffports, addAddrAcceptedLimit, allowJoinInitialAddress, announcePort, staleLossCount);
+                ndiffports, addAddrAcceptedLimit, allowJoinInitialAddress, announcePort, staleLossCount, opportunisticRetransmission);
     }
 
     /** The congestion control of new subflows: one of {@code CongestionControls.NAMES} ("newreno" with HyStart, "reno" without, "cubic", "lia", "olia", "balia"). */
     public StackConfig withCongestionControl(String name) {
         return new StackConfig(mptcp, checksum, mss, sendBufferBytes, receiveBufferBytes, timeWaitNanos, delayedAckNanos,
                 minRtoNanos, initialRtoNanos, timestamps, sack, pathManager, subflowsLimit, name, scheduler, ndiffports,
-                addAddrAcceptedLimit, allowJoinInitialAddress, announcePort, staleLossCount);
+                addAddrAcceptedLimit, allowJoinInitialAddress, announcePort, staleLossCount, opportunisticRetransmission);
     }
 
     /** The packet scheduler of new connections: one of {@code Schedulers.NAMES} ("minrtt" by default). */
     public StackConfig withScheduler(String name) {
         return new StackConfig(mptcp, checksum, mss, sendBufferBytes, receiveBufferBytes, timeWaitNanos, delayedAckNanos,
                 minRtoNanos, initialRtoNanos, timestamps, sack, pathManager, subflowsLimit, congestionControl, name, ndiffports,
-                addAddrAcceptedLimit, allowJoinInitialAddress, announcePort, staleLossCount);
+                addAddrAcceptedLimit, allowJoinInitialAddress, announcePort, staleLossCount, opportunisticRetransmission);
     }
 
     /** The path manager of new connections: one of {@code PathManagers.NAMES} ("fullmesh" by default), or "none" for "manual". */
@@ -182,7 +186,7 @@ public record StackConfig(boolean mptcp, boolean checksum, int mss, int sendBuff
         return new StackConfig(mptcp, checksum, mss, sendBufferBytes, receiveBufferBytes, timeWaitNanos, delayedAckNanos,
                 minRtoNanos, initialRtoNanos, timestamps, sack, java.util.Objects.requireNonNull(name), subflowsLimit,
                 congestionControl, scheduler, ndiffports, addAddrAcceptedLimit, allowJoinInitialAddress, announcePort,
-                staleLossCount);
+                staleLossCount, opportunisticRetransmission);
     }
 
     /** How many subflows in all (the first included) the "ndiffports" path manager keeps open; 2 by default. */
@@ -192,6 +196,13 @@ public record StackConfig(boolean mptcp, boolean checksum, int mss, int sendBuff
         }
         return new StackConfig(mptcp, checksum, mss, sendBufferBytes, receiveBufferBytes, timeWaitNanos, delayedAckNanos,
                 minRtoNanos, initialRtoNanos, timestamps, sack, pathManager, subflowsLimit, congestionControl, scheduler, n,
-                addAddrAcceptedLimit, allowJoinInitialAddress, announcePort, staleLossCount);
+                addAddrAcceptedLimit, allowJoinInitialAddress, announcePort, staleLossCount, opportunisticRetransmission);
+    }
+
+    /** Opportunistic retransmission and penalisation (see the record's parameters) on or off. */
+    public StackConfig withOpportunisticRetransmission(boolean on) {
+        return new StackConfig(mptcp, checksum, mss, sendBufferBytes, receiveBufferBytes, timeWaitNanos, delayedAckNanos,
+                minRtoNanos, initialRtoNanos, timestamps, sack, pathManager, subflowsLimit, congestionControl, scheduler,
+                ndiffports, addAddrAcceptedLimit, allowJoinInitialAddress, announcePort, staleLossCount, on);
     }
 }
