@@ -244,6 +244,10 @@ public final class CaptureAnalyzer {
         }
         if (anyMptcp) {
             s.mptcp = true;
+            if (s.conn == null) {
+                // MPTCP options but no handshake seen: the capture started mid-connection.
+                connectionOf(s);
+            }
         }
         if (s.conn != null) {
             handshakeChecks(t, s, d, syn, ack, anyMptcp);

@@ -52,6 +52,7 @@ final class ConnectionTrack {
         /** Relative DSNs are DSN - base: base is IDSN + 1 when known first, else the first DSN seen. */
         boolean baseSet;
         long base;
+        boolean baseIsIdsn;
         /** The last 64-bit DSN seen (mapping or data ACK): what 32-bit values widen against (RFC 8684 3.3.1). */
         boolean refSet;
         long ref;
@@ -106,6 +107,7 @@ final class ConnectionTrack {
             if (!baseSet) {
                 baseSet = true;
                 base = idsnKnown ? idsn + 1 : dsn;
+                baseIsIdsn = idsnKnown;
             }
             return dsn - base;
         }
@@ -140,7 +142,8 @@ final class ConnectionTrack {
                 gap(t, false, c);
             }
             if (!acked) {
-                ackFirst = a;
+                // Counted from the first data byte when the IDSN is known, else from this ACK.
+                ackFirst = baseIsIdsn ? Math.min(0, a) : a;
             } else {
                 ackAdvances++;
             }
@@ -174,7 +177,7 @@ final class ConnectionTrack {
                 stall = new Stall(direction, stallStart, stallEnd, stallOpen, stallRetransmits, stallReinjections,
                         new ArrayList<>(c.events.subList(from, to)), (stallEventTo - stallEventFrom) - (to - from));
             }
-            long first = firstDsn == Long.MIN_VALUE || !idsnKnown ? -1 : firstDsn + base - idsn;
+            long first = firstDsn == Long.MIN_VALUE || !baseIsIdsn ? -1 : firstDsn + 1;
             return new DataReport(bytes, mappings, reinjections, reinjectedBytes, unmappedBytes, ackAdvances,
                     acked ? ackHigh - ackFirst : 0, first, dataFin, stall);
         }

@@ -11,7 +11,8 @@ package org.mptcplab.stack.analyze;
  * @param unmappedBytes     payload bytes of this direction no mapping covered (fallback traffic,
  *                          or mappings sent before the capture started)
  * @param dataAckAdvances   times the data ACK for this direction moved forward
- * @param dataAcked         bytes the data ACK moved over, from its first value seen to its last
+ * @param dataAcked         bytes the data ACK moved over: from the first data byte (IDSN + 1) when
+ *                          the IDSN is known, else from its first value seen, to its last
  * @param firstDsn          the first data sequence number relative to the IDSN (the first byte is
  *                          1), -1 when the IDSN is not known or nothing was mapped
  * @param dataFin           a DATA_FIN was sent

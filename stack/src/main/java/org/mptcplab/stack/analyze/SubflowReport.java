@@ -20,7 +20,7 @@ import org.mptcplab.stack.wire.IpAddress;
  * @param toServer        what the client sent
  * @param toClient        what the server sent
  * @param rttNanos        the round-trip time: the median half round trips of both directions
- *                        added (each from data/ACK pairs, else from timestamps; see
+ *                        added (each from data/ACK pairs or timestamps, whichever has more samples; see
  *                        {@link DirectionReport#rttAck}), which is the whole round trip wherever
  *                        the capture point is; only the halves that were measured, -1 if neither
  */

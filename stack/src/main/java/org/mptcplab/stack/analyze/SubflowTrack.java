@@ -169,9 +169,16 @@ final class SubflowTrack {
                     rttTs.summary(), fin, rst, rstReason, first, last);
         }
 
-        /** The half round trip this direction measured: data/ACK pairs first, else timestamps; -1 if neither. */
+        /**
+         * The half round trip this direction measured: the median of the kind with more samples
+         * (data/ACK pairs on a tie; a direction of pure ACKs has one pair, its handshake, and a
+         * timestamp echo per ACK); -1 without samples.
+         */
         long halfRoundTrip() {
-            return rttAck.count() > 0 ? rttAck.median() : rttTs.count() > 0 ? rttTs.median() : -1;
+            if (rttAck.count() == 0 && rttTs.count() == 0) {
+                return -1;
+            }
+            return rttAck.count() >= rttTs.count() ? rttAck.median() : rttTs.median();
         }
     }
 }
