@@ -389,17 +389,19 @@ public final class CaptureAnalyzer {
                 event(c, t, "FIN", s, d, "subflow " + s.index + " closing");
             }
         }
-        if (rst && !out.rst) {
-            out.rst = true;
-            if (c != null) {
-                MptcpOption.MpTcpRst reason = (MptcpOption.MpTcpRst) tcp.mptcp(MptcpOption.MP_TCPRST);
-                if (reason != null) {
-                    out.rstReason = reason.reason();
-                }
+        if (rst) {
+            // Every RST that gives a reason (MP_TCPRST, RFC 8684 3.6) is an event; of plain ones,
+            // the first each way (repeats answer stray segments).
+            MptcpOption.MpTcpRst reason = (MptcpOption.MpTcpRst) tcp.mptcp(MptcpOption.MP_TCPRST);
+            if (reason != null) {
+                out.rstReason = reason.reason();
+            }
+            if (c != null && (!out.rst || reason != null)) {
                 event(c, t, "RST", s, d, reason == null ? "subflow " + s.index + " reset"
                         : "subflow " + s.index + " reset, MP_TCPRST reason " + reason.reason() + " ("
                         + reason.reasonName() + ")" + (reason.transientError() ? ", transient" : ""));
             }
+            out.rst = true;
         }
     }
 
@@ -658,27 +660,27 @@ public final class CaptureAnalyzer {
      * on each segment it covers, as Linux sends them, counts once).
      */
     private static boolean mapping(SubflowTrack.Dir out, long dsn, int ssn, int length) {
-        boolean fresh = !(out.hasMap && out.mapDsn == dsn && out.mapSsn == ssn && out.mapLen == length);
-        if (fresh) {
-            out.mappings++;
+        if (out.maps == null) {
+            out.maps = new MappingHistory();
         }
-        out.hasMap = true;
-        out.mapDsn = dsn;
-        out.mapSsn = ssn;
-        out.mapLen = length;
-        return fresh;
+        if (out.maps.newestIs(dsn, ssn, length)) {
+            return false;
+        }
+        out.maps.add(dsn, ssn, length);
+        out.mappings++;
+        return true;
     }
 
     /**
-     * Maps this segment's payload through the direction's current mapping to data sequence
-     * numbers; the part above what the subflow had sent before (so not a subflow-level
-     * retransmission) is new on this subflow, and if another segment mapped those numbers
-     * already it is a reinjection.
+     * Maps this segment's payload through the direction's mappings to data sequence numbers;
+     * the part above what the subflow had sent before (so not a subflow-level retransmission) is
+     * new on this subflow, and if another segment mapped those numbers already it is a
+     * reinjection.
      */
     private void mapPayload(long t, SubflowTrack s, int d, SubflowTrack.Dir out, int seq, int len, long rel,
                             long seenBefore, ConnectionTrack c) {
         ConnectionTrack.DataDir data = c.data[s.connDir(d)];
-        if (!out.hasMap) {
+        if (out.maps == null) {
             data.unmappedBytes += len;
             return;
         }
@@ -686,24 +688,30 @@ public final class CaptureAnalyzer {
             // The SYN is not in the capture: take the ISN the mapping implies, as if it began at
             // this segment (Linux sends one per segment).
             out.isnKnown = true;
-            out.isn = seq - out.mapSsn;
+            out.isn = seq - out.maps.newestSsn();
         }
-        long ssn = (seq - out.isn) & 0xffffffffL;
-        long off = (ssn - (out.mapSsn & 0xffffffffL)) & 0xffffffffL;
-        if (off >= out.mapLen) {
+        int ssn = seq - out.isn;
+        int m = out.maps.find(ssn);
+        if (m < 0) {
             data.unmappedBytes += len;
             return;
         }
-        int n = (int) Math.min(len, out.mapLen - off);
+        long off = (ssn - out.maps.ssn(m)) & 0xffffffffL;
+        int n = (int) Math.min(len, out.maps.length(m) - off);
         if (n < len) {
             data.unmappedBytes += len - n;
         }
-        // Only the bytes new on this subflow can be a reinjection.
+        // Only the bytes new on this subflow can be a reinjection; a retransmission's data
+        // sequence numbers still count as mapped (its original may not be in the capture).
         long fresh = Math.max(0, seenBefore - rel);
+        long mapStart = data.rel(out.maps.dsn(m) + off);
+        if (fresh > 0) {
+            data.mapped.add(mapStart, mapStart + Math.min(fresh, n));
+        }
         if (fresh >= n) {
             return;
         }
-        long start = data.rel(out.mapDsn + off) + fresh;
+        long start = mapStart + fresh;
         long end = start + (n - fresh);
         if (data.firstDsn == Long.MIN_VALUE || start < data.firstDsn) {
             data.firstDsn = start;

@@ -109,11 +109,8 @@ final class SubflowTrack {
         long windowMax;
         final Samples cwnd = new Samples();
 
-        /** The last DSS mapping received in this direction. */
-        boolean hasMap;
-        long mapDsn;
-        int mapSsn;
-        int mapLen;
+        /** The last DSS mappings received in this direction, null before the first. */
+        MappingHistory maps;
 
         boolean fin;
         boolean rst;
