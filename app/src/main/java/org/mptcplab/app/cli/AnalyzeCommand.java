@@ -12,6 +12,7 @@ import org.mptcplab.stack.analyze.ConnectionReport;
 import org.mptcplab.stack.analyze.DataReport;
 import org.mptcplab.stack.analyze.DirectionReport;
 import org.mptcplab.stack.analyze.MptcpEvent;
+import org.mptcplab.stack.analyze.OneWayDelays;
 import org.mptcplab.stack.analyze.PacketError;
 import org.mptcplab.stack.analyze.RttSummary;
 import org.mptcplab.stack.analyze.Stall;
@@ -61,6 +62,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object instead of text")
     boolean json;
 
+    @Option(names = "--server-side", paramLabel = "FILE2",
+            description = {"a capture of the same traffic taken at the server's end (FILE being",
+                "the client's): adds one-way delays per subflow and direction"})
+    Path serverSide;
+
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
@@ -85,7 +91,23 @@ public final class AnalyzeCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
-        out.print(json ? json(a) + "\n" : text(a));
+        OneWayDelays.Result delays = null;
+        if (serverSide != null) {
+            if (!Files.isRegularFile(serverSide)) {
+                err.println(NAME + ": --server-side " + serverSide + ": "
+                        + (Files.exists(serverSide) ? "not a regular file" : "no such file"));
+                err.flush();
+                return 1;
+            }
+            try {
+                delays = OneWayDelays.combine(file, serverSide);
+            } catch (CaptureFormatException e) {
+                err.println(NAME + ": --server-side " + e.getMessage());
+                err.flush();
+                return 1;
+            }
+        }
+        out.print(json ? json(a, delays) + "\n" : text(a) + delaysText(delays));
         out.flush();
         err.flush();
         return out.checkError() ? 1 : 0;
@@ -317,7 +339,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
     // ------------------------------------------------------------------------------ JSON
 
-    String json(Analysis a) {
+    String json(Analysis a, OneWayDelays.Result delays) {
         SimulateCommand.JsonWriter j = new SimulateCommand.JsonWriter();
         long t0 = a.firstNanos();
         j.beginObject();
@@ -354,8 +376,78 @@ public final class AnalyzeCommand implements Callable<Integer> {
             connectionJson(j, c, t0);
         }
         j.endArray();
+        if (delays != null) {
+            j.name("one_way_delays").beginObject();
+            j.name("server_side").value(serverSide.toString());
+            j.name("client_packets").value(delays.clientPackets());
+            j.name("server_packets").value(delays.serverPackets());
+            j.name("matched").value(delays.matched());
+            j.name("clock_offset_ms").raw(delays.clockOffsetNanos() == null ? "null" : ms(delays.clockOffsetNanos()));
+            j.name("all");
+            delaysJson(j, delays.all());
+            j.name("subflows").beginArray();
+            for (OneWayDelays.Delays d : delays.subflows()) {
+                delaysJson(j, d);
+            }
+            j.endArray();
+            j.endObject();
+        }
         j.endObject();
         return j.toString();
+    }
+
+    private static void delaysJson(SimulateCommand.JsonWriter j, OneWayDelays.Delays d) {
+        j.beginObject().name("subflow").value(d.subflow());
+        for (int k = 0; k < 2; k++) {
+            OneWayDelays.DelaySummary s = k == 0 ? d.toServer() : d.toClient();
+            j.name(k == 0 ? "client_to_server" : "server_to_client");
+            if (s == null) {
+                j.nullValue();
+            } else {
+                j.beginObject().name("samples").value(s.samples()).name("min_ms").raw(ms(s.minNanos()))
+                        .name("median_ms").raw(ms(s.medianNanos())).name("max_ms").raw(ms(s.maxNanos())).endObject();
+            }
+        }
+        j.endObject();
+    }
+
+    /** The one-way delays section of the text summary, empty without --server-side. */
+    String delaysText(OneWayDelays.Result r) {
+        if (r == null) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder();
+        sb.append("\none-way delays (").append(file).append(" at the client, ").append(serverSide).append(" at the server): ")
+                .append(fmt(r.matched())).append(" segments in both (of ").append(fmt(r.clientPackets())).append(" and ")
+                .append(fmt(r.serverPackets())).append(")\n");
+        if (r.matched() == 0) {
+            sb.append("  no segment is in both captures: not the same traffic, or addresses rewritten between them\n");
+            return sb.toString();
+        }
+        delayLine(sb, r.all());
+        for (OneWayDelays.Delays d : r.subflows()) {
+            delayLine(sb, d);
+        }
+        if (r.clockOffsetNanos() != null) {
+            sb.append("  the server side's clock is ").append(ms(r.clockOffsetNanos()))
+                    .append(" ms ahead if the fastest subflow's shortest delays are symmetric\n");
+        }
+        return sb.toString();
+    }
+
+    private static void delayLine(StringBuilder sb, OneWayDelays.Delays d) {
+        sb.append("  ").append(d.subflow()).append(':');
+        for (int k = 0; k < 2; k++) {
+            OneWayDelays.DelaySummary s = k == 0 ? d.toServer() : d.toClient();
+            sb.append(k == 0 ? " client->server " : "; server->client ");
+            if (s == null) {
+                sb.append("none");
+            } else {
+                sb.append(ms(s.medianNanos())).append(" ms median (min ").append(ms(s.minNanos())).append(", max ")
+                        .append(ms(s.maxNanos())).append(", ").append(count(s.samples(), "segment")).append(')');
+            }
+        }
+        sb.append('\n');
     }
 
     private static void connectionJson(SimulateCommand.JsonWriter j, ConnectionReport c, long t0) {

@@ -175,6 +175,27 @@ class AnalyzeCommandTest {
     }
 
     @Test
+    void aServerSideCaptureAddsOneWayDelays(@TempDir Path dir) {
+        // The same file on both sides: every segment matches, with no delay (the stack's
+        // OneWayDelaysTest measures real ones, from two ends of an emulated run).
+        Cli.Result r = Cli.run("analyze", v0(), "--server-side", v0());
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("\none-way delays (" + v0() + " at the client, " + v0() + " at the server): 264 segments"
+                + " in both (of 264 and 264)\n"
+                + "  all: client->server 0.000 ms median (min 0.000, max 0.000, 153 segments); server->client 0.000 ms median"
+                + " (min 0.000, max 0.000, 111 segments)\n"
+                + "  10.2.1.2:35961 -> 10.1.1.2:22: client->server 0.000 ms median");
+        Map<String, Object> o = Json.object(Cli.run("analyze", "--json", v0(), "--server-side", v0()).out().trim());
+        Map<String, Object> d = map(o.get("one_way_delays"));
+        assertThat(d).containsEntry("matched", BigDecimal.valueOf(264)).containsEntry("clock_offset_ms", BigDecimal.ZERO.setScale(3));
+        assertThat((List<?>) d.get("subflows")).hasSize(2);
+
+        Cli.Result missing = Cli.run("analyze", v0(), "--server-side", dir.resolve("none.pcap").toString());
+        assertThat(missing.exit()).isEqualTo(1);
+        assertThat(missing.err()).isEqualTo("analyze: --server-side " + dir.resolve("none.pcap") + ": no such file\n");
+    }
+
+    @Test
     void badArgumentsExit2() {
         assertThat(Cli.run("analyze").exit()).isEqualTo(2);
         assertThat(Cli.run("analyze", "--frobnicate", v0()).exit()).isEqualTo(2);
