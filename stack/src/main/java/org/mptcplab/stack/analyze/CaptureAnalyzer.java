@@ -767,9 +767,15 @@ public final class CaptureAnalyzer {
             for (SubflowTrack s : c.subflows) {
                 subs.add(report(s));
             }
+            DataReport toServer = c.data[0].report(0, c);
+            DataReport toClient = c.data[1].report(1, c);
+            // In time order: a capture taken on several interfaces is not always (stable sort:
+            // packets with the same time keep their capture order).
+            List<MptcpEvent> events = new ArrayList<>(c.events);
+            events.sort(java.util.Comparator.comparingLong(MptcpEvent::timeNanos));
             conns.add(new ConnectionReport(c.index, c.clientToken, c.serverToken, c.version, c.complete, c.fallback,
                     c.checksum, c.clientKeyKnown ? c.clientKey : null, c.serverKeyKnown ? c.serverKey : null, subs,
-                    c.data[0].report(0, c), c.data[1].report(1, c), c.events, c.eventsNotKept));
+                    toServer, toClient, events, c.eventsNotKept));
         }
         int plain = 0;
         for (SubflowTrack s : subflows) {

@@ -21,7 +21,7 @@ import java.util.List;
  * @param subflows      in order of first appearance
  * @param toServer      data-level, client to server
  * @param toClient      data-level, server to client
- * @param events        in capture order
+ * @param events        in time order (capture order for equal times)
  * @param eventsNotKept events past {@link CaptureAnalyzer#MAX_EVENTS}, counted only
  */
 public record ConnectionReport(int index, long clientToken, long serverToken, int version, boolean complete,

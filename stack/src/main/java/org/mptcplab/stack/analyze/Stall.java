@@ -14,7 +14,7 @@ import java.util.List;
  * @param open               true when the data ACK never moved again before the capture ended
  * @param subflowRetransmits subflow-level retransmissions (all subflows) in the gap
  * @param reinjections       segments reinjected at the data level in the gap
- * @param events             the connection's events in the gap, in time order
+ * @param events             the connection's events in the gap, in capture order
  * @param eventsNotKept      events in the gap past the per-connection limit ({@link CaptureAnalyzer#MAX_EVENTS})
  */
 public record Stall(int direction, long startNanos, long endNanos, boolean open, long subflowRetransmits,
