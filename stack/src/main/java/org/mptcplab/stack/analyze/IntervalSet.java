@@ -43,14 +43,6 @@ final class IntervalSet {
         if (b <= a) {
             return 0;
         }
-        if (n == MAX_RANGES) {
-            // Join the two lowest ranges to make room (see the class comment).
-            holesFilled += lo[1] - hi[0];
-            hi[0] = hi[1];
-            System.arraycopy(lo, 2, lo, 1, n - 2);
-            System.arraycopy(hi, 2, hi, 1, n - 2);
-            n--;
-        }
         if (n == 0 || a > hi[n - 1]) {
             append(a, b);
             return 0;
@@ -106,6 +98,20 @@ final class IntervalSet {
     }
 
     private void insert(int i, long a, long b) {
+        if (n == MAX_RANGES) {
+            // Join the two lowest ranges to make room (see the class comment).
+            holesFilled += lo[1] - hi[0];
+            hi[0] = hi[1];
+            System.arraycopy(lo, 2, lo, 1, n - 2);
+            System.arraycopy(hi, 2, hi, 1, n - 2);
+            n--;
+            if (i == 1) {
+                return; // [a, b) lay in the hole just filled
+            }
+            if (i > 1) {
+                i--;
+            }
+        }
         if (n == lo.length) {
             lo = Arrays.copyOf(lo, n * 2);
             hi = Arrays.copyOf(hi, n * 2);
