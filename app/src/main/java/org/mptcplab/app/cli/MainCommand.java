@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         version = "MPTCP Lab 0.1.0",
         description = "MPTCP Lab: a Multipath TCP (RFC 8684) lab tool. Without a command it opens the app.",
-        subcommands = {DecodeCommand.class, BenchDecodeCommand.class, SimulateCommand.class, PlayCommand.class, BenchStackCommand.class, LabCommand.class, ConnectCommand.class, ListenCommand.class,
+        subcommands = {DecodeCommand.class, AnalyzeCommand.class, BenchDecodeCommand.class, BenchAnalyzeCommand.class, SimulateCommand.class, PlayCommand.class, BenchStackCommand.class, LabCommand.class, ConnectCommand.class, ListenCommand.class,
             CommandLine.HelpCommand.class})
 public final class MainCommand implements Runnable {
     @Spec
