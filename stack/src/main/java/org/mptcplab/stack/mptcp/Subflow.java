@@ -316,16 +316,21 @@ public final class Subflow implements CongestionControl.SubflowView, org.mptcpla
                 sackHoles(), rtoCount, fastRetransmits, closeReason, congestionText());
     }
 
-    /** The controller's name and its variables (CongestionControl#variables), three significant digits. */
+    /**
+     * The controller's name and its variables (CongestionControl#variable), three significant
+     * digits; computed after its increase is brought up to date, so that a coupled alpha is
+     * today's and not that of the subflow's last ACK in congestion avoidance.
+     */
     private String congestionText() {
-        java.util.Map<String, Double> v = cc.variables();
-        if (v.isEmpty()) {
+        cc.increasePerRtt();
+        java.util.List<String> names = cc.variableNames();
+        if (names.isEmpty()) {
             return cc.name();
         }
         StringBuilder sb = new StringBuilder(cc.name());
-        for (java.util.Map.Entry<String, Double> e : v.entrySet()) {
-            double x = e.getValue();
-            sb.append(' ').append(e.getKey()).append('=');
+        for (int i = 0; i < names.size(); i++) {
+            double x = cc.variable(i);
+            sb.append(' ').append(names.get(i)).append('=');
             if (x == Math.rint(x) && Math.abs(x) < 1e15) {
                 sb.append((long) x);
             } else {
