@@ -130,6 +130,12 @@ public final class Subflow implements CongestionControl.SubflowView, org.mptcpla
     boolean localBackup;
     /** The peer asked us to treat this subflow as backup. */
     boolean remoteBackup;
+    /**
+     * The scheduler's decisions about this subflow, per {@link org.mptcplab.stack.sched.SchedulingReason}
+     * (by ordinal): chunks carried, or times data was held back rather than sent here. The
+     * connection counts; a plain array, so counting allocates nothing.
+     */
+    final long[] scheduled = new long[org.mptcplab.stack.sched.SchedulingReason.COUNT];
     int localNonce;
     int remoteNonce;
     /** Join initiator: true once the responder acknowledged our third ACK (the 4th ACK). */
@@ -313,7 +319,8 @@ public final class Subflow implements CongestionControl.SubflowView, org.mptcpla
         return new SubflowSnapshot(id, local.toString(), localPort, remote.toString(), remotePort, iface, state,
                 localBackup || remoteBackup, localAddressId, remoteAddressId, cc.cwnd(), cc.ssthresh(), srtt, rttvar, rto,
                 bytesInFlight(), bytesSent, bytesAcked, bytesRetransmitted, segmentsRetransmitted, bytesReceived,
-                sackHoles(), rtoCount, fastRetransmits, closeReason, congestionText());
+                sackHoles(), rtoCount, fastRetransmits, closeReason, congestionText(), cc.name(),
+                cc.coupled(), cc.increasePerRtt(), org.mptcplab.stack.sched.SchedulingCounts.copyOf(scheduled));
     }
 
     /**
