@@ -50,6 +50,8 @@ public final class LabViewModel implements AutoCloseable {
     private final boolean realTime;
     private Session session;
     private final ObservableList<PathViewModel> paths = FXCollections.observableArrayList();
+    /** The scheduler's recent decisions per subflow, for the path cards' words. */
+    private final SchedulingWindow scheduling = new SchedulingWindow();
     private final ObservableList<FlowViewModel> flows = FXCollections.observableArrayList();
     private final ObservableList<EventLine> events = FXCollections.observableArrayList();
     private final ReadOnlyStringWrapper clock = new ReadOnlyStringWrapper(this, "clock", "");
@@ -266,8 +268,9 @@ public final class LabViewModel implements AutoCloseable {
         List<String> pathNames = st.paths().stream().map(p -> p.settings().name()).toList();
         List<String> flowNames = st.flows().stream().map(Session.FlowState::name).toList();
         var mptcpSubflows = st.flows().isEmpty() ? List.<org.mptcplab.stack.mptcp.SubflowSnapshot>of() : st.flows().get(0).subflows();
+        var recent = scheduling.update(st.nowNanos(), mptcpSubflows);
         for (int i = 0; i < paths.size() && i < st.paths().size(); i++) {
-            paths.get(i).update(st.paths().get(i), mptcpSubflows);
+            paths.get(i).update(st.paths().get(i), mptcpSubflows, recent);
         }
         while (flows.size() < st.flows().size()) {
             flows.add(new FlowViewModel());
