@@ -61,8 +61,9 @@ public record EventLine(long tNanos, String flow, String kind, String text, bool
                 yield d;
             }
             case "SCHEDULER" -> {
-                // Data moving onto a backup and back is a path change a presenter points at.
-                hi = d.startsWith("backup subflow") || d.startsWith("back to regular");
+                // Data moving onto a backup and back, and where reinjected data goes: the story of a
+                // path change, which a presenter points at (as the reinjection line itself).
+                hi = d.startsWith("backup subflow") || d.startsWith("back to regular") || d.startsWith("reinjected data goes out");
                 yield who + ": " + withPaths(d, e, pathNames, st);
             }
             case "PATH_DOWN", "PATH_BLACKHOLE", "PATH_UP", "LINK_CHANGED", "BACKUP_ON", "BACKUP_OFF" -> {

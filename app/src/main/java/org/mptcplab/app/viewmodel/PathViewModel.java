@@ -64,7 +64,7 @@ public final class PathViewModel {
 
     /**
      * Takes the session's state for this path (once a frame); {@code recent}: the scheduler's
-     * decisions per subflow id over the last seconds ({@link SchedulingWindow}).
+     * decisions per subflow id over the last second or two ({@link SchedulingWindow}).
      */
     void update(Session.PathState p, List<SubflowSnapshot> mptcpSubflows,
                 java.util.Map<Integer, org.mptcplab.stack.sched.SchedulingCounts> recent) {
@@ -109,16 +109,22 @@ public final class PathViewModel {
      * What the scheduler does with this path's subflows now, in words: the share of the chunks it
      * put on each lately and the main reason ("carries 67% of chunks: lowest RTT"), or why one
      * carries none (a backup while a regular subflow works; BLEST or ECF holding data back for a
-     * faster one). Empty while nothing is sent, and where the sender is not our stack.
+     * faster one). Shares are of the chunks the established subflows carried. Empty while nothing
+     * is sent, and where the sender is not our stack.
      */
     static String schedulingText(int path, List<SubflowSnapshot> subflows,
                                  java.util.Map<Integer, org.mptcplab.stack.sched.SchedulingCounts> recent) {
+        // Shares among the subflows that work now: right after a path fails, the survivor carries
+        // everything, whatever the failed one carried a second before.
         long all = 0;
         int here = 0;
         for (SubflowSnapshot sf : subflows) {
+            if (sf.state() != org.mptcplab.stack.mptcp.SubflowState.ESTABLISHED) {
+                continue;
+            }
             var c = recent.get(sf.id());
             all += c == null ? 0 : c.carried();
-            if (sf.iface() == path && sf.state() == org.mptcplab.stack.mptcp.SubflowState.ESTABLISHED) {
+            if (sf.iface() == path) {
                 here++;
             }
         }

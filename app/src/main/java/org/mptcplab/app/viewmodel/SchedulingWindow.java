@@ -8,13 +8,13 @@ import org.mptcplab.stack.mptcp.SubflowSnapshot;
 import org.mptcplab.stack.sched.SchedulingCounts;
 
 /**
- * The scheduler's recent decisions per subflow: its counts now less those of two to four seconds
+ * The scheduler's recent decisions per subflow: its counts now less those of one to two seconds
  * of the session's time ago, so that a path card says what the scheduler does now ("carries 67%
  * of chunks: lowest RTT"), not what it did since the start. Plain Java; fed once a frame.
  */
 final class SchedulingWindow {
     /** The window's step: the counts it subtracts are between one and two steps old. */
-    static final long STEP_NANOS = 2_000_000_000L;
+    static final long STEP_NANOS = 1_000_000_000L;
 
     private Map<Integer, SchedulingCounts> older = Map.of();
     private Map<Integer, SchedulingCounts> base = Map.of();
@@ -22,7 +22,7 @@ final class SchedulingWindow {
     private Map<Integer, SchedulingCounts> recent = Map.of();
     private List<SubflowSnapshot> seen;
 
-    /** The decisions per subflow id over the last two to four seconds (the whole run in its first two). */
+    /** The decisions per subflow id over the last one to two seconds (the whole run in its first). */
     Map<Integer, SchedulingCounts> update(long now, List<SubflowSnapshot> subflows) {
         if (subflows == seen) {
             return recent; // the same published state: nothing new

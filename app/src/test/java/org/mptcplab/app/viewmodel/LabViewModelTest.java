@@ -272,7 +272,7 @@ class LabViewModelTest {
         run(2 * S);
         vm.paths().get(0).toggle(); // WiFi down, signalled: the backup is all there is
         for (int i = 0; i < 50; i++) {
-            run(S / 10); // frame by frame: the cards' words cover the last two to four seconds
+            run(S / 10); // frame by frame: the cards' words cover the last one to two seconds
         }
         List<EventLine> onto = vm.events().stream().filter(l -> l.text().contains("now carries data")).toList();
         assertThat(onto).hasSize(1);
@@ -286,6 +286,11 @@ class LabViewModelTest {
         assertThat(back).hasSize(1);
         assertThat(back.get(0).text()).matches("server: back to regular subflows: subflow \\d+ \\(WiFi\\) carries data again, backups idle");
         assertThat(back.get(0).highlight()).isTrue();
+        // Where the data WiFi had in flight went, said with the path's name.
+        assertThat(vm.events()).anySatisfy(l -> {
+            assertThat(l.text()).isEqualTo("server: reinjected data goes out on subflow 1 (LTE), minrtt's pick: backup, no regular subflow usable");
+            assertThat(l.highlight()).isTrue();
+        });
     }
 
     @Test

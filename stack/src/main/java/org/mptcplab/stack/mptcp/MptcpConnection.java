@@ -1277,7 +1277,7 @@ public final class MptcpConnection implements ConnectionView, PmConnection {
                 reinjectionSaidAt = now;
                 SchedulingReason why = sched.reason();
                 stack.observer().event(now, ProtocolEvent.Kind.SCHEDULER, localToken, sf.id,
-                        "reinjected data goes out on subflow " + sf.id + " (" + sched.name() + ": " + why.words() + ")");
+                        "reinjected data goes out on subflow " + sf.id + ", " + sched.name() + "'s pick: " + why.words());
             }
         }
     }

@@ -51,7 +51,7 @@ class SchedulingReasonTransferTest {
         assertThat(switches.get(0).detail())
                 .isEqualTo("backup subflow 1 now carries data: no regular subflow is usable (RFC 8684 3.3.8)");
         // The primary's data went out again on the backup, and that was said.
-        assertThat(said(r)).contains("reinjected data goes out on subflow 1 (minrtt: backup, no regular subflow usable)");
+        assertThat(said(r)).contains("reinjected data goes out on subflow 1, minrtt's pick: backup, no regular subflow usable");
     }
 
     @Test
@@ -113,6 +113,6 @@ class SchedulingReasonTransferTest {
                 .event(new Scenario.PathEvent(3 * S, 0, false, true)).run();
         assertThat(r.streamIntact()).isTrue();
         assertThat(on(r.subflows(), 1).scheduled().get(SchedulingReason.REINJECTION)).isPositive();
-        assertThat(said(r)).anyMatch(d -> d.startsWith("reinjected data goes out on subflow 1 (minrtt: "));
+        assertThat(said(r)).anyMatch(d -> d.startsWith("reinjected data goes out on subflow 1, minrtt's pick: "));
     }
 }
