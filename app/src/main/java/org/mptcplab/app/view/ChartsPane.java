@@ -36,8 +36,8 @@ import org.mptcplab.app.session.Session;
  * traffic, where there is no player, the first chart is the congestion controller's instead: each
  * subflow's congestion-avoidance increase per RTT, their sum, and one TCP's for scale, with the
  * controller's name in the title and a caption saying whether it couples the subflows (the
- * difference between coupled and uncoupled control, plain to see: newreno's subflows add up to
- * one TCP each, LIA's to about one TCP together).
+ * difference between coupled and uncoupled control, plain to see: each of newreno's subflows
+ * grows as one TCP, on the dashed line, each of LIA's by a share of it, below).
  *
  * <p>chartfx datasets must not be written on the FX thread (its lock is read-held across each
  * pulse, RECIPES.md), so a feeder thread copies the session's store into them four times a second;
@@ -85,6 +85,7 @@ public final class ChartsPane extends GridPane {
     /** Title and caption as last handed to the FX thread (feeder thread only). */
     private String ccTitleSaid = "";
     private String ccCaptionSaid = "";
+    private long ccFeeds;
 
     /** One line: which samples, which value, on which chart; the points computed and not yet handed over. */
     private static final class Series {
@@ -514,7 +515,10 @@ public final class ChartsPane extends GridPane {
         String title = newest == null ? CC_TITLE : cc == null ? CC_TITLE + ": the sender's controller is not ours"
                 : CC_TITLE + ": " + cc + (newest.coupled() ? " (coupled)" : " (uncoupled)");
         String caption = ccCaption(cc, newest != null && newest.coupled(), total, paths);
-        if (!title.equals(ccTitleSaid) || !caption.equals(ccCaptionSaid)) {
+        // A new controller at once; the sum at most once a second (FEED_MILLIS * 4): a label whose
+        // words change lays its part of the window out again.
+        boolean sumDue = ccFeeds++ % 4 == 0;
+        if (!title.equals(ccTitleSaid) || sumDue && !caption.equals(ccCaptionSaid)) {
             ccTitleSaid = title;
             ccCaptionSaid = caption;
             String explanation = ccExplanation(cc, newest != null && newest.coupled());

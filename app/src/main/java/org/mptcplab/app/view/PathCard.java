@@ -146,7 +146,7 @@ public final class PathCard extends VBox {
         scheduling.setMinHeight(Region.USE_PREF_SIZE);
         scheduling.managedProperty().bind(vm.schedulingProperty().isNotEmpty());
         scheduling.visibleProperty().bind(scheduling.managedProperty());
-        scheduling.setTooltip(new Tooltip("The packet scheduler's decisions of the last second or two: this path's part of the chunks the working subflows carried, and why"));
+        scheduling.setTooltip(new Tooltip("The packet scheduler's decisions in the last second: this path's part of the chunks the working subflows carried, and why"));
         getChildren().addAll(head, grid, error, foot, scheduling);
         vm.statusProperty().addListener((o, a, s) -> restyle());
         restyle();

@@ -64,7 +64,7 @@ public final class PathViewModel {
 
     /**
      * Takes the session's state for this path (once a frame); {@code recent}: the scheduler's
-     * decisions per subflow id over the last second or two ({@link SchedulingWindow}).
+     * decisions per subflow id in the last second ({@link SchedulingWindow}).
      */
     void update(Session.PathState p, List<SubflowSnapshot> mptcpSubflows,
                 java.util.Map<Integer, org.mptcplab.stack.sched.SchedulingCounts> recent) {

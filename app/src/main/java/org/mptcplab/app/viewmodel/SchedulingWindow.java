@@ -8,41 +8,39 @@ import org.mptcplab.stack.mptcp.SubflowSnapshot;
 import org.mptcplab.stack.sched.SchedulingCounts;
 
 /**
- * The scheduler's recent decisions per subflow: its counts now less those of one to two seconds
- * of the session's time ago, so that a path card says what the scheduler does now ("carries 67%
- * of chunks: lowest RTT"), not what it did since the start. Plain Java; fed once a frame.
+ * The scheduler's recent decisions per subflow: what it decided in the last whole second of the
+ * session's time (its counts at the second's end less those at its start), so that a path card
+ * says what the scheduler does now ("carries 67% of chunks: lowest RTT"), not what it did since
+ * the start. The answer changes once a second, not every frame: a card's words that changed each
+ * frame would make the window lay the cards out again each frame (with eight paths, the frame
+ * time's p99 doubled), and numbers that flicker cannot be read anyway. Plain Java; fed once a frame.
  */
 final class SchedulingWindow {
-    /** The window's step: the counts it subtracts are between one and two steps old. */
+    /** The window: one second of the session's time. */
     static final long STEP_NANOS = 1_000_000_000L;
 
-    private Map<Integer, SchedulingCounts> older = Map.of();
     private Map<Integer, SchedulingCounts> base = Map.of();
     private long baseAt = Long.MIN_VALUE;
     private Map<Integer, SchedulingCounts> recent = Map.of();
-    private List<SubflowSnapshot> seen;
 
-    /** The decisions per subflow id over the last one to two seconds (the whole run in its first). */
+    /** The decisions per subflow id in the last whole second (the run so far in its first). */
     Map<Integer, SchedulingCounts> update(long now, List<SubflowSnapshot> subflows) {
-        if (subflows == seen) {
-            return recent; // the same published state: nothing new
-        }
-        seen = subflows;
         if (baseAt == Long.MIN_VALUE || now < baseAt) {
-            older = Map.of(); // the first frame, or a restart: the run so far
+            // The first frame, or a restart: what the run did so far, until a second has passed.
             base = counts(subflows);
             baseAt = now;
+            recent = base;
         } else if (now - baseAt >= STEP_NANOS) {
-            older = base;
-            base = counts(subflows);
+            Map<Integer, SchedulingCounts> current = counts(subflows);
+            Map<Integer, SchedulingCounts> out = new HashMap<>();
+            for (Map.Entry<Integer, SchedulingCounts> e : current.entrySet()) {
+                out.put(e.getKey(), e.getValue().since(base.get(e.getKey())));
+            }
+            recent = out;
+            base = current;
             baseAt = now;
         }
-        Map<Integer, SchedulingCounts> out = new HashMap<>();
-        for (SubflowSnapshot sf : subflows) {
-            out.put(sf.id(), sf.scheduled().since(older.get(sf.id())));
-        }
-        recent = out;
-        return out;
+        return recent;
     }
 
     private static Map<Integer, SchedulingCounts> counts(List<SubflowSnapshot> subflows) {

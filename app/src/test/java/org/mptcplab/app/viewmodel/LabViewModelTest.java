@@ -237,6 +237,9 @@ class LabViewModelTest {
         assertThat(lines).anyMatch(l -> l.startsWith("subflow,")).anyMatch(l -> l.startsWith("flow,"));
         int columns = lines.get(0).split(",", -1).length;
         assertThat(lines).allMatch(l -> l.split(",", -1).length == columns);
+        // The sender's controller and its increase per RTT (newreno: 1 segment), last on subflow rows.
+        assertThat(lines.get(0)).endsWith(",stalls,cc,cc_increase_per_rtt");
+        assertThat(lines).anyMatch(l -> l.startsWith("subflow,") && l.endsWith(",newreno,1.000"));
 
         vm.paths().get(0).apply(Field.RATE, "7mbit");
         Path json = dir.resolve("spec.json");
@@ -272,7 +275,7 @@ class LabViewModelTest {
         run(2 * S);
         vm.paths().get(0).toggle(); // WiFi down, signalled: the backup is all there is
         for (int i = 0; i < 50; i++) {
-            run(S / 10); // frame by frame: the cards' words cover the last one to two seconds
+            run(S / 10); // frame by frame: the cards' words cover the last second
         }
         List<EventLine> onto = vm.events().stream().filter(l -> l.text().contains("now carries data")).toList();
         assertThat(onto).hasSize(1);
@@ -315,5 +318,22 @@ class LabViewModelTest {
         EventLine named = EventLine.of(hold, List.of("MPTCP"), List.of("WiFi", "LTE"), vm.session().state());
         assertThat(named.text()).isEqualTo("server: ecf holds data for subflow 0 (WiFi) rather than send on subflow 1 (LTE): "
                 + "waiting for subflow 0 (WiFi) finishes sooner");
+    }
+
+    @Test
+    void theCardsWordsChangeOnceASecondNotEveryFrame() {
+        SchedulingWindow w = new SchedulingWindow();
+        run(S);
+        var start = w.update(vm.session().state().nowNanos(), vm.session().state().flows().get(0).subflows());
+        for (int i = 0; i < 9; i++) {
+            run(S / 10); // frames within the second: the same answer, so the cards are not laid out again
+            assertThat(w.update(vm.session().state().nowNanos(), vm.session().state().flows().get(0).subflows())).isSameAs(start);
+        }
+        run(S / 10);
+        var next = w.update(vm.session().state().nowNanos(), vm.session().state().flows().get(0).subflows());
+        assertThat(next).isNotSameAs(start);
+        // The last second's chunks: a second of 8 Mbit/s video, about 690 chunks of 1448 bytes or less.
+        long chunks = next.values().stream().mapToLong(org.mptcplab.stack.sched.SchedulingCounts::carried).sum();
+        assertThat(chunks).isBetween(500L, 1500L);
     }
 }
