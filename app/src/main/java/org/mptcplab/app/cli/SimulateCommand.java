@@ -1128,6 +1128,7 @@ public final class SimulateCommand implements Callable<Integer> {
                         f.srttNanos() < 0 ? "-" : decimal(f.srttNanos() / 1e6, 3), f.state(),
                         f.closeReason() == null ? "-" : f.closeReason()));
             }
+            schedulingLines(sb, r.subflows());
         }
         sb.append("counters (non-zero):\n");
         counterLines(sb, "client", r.clientCounters());
@@ -1150,6 +1151,33 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         sb.append('\n');
         return sb.toString();
+    }
+
+    /**
+     * Per subflow, the chunks the scheduler put on it and why (SchedulingReason), largest share
+     * first, and how often BLEST or ECF held data back rather than send on it.
+     */
+    private void schedulingLines(StringBuilder sb, List<SubflowSnapshot> subflows) {
+        sb.append("scheduler ").append(policies.scheduler).append(", chunks per subflow and why:\n");
+        for (SubflowSnapshot f : subflows) {
+            org.mptcplab.stack.sched.SchedulingCounts c = f.scheduled();
+            long all = c.carried();
+            sb.append(String.format(Locale.ROOT, "  %-3s %9s chunks", f.id() + (f.backup() ? "b" : ""), fmt(all)));
+            String sep = ": ";
+            List<Map.Entry<org.mptcplab.stack.sched.SchedulingReason, Long>> parts =
+                    new ArrayList<>(c.carriedByReason().entrySet());
+            parts.sort(Map.Entry.<org.mptcplab.stack.sched.SchedulingReason, Long>comparingByValue().reversed());
+            for (var e : parts) {
+                double pct = 100.0 * e.getValue() / all;
+                sb.append(sep).append(pct >= 10 || pct == 0 ? String.format(Locale.ROOT, "%.0f", pct)
+                        : String.format(Locale.ROOT, "%.1f", pct)).append("% ").append(e.getKey().words());
+                sep = ", ";
+            }
+            if (c.heldBack() > 0) {
+                sb.append("; held back ").append(fmt(c.heldBack())).append(" times for a faster subflow");
+            }
+            sb.append('\n');
+        }
     }
 
     /** What ran, before " over N paths": the bulk wording is unchanged from before traffic models. */
@@ -1396,6 +1424,13 @@ public final class SimulateCommand implements Callable<Integer> {
             j.name("state").value(f.state().name());
             j.name("backup").value(f.backup());
             j.name("close_reason").value(f.closeReason());
+            // The scheduler's chunks on this subflow per reason (non-zero only), and its waits.
+            j.name("scheduled").beginObject();
+            for (var e : f.scheduled().carriedByReason().entrySet()) {
+                j.name(e.getKey().key()).value(e.getValue());
+            }
+            j.endObject();
+            j.name("held_back").value(f.scheduled().heldBack());
             j.endObject();
         }
         j.endArray();

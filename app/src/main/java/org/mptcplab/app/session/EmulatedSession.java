@@ -764,7 +764,8 @@ public final class EmulatedSession extends Session {
                     double sendBps = f.sendRates.computeIfAbsent(sf.id(), k -> new RateWindow()).add(now, sf.bytesSent());
                     store.add(new Samples.Subflow(now, f.index, sf.id(), f.index == 0 ? sf.iface() : 0, sf.state(),
                             sf.backup(), sf.cwnd(), sf.ssthresh(), sf.srttNanos(), sf.rttvarNanos(), sf.bytesInFlight(),
-                            sendBps, sf.bytesSent(), sf.bytesRetransmitted()));
+                            sendBps, sf.bytesSent(), sf.bytesRetransmitted(), sf.congestionControl(), sf.coupled(),
+                            sf.increasePerRtt()));
                 }
             }
             long delivered = f.traffic.delivered();

@@ -570,7 +570,8 @@ public final class LiveSession extends Session {
                 double bps = subflowRates.computeIfAbsent(sf.id(), k -> new RateWindow()).add(now,
                         onLab() ? sf.bytesReceived() : sf.bytesSent());
                 store.add(new Samples.Subflow(now, 0, sf.id(), sf.iface(), sf.state(), sf.backup(), v.cwnd(), v.ssthresh(),
-                        v.srttNanos(), v.rttvarNanos(), v.bytesInFlight(), bps, v.bytesSent(), v.bytesRetransmitted()));
+                        v.srttNanos(), v.rttvarNanos(), v.bytesInFlight(), bps, v.bytesSent(), v.bytesRetransmitted(),
+                        v.congestionControl(), v.coupled(), v.increasePerRtt()));
             }
         }
         for (int i = 0; i < perPath.length; i++) {
@@ -604,7 +605,8 @@ public final class LiveSession extends Session {
                 k.ssthreshBytes(), k.srttNanos(), k.rttvarNanos(), sf.rtoNanos(), k.inFlightBytes(), k.bytesSent(),
                 sf.bytesAcked(), k.bytesRetransmitted(), sf.segmentsRetransmitted(), sf.bytesReceived(), sf.sackHoles(),
                 sf.rtoCount(), sf.fastRetransmits(), sf.closeReason(),
-                k.congestionControl() == null ? null : "kernel " + k.congestionControl());
+                k.congestionControl() == null ? null : "kernel " + k.congestionControl(), null, false, Double.NaN,
+                org.mptcplab.stack.sched.SchedulingCounts.NONE);
     }
 
     private void publish(long now, ConnectionSnapshot c) {

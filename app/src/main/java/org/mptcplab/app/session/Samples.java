@@ -13,10 +13,14 @@ public final class Samples {
      * @param flow    0 the MPTCP connection, 1 the single-path TCP comparison
      * @param path    index of the path the subflow runs on
      * @param sendBps payload bits per second sent on it since the previous sample (retransmissions included)
+     * @param cc      the sender's congestion controller ("lia"), null where it is not ours (the kernel sends)
+     * @param coupled whether that controller couples the subflows' increases (LIA, OLIA, BALIA)
+     * @param ccIncrease its congestion-avoidance increase per RTT now, in segments (one Reno TCP: 1);
+     *                NaN where unknown
      */
     public record Subflow(long t, int flow, int subflowId, int path, SubflowState state, boolean backup, long cwnd,
                           long ssthresh, long srttNanos, long rttvarNanos, long bytesInFlight, double sendBps,
-                          long bytesSent, long bytesRetransmitted) {
+                          long bytesSent, long bytesRetransmitted, String cc, boolean coupled, double ccIncrease) {
     }
 
     /**
@@ -73,7 +77,7 @@ public final class Samples {
     }
 
     /** Bytes one stored sample of each kind takes (object header, fields, references), for the byte budget. */
-    static final int SUBFLOW_BYTES = 120;
+    static final int SUBFLOW_BYTES = 136;
     static final int FLOW_BYTES = 96;
     static final int EVENT_BYTES = 160;
     /** A packet: the record, its option text and a copy of its headers (about 80 bytes). */

@@ -32,7 +32,12 @@ import org.mptcplab.app.session.Session;
 /**
  * The charts (chartfx): the players' buffers, goodput, each path's send rate, and per subflow the
  * congestion window with ssthresh, the smoothed RTT and the bytes in flight. One line per path in
- * the path's colour (the newest live subflow on that path), grey for single-path TCP.
+ * the path's colour (the newest live subflow on that path), grey for single-path TCP. With bulk
+ * traffic, where there is no player, the first chart is the congestion controller's instead: each
+ * subflow's congestion-avoidance increase per RTT, their sum, and one TCP's for scale, with the
+ * controller's name in the title and a caption saying whether it couples the subflows (the
+ * difference between coupled and uncoupled control, plain to see: each of newreno's subflows
+ * grows as one TCP, on the dashed line, each of LIA's by a share of it, below).
  *
  * <p>chartfx datasets must not be written on the FX thread (its lock is read-held across each
  * pulse, RECIPES.md), so a feeder thread copies the session's store into them four times a second;
@@ -71,6 +76,16 @@ public final class ChartsPane extends GridPane {
     private final ScheduledExecutorService feeder;
     private DoubleDataSet[] stacked;
     private volatile long windowNanos = 60_000_000_000L;
+
+    /** The congestion controller's chart (bulk traffic), its caption, and what they say now; null with video. */
+    private XYChart ccChart;
+    private javafx.scene.control.Label ccCaption;
+    private Series ccTotal;
+    private Series ccReference;
+    /** Title and caption as last handed to the FX thread (feeder thread only). */
+    private String ccTitleSaid = "";
+    private String ccCaptionSaid = "";
+    private long ccFeeds;
 
     /** One line: which samples, which value, on which chart; the points computed and not yet handed over. */
     private static final class Series {
@@ -111,22 +126,44 @@ public final class ChartsPane extends GridPane {
     private double[][] pendingStackedY;
     private double[] pendingStackedX;
 
+    /** The charts for video traffic (the player buffer first). */
     public ChartsPane(Supplier<Session> session, List<String> pathNames, boolean tcp) {
+        this(session, pathNames, tcp, true);
+    }
+
+    /**
+     * @param video the traffic is video: the first chart is the players' buffers; otherwise it is
+     *              the congestion controller's (a bulk transfer has no player)
+     */
+    public ChartsPane(Supplier<Session> session, List<String> pathNames, boolean tcp, boolean video) {
         this.session = session;
         getStyleClass().add(Styles.CHARTS);
         setHgap(6);
         setVgap(6);
         int n = pathNames.size();
-        XYChart buffer = chart("Player buffer", "s");
+        XYChart buffer = video ? chart("Player buffer", "s") : chart(CC_TITLE, "segments");
         XYChart goodput = chart("Goodput", "Mbit/s");
         XYChart share = chart("MPTCP send rate by path (stacked)", "Mbit/s");
         XYChart cwnd = chart("cwnd (dashed: ssthresh)", "kB");
         XYChart rtt = chart("Smoothed RTT", "ms");
         XYChart flight = chart("Bytes in flight", "kB");
-        flowLine(buffer, "MPTCP", 0, Palette.pathHex(0), Samples.Flow::playerBufferS, true);
-        flowLine(goodput, "MPTCP", 0, "#1B5E20", f -> f.goodputBps() / 1e6, false);
+        if (video) {
+            flowLine(buffer, "MPTCP", 0, Palette.pathHex(0), Samples.Flow::playerBufferS, true);
+        } else {
+            ccChart = buffer;
+            // chartfx paints a renderer's datasets last to first: the sum on top, one TCP's
+            // increase (for scale) underneath everything.
+            ccTotal = computedLine(buffer, "MPTCP: the subflows together", MPTCP_HEX, false, true);
+            for (int i = 0; i < n; i++) {
+                subLine(buffer, pathNames.get(i), 0, i, Palette.pathHex(i), Samples.Subflow::ccIncrease, false);
+            }
+            ccReference = computedLine(buffer, "one TCP: 1 segment per RTT", Palette.TCP_HEX, true, false);
+        }
+        flowLine(goodput, "MPTCP", 0, MPTCP_HEX, f -> f.goodputBps() / 1e6, false);
         if (tcp) {
-            flowLine(buffer, "TCP", 1, Palette.TCP_HEX, Samples.Flow::playerBufferS, true);
+            if (video) {
+                flowLine(buffer, "TCP", 1, Palette.TCP_HEX, Samples.Flow::playerBufferS, true);
+            }
             flowLine(goodput, "TCP", 1, Palette.TCP_HEX, f -> f.goodputBps() / 1e6, false);
         }
         for (int i = 0; i < n; i++) {
@@ -161,7 +198,7 @@ public final class ChartsPane extends GridPane {
         shareChart = share;
         List<XYChart> order = List.of(buffer, goodput, share, cwnd, rtt, flight);
         for (int i = 0; i < order.size(); i++) {
-            add(order.get(i), i % 3, i / 3);
+            add(order.get(i) == ccChart ? ccCell() : order.get(i), i % 3, i / 3);
         }
         for (int c = 0; c < 3; c++) {
             ColumnConstraints cc = new ColumnConstraints();
@@ -181,6 +218,34 @@ public final class ChartsPane extends GridPane {
             return t;
         });
         feeder.scheduleAtFixedRate(this::tick, 50, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** The congestion controller's chart's title before the first sample names the controller. */
+    static final String CC_TITLE = "Increase per RTT";
+    /** MPTCP's own colour (the goodput line, the controller's sum). */
+    private static final String MPTCP_HEX = "#1B5E20";
+
+    /** The congestion controller's chart over its caption, in one cell. */
+    private javafx.scene.Node ccCell() {
+        ccCaption = new javafx.scene.control.Label("");
+        ccCaption.setId("ccCaption");
+        ccCaption.getStyleClass().add(Styles.CHART_CAPTION);
+        ccCaption.setMaxWidth(Double.MAX_VALUE);
+        ccCaption.setTooltip(new javafx.scene.control.Tooltip(ccExplanation("newreno", false)));
+        ccCaption.getTooltip().setWrapText(true);
+        ccCaption.getTooltip().setMaxWidth(420);
+        ccChart.setId("ccChart");
+        javafx.scene.layout.VBox cell = new javafx.scene.layout.VBox(ccChart, ccCaption);
+        javafx.scene.layout.VBox.setVgrow(ccChart, Priority.ALWAYS);
+        return cell;
+    }
+
+    /** A line the feeder computes itself (not one value per sample): the controller's sum and the reference. */
+    private Series computedLine(XYChart c, String name, String hex, boolean dashed, boolean thick) {
+        DoubleDataSet ds = dataset(c, name, hex, dashed, thick);
+        Series se = new Series(ds, false, -1, -1, null, null, c);
+        series.add(se);
+        return se;
     }
 
     private XYChart chart(String title, String unit) {
@@ -312,6 +377,9 @@ public final class ChartsPane extends GridPane {
                 }
             }
             for (Series se : series) {
+                if (se.sub == null && se.flowValue == null) {
+                    continue; // computed below
+                }
                 if (se.subflow) {
                     List<Samples.Subflow> l = byKey.getOrDefault(key(se.flow, se.path), List.of());
                     double[] xs = new double[l.size()];
@@ -355,6 +423,9 @@ public final class ChartsPane extends GridPane {
                 }
             }
             feedStacked(byKey);
+            if (ccChart != null) {
+                feedCongestion(byKey, from, now);
+            }
         } catch (RuntimeException e) {
             // A feeder that dies silently would freeze the charts: say it once in the log, keep going.
             System.getLogger("charts").log(System.Logger.Level.WARNING, "chart update failed", e);
@@ -394,6 +465,113 @@ public final class ChartsPane extends GridPane {
         }
         pendingStackedY = out;
         pendingStackedX = java.util.Arrays.copyOf(xs, k);
+    }
+
+    /**
+     * The controller's sum over the paths at each sample instant, one TCP's 1 across the window,
+     * and the title and caption from the newest sample (the controller may have been switched):
+     * handed to the FX thread only when their words change.
+     */
+    private void feedCongestion(Map<Long, List<Samples.Subflow>> byKey, long from, long now) {
+        java.util.TreeMap<Long, Double> sums = new java.util.TreeMap<>();
+        Samples.Subflow newest = null;
+        int paths = 0;
+        for (int i = 0; i < stacked.length; i++) {
+            List<Samples.Subflow> l = byKey.getOrDefault(key(0, i), List.of());
+            for (Samples.Subflow x : l) {
+                if (!Double.isNaN(x.ccIncrease())) {
+                    sums.merge(x.t(), x.ccIncrease(), Double::sum);
+                }
+            }
+            if (!l.isEmpty()) {
+                Samples.Subflow last = l.get(l.size() - 1);
+                if (newest == null || last.t() > newest.t()) {
+                    newest = last;
+                }
+                if (last.t() >= now - 1_000_000_000L) {
+                    paths++;
+                }
+            }
+        }
+        int stride = Math.max(1, (sums.size() + MAX_POINTS - 1) / MAX_POINTS);
+        double[] xs = new double[(sums.size() + stride - 1) / stride];
+        double[] ys = new double[xs.length];
+        int k = 0;
+        int seen = 0;
+        double total = Double.NaN;
+        for (var e : sums.entrySet()) {
+            total = e.getValue();
+            if (seen++ % stride != 0) {
+                continue;
+            }
+            xs[k] = e.getKey() / 1e9;
+            ys[k++] = e.getValue();
+        }
+        ccTotal.pendingX = java.util.Arrays.copyOf(xs, k);
+        ccTotal.pendingY = java.util.Arrays.copyOf(ys, k);
+        ccReference.pendingX = new double[] {from / 1e9, Math.max(from, now) / 1e9};
+        ccReference.pendingY = new double[] {1, 1};
+        String cc = newest == null ? null : newest.cc();
+        String title = newest == null ? CC_TITLE : cc == null ? CC_TITLE + ": the sender's controller is not ours"
+                : CC_TITLE + ": " + cc + (newest.coupled() ? " (coupled)" : " (uncoupled)");
+        String caption = ccCaption(cc, newest != null && newest.coupled(), total, paths);
+        // A new controller at once; the sum at most once a second (FEED_MILLIS * 4): a label whose
+        // words change lays its part of the window out again.
+        boolean sumDue = ccFeeds++ % 4 == 0;
+        if (!title.equals(ccTitleSaid) || sumDue && !caption.equals(ccCaptionSaid)) {
+            ccTitleSaid = title;
+            ccCaptionSaid = caption;
+            String explanation = ccExplanation(cc, newest != null && newest.coupled());
+            javafx.application.Platform.runLater(() -> {
+                ccChart.setTitle(title);
+                ccCaption.setText(caption);
+                ccCaption.getTooltip().setText(explanation);
+            });
+        }
+    }
+
+    /**
+     * The caption under the controller's chart, one short line (the chart keeps its height at
+     * 1280x800): coupled or not, and the sum of the increases now. The claim about a shared
+     * bottleneck is RFC 6356's goal (section 2), about throughput: the sum of the increases is the
+     * connection's aggressiveness (LIA's alpha, unless a subflow is capped at one TCP's), not
+     * itself a share; {@link #ccExplanation} says it at length (the caption's tooltip).
+     */
+    static String ccCaption(String cc, boolean coupled, double total, int paths) {
+        // At most about 40 characters: the caption's width at 1280x800.
+        if (cc == null) {
+            return "Not our stack's controller: its variables are not known here";
+        }
+        String sum = Double.isNaN(total) ? "-" : String.format(java.util.Locale.ROOT, "%.2f", total);
+        if (coupled) {
+            return "Coupled: as one TCP together (sum " + sum + ")";
+        }
+        return (paths > 1 ? "Uncoupled: each subflow a TCP (sum " : "Uncoupled: a TCP (sum ") + sum + ")";
+    }
+
+    /** The caption at length, for its tooltip. */
+    static String ccExplanation(String cc, boolean coupled) {
+        if (cc == null) {
+            return "The sender is not our stack (the Linux kernel sends): its congestion controller's variables are not known here.";
+        }
+        String lines = "Each line: a subflow's window increase per round trip in congestion avoidance, in segments; "
+                + "green: their sum; dashed: one TCP's (Reno: 1 segment per RTT).\n";
+        if (coupled) {
+            return lines + cc + " couples the subflows (RFC 6356 and its successors): each gets a share of one TCP's "
+                    + "increase, so that on a shared bottleneck the connection takes no more than one TCP would on its best path.";
+        }
+        return lines + cc + " is uncoupled: each subflow grows as a " + (cc.equals("cubic") ? "CUBIC" : "TCP")
+                + " of its own, so on a shared bottleneck the connection takes the share of as many TCPs as it has subflows.";
+    }
+
+    /** The congestion controller's chart, or null (video traffic). */
+    public XYChart ccChart() {
+        return ccChart;
+    }
+
+    /** The caption under it, or null. */
+    public javafx.scene.control.Label ccCaption() {
+        return ccCaption;
     }
 
     private static long key(int flow, int path) {

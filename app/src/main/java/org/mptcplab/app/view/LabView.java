@@ -102,6 +102,7 @@ public final class LabView extends StackPane {
         rebuildCharts();
         vm.specProperty().addListener((o, a, s) -> {
             if (a == null || a.paths().size() != s.paths().size() || a.singlePathTcp() != s.singlePathTcp()
+                    || a.traffic().kind() != s.traffic().kind()
                     || !a.paths().stream().map(p -> p.name()).toList().equals(s.paths().stream().map(p -> p.name()).toList())) {
                 rebuildCharts();
             }
@@ -572,7 +573,8 @@ public final class LabView extends StackPane {
         }
         var s = vm.specProperty().get();
         List<String> names = s.paths().stream().map(p -> p.name()).toList();
-        charts = new ChartsPane(vm::session, names, s.singlePathTcp());
+        charts = new ChartsPane(vm::session, names, s.singlePathTcp(),
+                s.traffic().kind() == org.mptcplab.app.session.TrafficSpec.Kind.VIDEO);
         chartsHost.setCenter(charts);
         dsn = new DsnGraph(vm::session, names);
         dsn.setId("dsnGraph");

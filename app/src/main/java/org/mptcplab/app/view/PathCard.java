@@ -137,7 +137,17 @@ public final class PathCard extends VBox {
         backup.setMinWidth(Region.USE_PREF_SIZE);
         HBox foot = new HBox(8, subflows, gap2, add, remove, backup);
         foot.setAlignment(Pos.CENTER_LEFT);
-        getChildren().addAll(head, grid, error, foot);
+        // What the scheduler does with this path now, in words; no line while it says nothing.
+        Label scheduling = new Label();
+        scheduling.setId("path" + (i + 1) + "Scheduling");
+        scheduling.getStyleClass().add(Styles.PATH_SUBFLOWS);
+        scheduling.textProperty().bind(vm.schedulingProperty());
+        scheduling.setWrapText(true);
+        scheduling.setMinHeight(Region.USE_PREF_SIZE);
+        scheduling.managedProperty().bind(vm.schedulingProperty().isNotEmpty());
+        scheduling.visibleProperty().bind(scheduling.managedProperty());
+        scheduling.setTooltip(new Tooltip("The packet scheduler's decisions in the last second: this path's part of the chunks the working subflows carried, and why"));
+        getChildren().addAll(head, grid, error, foot, scheduling);
         vm.statusProperty().addListener((o, a, s) -> restyle());
         restyle();
     }

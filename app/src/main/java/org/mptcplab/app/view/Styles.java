@@ -75,6 +75,8 @@ public final class Styles {
     public static final String PLAYER_STALLS = "player-stalls";
     public static final String PLAYER_DETAIL = "player-detail";
     public static final String CHARTS = "charts";
+    /** The words under a chart (the congestion controller's: coupled or not). */
+    public static final String CHART_CAPTION = "chart-caption";
     public static final String EVENT_LOG = "event-log";
     public static final String EVENT_HIGHLIGHT = "event-highlight";
     public static final String HELP_OVERLAY = "help-overlay";

@@ -61,7 +61,12 @@ public record EventLine(long tNanos, String flow, String kind, String text, bool
                 hi = true;
                 yield d;
             }
-            case "SCHEDULER" -> who + ": " + d;
+            case "SCHEDULER" -> {
+                // Data moving onto a backup and back, and where reinjected data goes: the story of a
+                // path change, which a presenter points at (as the reinjection line itself).
+                hi = d.startsWith("backup subflow") || d.startsWith("back to regular") || d.startsWith("reinjected data goes out");
+                yield who + ": " + withPaths(d, e, pathNames, st);
+            }
             case "PATH_DOWN", "PATH_BLACKHOLE", "PATH_UP", "LINK_CHANGED", "BACKUP_ON", "BACKUP_OFF" -> {
                 hi = !e.kind().equals("LINK_CHANGED");
                 yield d;
@@ -99,8 +104,31 @@ public record EventLine(long tNanos, String flow, String kind, String text, bool
         // shared bottleneck (drop-tail) every subflow halves its window every few seconds, routine
         // that would otherwise bury the rest of the story.
         String fold = e.kind().equals("RTO") || e.kind().equals("FAST_RETRANSMIT")
-                ? flow + "/" + who + "/" + e.subflowId() + "/" + e.kind() : null;
+                ? flow + "/" + who + "/" + e.subflowId() + "/" + e.kind()
+                // BLEST or ECF holding data back again (a new episode, at most every 10 s): one line that counts.
+                : e.kind().equals("SCHEDULER") && d.contains(" holds data for ") ? flow + "/" + who + "/" + e.subflowId() + "/HOLD"
+                : null;
         return new EventLine(e.t(), flow, e.kind(), text, hi, fold, 1, e.t());
+    }
+
+    private static final java.util.regex.Pattern SUBFLOW = java.util.regex.Pattern.compile("subflow (\\d+)");
+
+    /** Each "subflow N" of the MPTCP flow's {@code d} followed by its path's name, as the other lines say it. */
+    static String withPaths(String d, Samples.Event e, List<String> pathNames, Session.State st) {
+        if (e.flow() != 0 || st == null || st.flows().isEmpty()) {
+            return d;
+        }
+        java.util.regex.Matcher m = SUBFLOW.matcher(d);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            int id = Integer.parseInt(m.group(1));
+            String path = st.flows().get(0).subflows().stream().filter(sf -> sf.id() == id).findFirst()
+                    .filter(sf -> sf.iface() >= 0 && sf.iface() < pathNames.size())
+                    .map(sf -> " (" + pathNames.get(sf.iface()) + ")").orElse("");
+            m.appendReplacement(sb, java.util.regex.Matcher.quoteReplacement(m.group() + path));
+        }
+        m.appendTail(sb);
+        return sb.toString();
     }
 
     private static String pathOf(Samples.Event e, List<String> pathNames, Session.State st) {

@@ -52,6 +52,8 @@ public final class LabViewModel implements AutoCloseable {
     private final boolean realTime;
     private Session session;
     private final ObservableList<PathViewModel> paths = FXCollections.observableArrayList();
+    /** The scheduler's recent decisions per subflow, for the path cards' words. */
+    private final SchedulingWindow scheduling = new SchedulingWindow();
     private final ObservableList<FlowViewModel> flows = FXCollections.observableArrayList();
     private final ObservableList<EventLine> events = FXCollections.observableArrayList();
     private final ReadOnlyStringWrapper clock = new ReadOnlyStringWrapper(this, "clock", "");
@@ -268,8 +270,9 @@ public final class LabViewModel implements AutoCloseable {
         List<String> pathNames = st.paths().stream().map(p -> p.settings().name()).toList();
         List<String> flowNames = st.flows().stream().map(Session.FlowState::name).toList();
         var mptcpSubflows = st.flows().isEmpty() ? List.<org.mptcplab.stack.mptcp.SubflowSnapshot>of() : st.flows().get(0).subflows();
+        var recent = scheduling.update(st.nowNanos(), mptcpSubflows);
         for (int i = 0; i < paths.size() && i < st.paths().size(); i++) {
-            paths.get(i).update(st.paths().get(i), mptcpSubflows);
+            paths.get(i).update(st.paths().get(i), mptcpSubflows, recent);
         }
         while (flows.size() < st.flows().size()) {
             flows.add(new FlowViewModel());
@@ -692,19 +695,22 @@ public final class LabViewModel implements AutoCloseable {
         SampleStore store = session.store();
         StringBuilder sb = new StringBuilder(1 << 16);
         sb.append("kind,t_s,flow,subflow,path,state,backup,cwnd_bytes,ssthresh_bytes,srtt_ms,rttvar_ms,in_flight_bytes,"
-                + "send_bps,goodput_bps,delivered_bytes,send_buffer_bytes,receive_buffer_bytes,player_buffer_s,player_state,stalls\n");
+                + "send_bps,goodput_bps,delivered_bytes,send_buffer_bytes,receive_buffer_bytes,player_buffer_s,player_state,stalls,"
+                + "cc,cc_increase_per_rtt\n");
         for (Samples.Subflow s : store.subflowsSince(0)) {
             sb.append("subflow,").append(sec(s.t())).append(',').append(s.flow()).append(',').append(s.subflowId()).append(',')
                     .append(s.path()).append(',').append(s.state()).append(',').append(s.backup()).append(',').append(s.cwnd())
                     .append(',').append(s.ssthresh() == Long.MAX_VALUE || s.ssthresh() < 0 ? "" : s.ssthresh()).append(',')
                     .append(fmt(s.srttNanos() / 1e6)).append(',').append(fmt(s.rttvarNanos() / 1e6)).append(',')
-                    .append(s.bytesInFlight()).append(',').append(fmt(s.sendBps())).append(",,,,,,,\n");
+                    .append(s.bytesInFlight()).append(',').append(fmt(s.sendBps())).append(",,,,,,,,")
+                    .append(s.cc() == null ? "" : s.cc()).append(',')
+                    .append(Double.isNaN(s.ccIncrease()) ? "" : fmt(s.ccIncrease())).append('\n');
         }
         for (Samples.Flow f : store.flowsSince(0)) {
             sb.append("flow,").append(sec(f.t())).append(',').append(f.flow()).append(",,,,,,,,,,,").append(fmt(f.goodputBps()))
                     .append(',').append(f.delivered()).append(',').append(f.sendBufferUsed()).append(',')
                     .append(f.receiveBufferUsed()).append(',').append(Double.isNaN(f.playerBufferS()) ? "" : fmt(f.playerBufferS()))
-                    .append(',').append(f.playerState()).append(',').append(f.stalls()).append('\n');
+                    .append(',').append(f.playerState()).append(',').append(f.stalls()).append(",,\n");
         }
         Files.writeString(file, sb, StandardCharsets.UTF_8);
         say("Wrote " + file.getFileName());

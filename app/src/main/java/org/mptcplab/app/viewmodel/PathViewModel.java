@@ -34,6 +34,7 @@ public final class PathViewModel {
     private final ReadOnlyBooleanWrapper backup = new ReadOnlyBooleanWrapper(this, "backup");
     private final ReadOnlyStringWrapper throughput = new ReadOnlyStringWrapper(this, "throughput", "");
     private final ReadOnlyStringWrapper subflows = new ReadOnlyStringWrapper(this, "subflows", "");
+    private final ReadOnlyStringWrapper scheduling = new ReadOnlyStringWrapper(this, "scheduling", "");
     private final java.util.EnumMap<Field, ReadOnlyStringWrapper> text = new java.util.EnumMap<>(Field.class);
     private final java.util.EnumMap<Field, ReadOnlyStringWrapper> error = new java.util.EnumMap<>(Field.class);
     private PathSettings settings;
@@ -56,8 +57,17 @@ public final class PathViewModel {
         return String.valueOf(index + 1);
     }
 
-    /** Takes the session's state for this path (once a frame). */
+    /** Takes the session's state for this path (once a frame), without the scheduler's recent decisions. */
     void update(Session.PathState p, List<SubflowSnapshot> mptcpSubflows) {
+        update(p, mptcpSubflows, java.util.Map.of());
+    }
+
+    /**
+     * Takes the session's state for this path (once a frame); {@code recent}: the scheduler's
+     * decisions per subflow id in the last second ({@link SchedulingWindow}).
+     */
+    void update(Session.PathState p, List<SubflowSnapshot> mptcpSubflows,
+                java.util.Map<Integer, org.mptcplab.stack.sched.SchedulingCounts> recent) {
         name.set(p.settings().name());
         status.set(p.status());
         statusText.set(switch (p.status()) {
@@ -93,6 +103,68 @@ public final class PathViewModel {
             }
         }
         subflows.set(sb.length() == 0 ? "no subflow" : sb.toString());
+        scheduling.set(schedulingText(index, mptcpSubflows, recent));
+    }
+
+    /**
+     * What the scheduler does with this path's subflows now, in words: the share of the chunks it
+     * put on each lately and the main reason ("carries 67% of chunks: lowest RTT"), or why one
+     * carries none (a backup while a regular subflow works; BLEST or ECF holding data back for a
+     * faster one). Shares are of the chunks the established subflows carried. Empty while nothing
+     * is sent, and where the sender is not our stack.
+     */
+    static String schedulingText(int path, List<SubflowSnapshot> subflows,
+                                 java.util.Map<Integer, org.mptcplab.stack.sched.SchedulingCounts> recent) {
+        // Shares among the subflows that work now: right after a path fails, the survivor carries
+        // everything, whatever the failed one carried a second before.
+        long all = 0;
+        int here = 0;
+        for (SubflowSnapshot sf : subflows) {
+            if (sf.state() != org.mptcplab.stack.mptcp.SubflowState.ESTABLISHED) {
+                continue;
+            }
+            var c = recent.get(sf.id());
+            all += c == null ? 0 : c.carried();
+            if (sf.iface() == path) {
+                here++;
+            }
+        }
+        if (all == 0 || here == 0) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (SubflowSnapshot sf : subflows) {
+            if (sf.iface() != path || sf.state() != org.mptcplab.stack.mptcp.SubflowState.ESTABLISHED) {
+                continue;
+            }
+            var c = recent.getOrDefault(sf.id(), org.mptcplab.stack.sched.SchedulingCounts.NONE);
+            if (sb.length() > 0) {
+                sb.append("; ");
+            }
+            if (here > 1) {
+                sb.append("subflow ").append(sf.id()).append(' ');
+            }
+            if (c.carried() > 0) {
+                long pct = Math.round(100.0 * c.carried() / all);
+                sb.append("carries ").append(pct == 0 ? "<1" : Long.toString(pct)).append("% of chunks: ")
+                        .append(c.main().words());
+            } else if (c.heldBack() > 0) {
+                var held = c.get(org.mptcplab.stack.sched.SchedulingReason.ECF_WAIT_FOR_FASTER) > 0
+                        ? org.mptcplab.stack.sched.SchedulingReason.ECF_WAIT_FOR_FASTER
+                        : org.mptcplab.stack.sched.SchedulingReason.BLEST_WOULD_BLOCK;
+                sb.append("no chunks: ").append(held.words());
+            } else if (sf.backup()) {
+                sb.append("no chunks: a backup, and a regular subflow works");
+            } else {
+                sb.append("no chunks lately");
+            }
+        }
+        return sb.toString();
+    }
+
+    /** The scheduler's recent decisions on this path in words (see {@link #schedulingText}); empty when there is nothing to say. */
+    public ReadOnlyStringProperty schedulingProperty() {
+        return scheduling.getReadOnlyProperty();
     }
 
     // ------------------------------------------------------------------ commands

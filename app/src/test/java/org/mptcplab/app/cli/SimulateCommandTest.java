@@ -75,7 +75,8 @@ class SimulateCommandTest {
         long sum = 0;
         for (Map<String, Object> f : subflows) {
             assertThat(f).containsKeys("id", "local", "remote", "bytes", "retransmits", "retransmitted_bytes",
-                    "rto_count", "fast_retransmits", "srtt_ms", "cwnd", "state", "backup", "close_reason");
+                    "rto_count", "fast_retransmits", "srtt_ms", "cwnd", "state", "backup", "close_reason", "scheduled",
+                    "held_back");
             assertThat(num(f.get("bytes"))).isPositive();
             sum += num(f.get("bytes"));
         }
@@ -496,6 +497,37 @@ class SimulateCommandTest {
         // Path 1 fails at 4 s, after about 9.4 MB: the backup carries the rest.
         assertThat(num(backup.get("bytes_acked"))).isGreaterThan(10_000_000);
         assertThat(list(o, "events")).anyMatch(e -> "server".equals(e.get("host")) && "REMOVE_ADDR".equals(e.get("kind")));
+        // Why each subflow carried what it did: the primary for its RTT, the backup as a backup
+        // (and what the primary had in flight, reinjected), and the switch said once.
+        @SuppressWarnings("unchecked")
+        Map<String, Object> primary = (Map<String, Object>) list(o, "subflows").stream().filter(f -> num(f.get("path")) == 1).findFirst()
+                .orElseThrow().get("scheduled");
+        assertThat(primary.keySet()).containsOnly("lowest_rtt");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> onBackup = (Map<String, Object>) backup.get("scheduled");
+        assertThat(onBackup.keySet()).contains("backup_no_regular").isSubsetOf("backup_no_regular", "reinjection");
+        assertThat(num(onBackup.get("backup_no_regular"))).isGreaterThan(5_000);
+        assertThat(num(backup.get("held_back"))).isZero();
+        assertThat(list(o, "events")).filteredOn(e -> "SCHEDULER".equals(e.get("kind"))
+                && String.valueOf(e.get("detail")).startsWith("backup subflow 1 now carries data")).hasSize(1);
+        // The text report: a line per subflow.
+        String text = Cli.run("simulate", "--scenario", "backup", "--bytes", "20M").out();
+        assertThat(text).contains("scheduler minrtt, chunks per subflow and why:\n")
+                .containsPattern("\\n  0 +[0-9,]+ chunks: 100% lowest RTT\\n")
+                .containsPattern("\\n  1b +[0-9,]+ chunks: 9\\d% backup, no regular subflow usable, [0-9.]+% reinjection\\n");
+    }
+
+    @Test
+    void ecfSaysHowOftenItHeldDataBackForTheFastPath() {
+        Cli.Result r = Cli.run("simulate", "--path", "20mbit,10ms", "--path", "5mbit,100ms", "--scheduler", "ecf",
+                "--bytes", "10M", "--json");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        List<Map<String, Object>> subflows = list(json(r), "subflows");
+        assertThat(num(subflows.get(1).get("held_back"))).isPositive();
+        assertThat(((Map<?, ?>) subflows.get(1).get("scheduled")).keySet()).hasSize(1).allMatch("faster_full"::equals);
+        assertThat(num(subflows.get(0).get("held_back"))).isZero();
+        assertThat(Cli.run("simulate", "--path", "20mbit,10ms", "--path", "5mbit,100ms", "--scheduler", "ecf",
+                "--bytes", "10M").out()).containsPattern("held back [0-9,]+ times for a faster subflow");
     }
 
     @Test

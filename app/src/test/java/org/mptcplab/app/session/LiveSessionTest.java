@@ -197,7 +197,8 @@ class LiveSessionTest {
         // The kernel's MPTcpExt counters out of nstat.
         assertThat(LiveSession.request(TrafficSpec.video(8_000_000L))).hasSize(16);
         SubflowSnapshot ours = new SubflowSnapshot(3, "10.1.0.1", 40321, "10.1.0.2", 5204, 0, SubflowState.ESTABLISHED, false,
-                0, 0, 14600, Long.MAX_VALUE, 0, 0, 200_000_000L, 0, 10, 10, 0, 0, 5000, 0, 0, 0, null, "newreno");
+                0, 0, 14600, Long.MAX_VALUE, 0, 0, 200_000_000L, 0, 10, 10, 0, 0, 5000, 0, 0, 0, null, "newreno", "newreno", false, 1,
+                org.mptcplab.stack.sched.SchedulingCounts.NONE);
         SubflowSnapshot v = LiveSession.senderView(ours, k);
         assertThat(v.cwnd()).isEqualTo(23 * 1448);
         assertThat(v.bytesReceived()).isEqualTo(5000);
@@ -205,5 +206,9 @@ class LiveSessionTest {
         // The path card names the sender's controller: the kernel's, not ours.
         assertThat(v.congestion()).isEqualTo("kernel cubic");
         assertThat(LiveSession.parseSubflow(line.replace(" cubic", "")).congestionControl()).isNull();
+        // The kernel sends: its controller's internals and its scheduler's decisions are not ours to tell.
+        assertThat(v.congestionControl()).isNull();
+        assertThat(v.increasePerRtt()).isNaN();
+        assertThat(v.scheduled().carried()).isZero();
     }
 }

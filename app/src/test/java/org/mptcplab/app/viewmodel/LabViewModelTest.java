@@ -237,6 +237,9 @@ class LabViewModelTest {
         assertThat(lines).anyMatch(l -> l.startsWith("subflow,")).anyMatch(l -> l.startsWith("flow,"));
         int columns = lines.get(0).split(",", -1).length;
         assertThat(lines).allMatch(l -> l.split(",", -1).length == columns);
+        // The sender's controller and its increase per RTT (newreno: 1 segment), last on subflow rows.
+        assertThat(lines.get(0)).endsWith(",stalls,cc,cc_increase_per_rtt");
+        assertThat(lines).anyMatch(l -> l.startsWith("subflow,") && l.endsWith(",newreno,1.000"));
 
         vm.paths().get(0).apply(Field.RATE, "7mbit");
         Path json = dir.resolve("spec.json");
@@ -247,5 +250,90 @@ class LabViewModelTest {
         Files.writeString(json, "{\"paths\": 3}");
         assertThatThrownBy(() -> vm.loadSpec(json)).isInstanceOf(IOException.class).hasMessageContaining("paths");
         assertThatThrownBy(() -> vm.exportCsv(dir.resolve("no/such/dir/x.csv"))).isInstanceOf(IOException.class);
+    }
+
+    // ---- the scheduler's decisions in words (SchedulingReason)
+
+    @Test
+    void pathCardsSayWhatTheSchedulerDoesWithThemNow() {
+        run(3 * S);
+        // The demo's video over minRTT: WiFi has the lowest RTT and carries nearly everything.
+        assertThat(vm.paths().get(0).schedulingProperty().get()).matches("carries \\d+% of chunks: lowest RTT");
+        String lte = vm.paths().get(1).schedulingProperty().get();
+        assertThat(lte).matches("carries (<1|\\d+)% of chunks: faster subflow's window full|no chunks lately");
+        // A backup carries nothing while WiFi works, and says why.
+        vm.paths().get(1).setBackup(true);
+        run(5 * S);
+        assertThat(vm.paths().get(1).schedulingProperty().get()).isEqualTo("no chunks: a backup, and a regular subflow works");
+        assertThat(vm.paths().get(0).schedulingProperty().get()).isEqualTo("carries 100% of chunks: lowest RTT");
+    }
+
+    @Test
+    void aBackupTakingOverAndHandingBackIsSaidOnceEachAndHighlighted() {
+        run(S);
+        vm.paths().get(1).setBackup(true);
+        run(2 * S);
+        vm.paths().get(0).toggle(); // WiFi down, signalled: the backup is all there is
+        for (int i = 0; i < 50; i++) {
+            run(S / 10); // frame by frame: the cards' words cover the last second
+        }
+        List<EventLine> onto = vm.events().stream().filter(l -> l.text().contains("now carries data")).toList();
+        assertThat(onto).hasSize(1);
+        assertThat(onto.get(0).text()).isEqualTo("server: backup subflow 1 (LTE) now carries data: no regular subflow is usable (RFC 8684 3.3.8)");
+        assertThat(onto.get(0).highlight()).isTrue();
+        assertThat(vm.paths().get(1).schedulingProperty().get()).isEqualTo("carries 100% of chunks: backup, no regular subflow usable");
+        assertThat(vm.paths().get(0).schedulingProperty().get()).isEmpty(); // no subflow there now
+        vm.paths().get(0).toggle(); // WiFi back: a new regular subflow joins and takes the data again
+        run(5 * S);
+        List<EventLine> back = vm.events().stream().filter(l -> l.text().contains("back to regular subflows")).toList();
+        assertThat(back).hasSize(1);
+        assertThat(back.get(0).text()).matches("server: back to regular subflows: subflow \\d+ \\(WiFi\\) carries data again, backups idle");
+        assertThat(back.get(0).highlight()).isTrue();
+        // Where the data WiFi had in flight went, said with the path's name.
+        assertThat(vm.events()).anySatisfy(l -> {
+            assertThat(l.text()).isEqualTo("server: reinjected data goes out on subflow 1 (LTE), minrtt's pick: backup, no regular subflow usable");
+            assertThat(l.highlight()).isTrue();
+        });
+    }
+
+    @Test
+    void schedulerLinesNameEachSubflowsPathAndHoldingBackFoldsIntoOneLine() {
+        org.mptcplab.app.session.Samples.Event hold = new org.mptcplab.app.session.Samples.Event(12 * S, 0, "server",
+                "SCHEDULER", 1, "ecf holds data for subflow 0 rather than send on subflow 1: waiting for subflow 0 finishes sooner");
+        EventLine first = EventLine.of(hold, List.of("MPTCP"), List.of("WiFi", "LTE"), null);
+        assertThat(first.text()).isEqualTo("server: ecf holds data for subflow 0 rather than send on subflow 1: waiting for "
+                + "subflow 0 finishes sooner");
+        assertThat(first.highlight()).isFalse();
+        EventLine again = EventLine.of(new org.mptcplab.app.session.Samples.Event(25 * S, 0, "server", "SCHEDULER", 1,
+                hold.detail()), List.of("MPTCP"), List.of("WiFi", "LTE"), null);
+        assertThat(first.foldsWith(again)).isTrue();
+        assertThat(first.fold(again).text()).endsWith("(2 times since 12.000 s)");
+        // A switch of policy does not fold.
+        EventLine sw = EventLine.of(new org.mptcplab.app.session.Samples.Event(S, 0, "server", "SCHEDULER", -1,
+                "scheduler minrtt -> ecf"), List.of("MPTCP"), List.of("WiFi", "LTE"), null);
+        assertThat(sw.text()).isEqualTo("server: scheduler minrtt -> ecf");
+        assertThat(sw.foldKey()).isNull();
+        // With the session's state the subflows' paths are named, each of them.
+        run(2 * S);
+        EventLine named = EventLine.of(hold, List.of("MPTCP"), List.of("WiFi", "LTE"), vm.session().state());
+        assertThat(named.text()).isEqualTo("server: ecf holds data for subflow 0 (WiFi) rather than send on subflow 1 (LTE): "
+                + "waiting for subflow 0 (WiFi) finishes sooner");
+    }
+
+    @Test
+    void theCardsWordsChangeOnceASecondNotEveryFrame() {
+        SchedulingWindow w = new SchedulingWindow();
+        run(S);
+        var start = w.update(vm.session().state().nowNanos(), vm.session().state().flows().get(0).subflows());
+        for (int i = 0; i < 9; i++) {
+            run(S / 10); // frames within the second: the same answer, so the cards are not laid out again
+            assertThat(w.update(vm.session().state().nowNanos(), vm.session().state().flows().get(0).subflows())).isSameAs(start);
+        }
+        run(S / 10);
+        var next = w.update(vm.session().state().nowNanos(), vm.session().state().flows().get(0).subflows());
+        assertThat(next).isNotSameAs(start);
+        // The last second's chunks: a second of 8 Mbit/s video, about 690 chunks of 1448 bytes or less.
+        long chunks = next.values().stream().mapToLong(org.mptcplab.stack.sched.SchedulingCounts::carried).sum();
+        assertThat(chunks).isBetween(500L, 1500L);
     }
 }

@@ -1,7 +1,6 @@
 package org.mptcplab.stack.cc;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 
 /**
  * BALIA, the Balanced Linked Adaptation algorithm (Peng, Walid, Hwang, Low, "Multipath TCP:
@@ -91,10 +90,18 @@ public final class Balia extends Coupled {
         pendingGrowth = 0;
     }
 
+    private static final List<String> NAMES = List.of("alpha");
+
     @Override
-    public Map<String, Double> variables() {
-        Map<String, Double> m = new LinkedHashMap<>();
-        m.put("alpha", alpha);
-        return m;
+    public List<String> variableNames() {
+        return NAMES;
+    }
+
+    @Override
+    public double variable(int index) {
+        return switch (index) {
+            case 0 -> alpha;
+            default -> throw new IndexOutOfBoundsException(index);
+        };
     }
 }

@@ -41,11 +41,53 @@ public interface CongestionControl {
     }
 
     /**
-     * The algorithm's internals for observation (LIA's alpha, OLIA's alpha_r and sets, CUBIC's
-     * W_max and K, ...), by name; a fresh map, not for the per-packet path.
+     * Whether the window increase is coupled across the connection's subflows (LIA, OLIA, BALIA:
+     * together they take no more than one TCP would on the best path, RFC 6356 section 2), or each
+     * subflow grows as a TCP of its own (NewReno, Reno, CUBIC).
+     */
+    default boolean coupled() {
+        return false;
+    }
+
+    /**
+     * The congestion-avoidance increase the algorithm gives this subflow now, per round trip of
+     * the subflow (a window's worth of acknowledged bytes), in segments: Reno's rule gives 1 (RFC
+     * 5681 3.1), a coupled one its share of one TCP's increase (RFC 6356: the subflows' increases
+     * together match what a single TCP takes on the best path). The rule, whatever the phase: in
+     * slow start the window doubles per round trip, uncoupled (RFC 6356 3). Computed from the
+     * current windows and RTTs for observation, once per sample, allocating nothing; it refreshes
+     * the internals {@link #variable} reports (a coupled algorithm's alpha is otherwise recomputed
+     * only on its own ACKs), which the algorithm recomputes before each use anyway. Time-dependent
+     * algorithms (CUBIC) answer as of the subflow's last ACK.
+     */
+    default double increasePerRtt() {
+        return 1;
+    }
+
+    /**
+     * The names of the internals {@link #variable} reads (LIA's alpha, OLIA's alpha_r and sets,
+     * CUBIC's W_max and K, ...), the principal one first: the same list for the controller's life.
+     */
+    default java.util.List<String> variableNames() {
+        return java.util.List.of();
+    }
+
+    /** The internal named {@code variableNames().get(index)}, now; allocates nothing. */
+    default double variable(int index) {
+        throw new IndexOutOfBoundsException(index);
+    }
+
+    /**
+     * The algorithm's internals ({@link #variableNames}, {@link #variable}) by name, in order; a
+     * fresh map, not for the per-packet path.
      */
     default java.util.Map<String, Double> variables() {
-        return java.util.Map.of();
+        java.util.List<String> names = variableNames();
+        java.util.Map<String, Double> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            m.put(names.get(i), variable(i));
+        }
+        return m;
     }
 
     /**

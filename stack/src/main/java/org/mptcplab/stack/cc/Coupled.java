@@ -27,6 +27,24 @@ abstract class Coupled extends NewReno {
         return Math.max(1, v.srttNanos());
     }
 
+    /** The increase in bytes the algorithm gives an ACK of {@code bytesAcked} in the current state. */
+    public abstract double increaseFor(long bytesAcked);
+
+    @Override
+    public boolean coupled() {
+        return true;
+    }
+
+    /**
+     * The increase over a window's worth of ACKs, in segments: LIA's min(alpha cwnd_i / cwnd_total,
+     * 1) (summed over the subflows, alpha), OLIA's (w_r / rtt_r)^2 / (sum_p w_p / rtt_p)^2 + alpha_r,
+     * BALIA's (x_r / sum_k x_k)^2 ((1 + alpha_r) / 2) ((4 + alpha_r) / 5); 1 (Reno) while uncoupled.
+     */
+    @Override
+    public double increasePerRtt() {
+        return increaseFor(cwnd) / mss;
+    }
+
     /** Whether this subflow is active and so coupled with the others. */
     protected final boolean selfActive() {
         SubflowView self = coupling == null ? null : coupling.self();

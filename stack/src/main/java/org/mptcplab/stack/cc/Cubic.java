@@ -1,7 +1,6 @@
 package org.mptcplab.stack.cc;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 
 /**
  * CUBIC (RFC 9438), windows in bytes like {@link NewReno}, whose slow start (with HyStart) and
@@ -26,6 +25,9 @@ public class Cubic extends NewReno {
     /** W_est in segments, the Reno-friendly estimate (RFC 9438 4.3). */
     private double wEst;
     private boolean renoFriendly;
+    /** The last ACK's time and smoothed RTT, for {@link #increasePerRtt()} between ACKs. */
+    private long lastAckNanos;
+    private long lastSrttNanos;
 
     public Cubic(int mss) {
         this(mss, true, true);
@@ -143,12 +145,63 @@ public class Cubic extends NewReno {
     }
 
     @Override
-    public Map<String, Double> variables() {
-        Map<String, Double> m = new LinkedHashMap<>();
-        m.put("wMaxBytes", wMax * mss);
-        m.put("kSeconds", k);
-        m.put("wEstBytes", wEst * mss);
-        m.put("renoFriendly", renoFriendly ? 1.0 : 0.0);
-        return m;
+    public void onAck(long nowNanos, long bytesAcked, long srttNanos, long bytesInFlight) {
+        lastAckNanos = nowNanos;
+        lastSrttNanos = srttNanos;
+        super.onAck(nowNanos, bytesAcked, srttNanos, bytesInFlight);
+    }
+
+    /**
+     * The window growth over the next RTT in congestion avoidance, in segments, as
+     * {@link #increaseAvoidance} would give it at the last ACK: W_cubic(t + RTT) - cwnd clamped to
+     * [0, cwnd / 2] (RFC 9438 4.4), or alpha_cubic in the Reno-friendly region (4.3). Before the
+     * stage's first ACK, t = 0 and K as that ACK will set it.
+     */
+    @Override
+    public double increasePerRtt() {
+        long nowNanos = lastAckNanos;
+        long srttNanos = lastSrttNanos;
+        double cw = (double) cwnd / mss;
+        double wm = wMax;
+        double kk = k;
+        double est = wEst;
+        double t = 0;
+        if (epochStart == NO_EPOCH) {
+            if (wm <= cw) {
+                wm = cw;
+                kk = 0;
+            } else {
+                kk = Math.cbrt((wm - cw) / C);
+            }
+            est = cw;
+        } else {
+            t = Math.max(0, nowNanos - epochStart) / 1e9;
+        }
+        double alpha = est >= wm ? 1.0 : ALPHA;
+        double d = t - kk;
+        if (C * d * d * d + wm < est) {
+            return alpha;
+        }
+        double e = t + Math.max(0, srttNanos) / 1e9 - kk;
+        double target = Math.max(cw, Math.min(1.5 * cw, C * e * e * e + wm));
+        return target - cw;
+    }
+
+    private static final List<String> NAMES = List.of("wMaxBytes", "kSeconds", "wEstBytes", "renoFriendly");
+
+    @Override
+    public List<String> variableNames() {
+        return NAMES;
+    }
+
+    @Override
+    public double variable(int index) {
+        return switch (index) {
+            case 0 -> wMax * mss;
+            case 1 -> k;
+            case 2 -> wEst * mss;
+            case 3 -> renoFriendly ? 1.0 : 0.0;
+            default -> throw new IndexOutOfBoundsException(index);
+        };
     }
 }

@@ -1,7 +1,6 @@
 package org.mptcplab.stack.cc;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 
 /**
  * LIA, the Linked Increases Algorithm (RFC 6356), windows in bytes.
@@ -72,10 +71,18 @@ public final class Lia extends Coupled {
         grow(increaseFor(bytesAcked));
     }
 
+    private static final List<String> NAMES = List.of("alpha");
+
     @Override
-    public Map<String, Double> variables() {
-        Map<String, Double> m = new LinkedHashMap<>();
-        m.put("alpha", alpha);
-        return m;
+    public List<String> variableNames() {
+        return NAMES;
+    }
+
+    @Override
+    public double variable(int index) {
+        return switch (index) {
+            case 0 -> alpha;
+            default -> throw new IndexOutOfBoundsException(index);
+        };
     }
 }

@@ -48,9 +48,10 @@ public class NewReno implements CongestionControl {
         this.cwnd = 10L * mss;
     }
 
+    /** "newreno" (with HyStart) or "reno" (without), as {@link CongestionControls#create} names them. */
     @Override
     public String name() {
-        return "newreno";
+        return hystart ? "newreno" : "reno";
     }
 
     @Override

@@ -1,7 +1,6 @@
 package org.mptcplab.stack.cc;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 
 /**
  * OLIA, the Opportunistic Linked Increases Algorithm (Khalili, Gast, Popovic, Le Boudec, "MPTCP
@@ -144,13 +143,21 @@ public final class Olia extends Coupled {
         super.onTimeout(bytesInFlight);
     }
 
+    private static final List<String> NAMES = List.of("alpha", "inB", "inM", "interLossBytes");
+
     @Override
-    public Map<String, Double> variables() {
-        Map<String, Double> v = new LinkedHashMap<>();
-        v.put("alpha", alpha);
-        v.put("inB", inB ? 1.0 : 0.0);
-        v.put("inM", inM ? 1.0 : 0.0);
-        v.put("interLossBytes", (double) interLossBytes());
-        return v;
+    public List<String> variableNames() {
+        return NAMES;
+    }
+
+    @Override
+    public double variable(int index) {
+        return switch (index) {
+            case 0 -> alpha;
+            case 1 -> inB ? 1.0 : 0.0;
+            case 2 -> inM ? 1.0 : 0.0;
+            case 3 -> (double) interLossBytes();
+            default -> throw new IndexOutOfBoundsException(index);
+        };
     }
 }

@@ -11,6 +11,7 @@ import org.mptcplab.stack.observe.Mib;
 import org.mptcplab.stack.observe.ProtocolEvent;
 import org.mptcplab.stack.sched.ConnectionView;
 import org.mptcplab.stack.sched.Scheduler;
+import org.mptcplab.stack.sched.SchedulingReason;
 import org.mptcplab.stack.sched.SubflowView;
 import org.mptcplab.stack.wire.Bytes;
 import org.mptcplab.stack.wire.Checksums;
@@ -74,6 +75,22 @@ public final class MptcpConnection implements ConnectionView, PmConnection {
     /** This connection's copy of the stack's scheduler, and the stack's generation it was taken at. */
     private Scheduler scheduler;
     private int schedulerGeneration;
+    /**
+     * What the scheduler's decisions look like to a person, said in SCHEDULER events only when it
+     * changes (see {@link #scheduled}, {@link #heldBack}): whether the last chunk went on a backup
+     * subflow; a reinjection queued whose first chunk has not gone out yet, and where the last one
+     * went and when that was said; when data was last held back for a faster subflow, and when
+     * that was last said.
+     */
+    private boolean dataOnBackup;
+    private boolean reinjectionUnsaid;
+    private int reinjectionSaidOn = -1;
+    private long reinjectionSaidAt;
+    private long heldBackAt = Long.MIN_VALUE;
+    private long heldBackSaidAt = Long.MIN_VALUE;
+    /** A pause in holding back longer than this starts a new episode; one is said at most this often. */
+    static final long HELD_BACK_EPISODE_GAP_NANOS = 1_000_000_000L;
+    static final long SCHEDULER_SAY_EVERY_NANOS = 10_000_000_000L;
     /** The connection-level window stopped new data (an episode, counted once: {@link #windowBlockedCount}). */
     private boolean windowBlocked;
     private long windowBlockedCount;
@@ -1290,6 +1307,9 @@ public final class MptcpConnection implements ConnectionView, PmConnection {
             }
             Subflow sf = (Subflow) sched.pick(this, Math.min(len, 1460));
             if (sf == null) {
+                if (sched.reason().heldBack()) {
+                    heldBack(now, sched);
+                }
                 break;
             }
             boolean mpcData = sf.initial && client && !peerDssSeen && sf.rel(sf.sndNxt) == 1;
@@ -1300,6 +1320,7 @@ public final class MptcpConnection implements ConnectionView, PmConnection {
                 break;
             }
             sf.sendNew(now, dsn, n, reinj, mpcData, withAck);
+            scheduled(now, sf, reinj ? SchedulingReason.REINJECTION : sched.reason(), sched);
             if (reinj) {
                 long[] r = reinjectQueue.peekFirst();
                 r[0] = dsn + n;
@@ -1337,6 +1358,69 @@ public final class MptcpConnection implements ConnectionView, PmConnection {
     }
 
     /**
+     * Counts a chunk the scheduler put on {@code sf} for {@code reason}, and says in a SCHEDULER
+     * event when the picture changes in a way a person cares about: data moves onto a backup
+     * subflow because no regular one is usable (RFC 8684 3.3.8) or back to the regular ones, and
+     * where a reinjection goes (once per subflow it goes to, again after a quiet while). Nothing
+     * is allocated unless something is said.
+     */
+    private void scheduled(long now, Subflow sf, SchedulingReason reason, Scheduler sched) {
+        sf.scheduled[reason.ordinal()]++;
+        boolean backup = sf.isBackupInUse();
+        if (backup != dataOnBackup) {
+            dataOnBackup = backup;
+            stack.observer().event(now, ProtocolEvent.Kind.SCHEDULER, localToken, sf.id, backup
+                    ? "backup subflow " + sf.id + " now carries data: no regular subflow is usable (RFC 8684 3.3.8)"
+                    : "back to regular subflows: subflow " + sf.id + " carries data again, backups idle");
+        }
+        if (reason == SchedulingReason.REINJECTION && reinjectionUnsaid) {
+            reinjectionUnsaid = false;
+            if (sf.id != reinjectionSaidOn || now - reinjectionSaidAt >= SCHEDULER_SAY_EVERY_NANOS) {
+                reinjectionSaidOn = sf.id;
+                reinjectionSaidAt = now;
+                SchedulingReason why = sched.reason();
+                stack.observer().event(now, ProtocolEvent.Kind.SCHEDULER, localToken, sf.id,
+                        "reinjected data goes out on subflow " + sf.id + ", " + sched.name() + "'s pick: " + why.words());
+            }
+        }
+    }
+
+    /**
+     * The scheduler held data back for a faster subflow (BLEST or ECF): counted on the slower
+     * subflow it chose not to send on, and said when a new episode of holding back begins (after a
+     * pause of {@link #HELD_BACK_EPISODE_GAP_NANOS}), at most once per
+     * {@link #SCHEDULER_SAY_EVERY_NANOS}: a wait lasts until the fast subflow's next ACK, and
+     * there may be hundreds a second.
+     */
+    private void heldBack(long now, Scheduler sched) {
+        Subflow slow = (Subflow) sched.heldBackFrom();
+        if (slow == null) {
+            return;
+        }
+        SchedulingReason reason = sched.reason();
+        slow.scheduled[reason.ordinal()]++;
+        boolean newEpisode = heldBackAt == Long.MIN_VALUE || now - heldBackAt > HELD_BACK_EPISODE_GAP_NANOS;
+        heldBackAt = now;
+        if (!newEpisode || heldBackSaidAt != Long.MIN_VALUE && now - heldBackSaidAt < SCHEDULER_SAY_EVERY_NANOS) {
+            return;
+        }
+        heldBackSaidAt = now;
+        Subflow fast = null;
+        for (int i = 0; i < subflows.size(); i++) {
+            Subflow s = subflows.get(i);
+            if (s != slow && s.canSendData() && s.isBackupInUse() == slow.isBackupInUse()
+                    && (fast == null || s.srttNanos() < fast.srttNanos())) {
+                fast = s;
+            }
+        }
+        String forFast = fast == null ? "a faster subflow" : "subflow " + fast.id;
+        stack.observer().event(now, ProtocolEvent.Kind.SCHEDULER, localToken, slow.id, sched.name() + " holds data for "
+                + forFast + " rather than send on subflow " + slow.id + ": " + (reason == SchedulingReason.BLEST_WOULD_BLOCK
+                        ? "there it could block " + forFast + " at the connection-level window"
+                        : "waiting for " + forFast + " finishes sooner"));
+    }
+
+    /**
      * The redundant policy: what the connection sent that the other usable subflows have not
      * carried yet (and the peer has not data-ACKed) goes on them too, as far as their windows
      * allow, in DSN order on each subflow. The receiver keeps the first copy (the receive buffer
@@ -1359,6 +1443,7 @@ public final class MptcpConnection implements ConnectionView, PmConnection {
                     break;
                 }
                 s.sendNew(now, from, n, false, false, withAck);
+                s.scheduled[SchedulingReason.REDUNDANT_COPY.ordinal()]++;
                 from += n;
             }
         }
@@ -1405,6 +1490,7 @@ public final class MptcpConnection implements ConnectionView, PmConnection {
         opportunisticDsn = dataUna;
         opportunisticDone = true;
         sf.sendNew(now, dataUna, n, true, false, withAck);
+        sf.scheduled[SchedulingReason.OPPORTUNISTIC_RETRANSMISSION.ordinal()]++;
         reinjectedBytes += n;
         stack.observer().inc(Mib.MPTCPRetrans);
         holder.penalise(now, sf.id);
@@ -1508,6 +1594,7 @@ public final class MptcpConnection implements ConnectionView, PmConnection {
             bytes += u.len;
         }
         if (bytes > 0) {
+            reinjectionUnsaid = true;
             stack.observer().event(now, ProtocolEvent.Kind.REINJECTION, localToken, sf.id,
                     "reinjecting " + bytes + " bytes from subflow " + sf.id);
         }
@@ -2159,6 +2246,7 @@ public final class MptcpConnection implements ConnectionView, PmConnection {
                 to = Math.min(sndNxt - from, 1_400) + from; // in no range at all: send its first segment again
             }
             addReinject(from, to);
+            reinjectionUnsaid = true;
             stack.observer().inc(Mib.DataRto);
             stack.observer().event(now, ProtocolEvent.Kind.REINJECTION, localToken, -1,
                     "data ACK stuck at DSN " + Long.toUnsignedString(dataUna) + " though the subflows acknowledged it: "

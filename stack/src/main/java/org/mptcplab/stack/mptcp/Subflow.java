@@ -140,6 +140,12 @@ public final class Subflow implements CongestionControl.SubflowView, org.mptcpla
     boolean localBackup;
     /** The peer asked us to treat this subflow as backup. */
     boolean remoteBackup;
+    /**
+     * The scheduler's decisions about this subflow, per {@link org.mptcplab.stack.sched.SchedulingReason}
+     * (by ordinal): chunks carried, or times data was held back rather than sent here. The
+     * connection counts; a plain array, so counting allocates nothing.
+     */
+    final long[] scheduled = new long[org.mptcplab.stack.sched.SchedulingReason.COUNT];
     int localNonce;
     int remoteNonce;
     /** Join initiator: true once the responder acknowledged our third ACK (the 4th ACK). */
@@ -323,19 +329,25 @@ public final class Subflow implements CongestionControl.SubflowView, org.mptcpla
         return new SubflowSnapshot(id, local.toString(), localPort, remote.toString(), remotePort, iface, state,
                 localBackup || remoteBackup, localAddressId, remoteAddressId, cc.cwnd(), cc.ssthresh(), srtt, rttvar, rto,
                 bytesInFlight(), bytesSent, bytesAcked, bytesRetransmitted, segmentsRetransmitted, bytesReceived,
-                sackHoles(), rtoCount, fastRetransmits, closeReason, congestionText());
+                sackHoles(), rtoCount, fastRetransmits, closeReason, congestionText(), cc.name(),
+                cc.coupled(), cc.increasePerRtt(), org.mptcplab.stack.sched.SchedulingCounts.copyOf(scheduled));
     }
 
-    /** The controller's name and its variables (CongestionControl#variables), three significant digits. */
+    /**
+     * The controller's name and its variables (CongestionControl#variable), three significant
+     * digits; computed after its increase is brought up to date, so that a coupled alpha is
+     * today's and not that of the subflow's last ACK in congestion avoidance.
+     */
     private String congestionText() {
-        java.util.Map<String, Double> v = cc.variables();
-        if (v.isEmpty()) {
+        cc.increasePerRtt();
+        java.util.List<String> names = cc.variableNames();
+        if (names.isEmpty()) {
             return cc.name();
         }
         StringBuilder sb = new StringBuilder(cc.name());
-        for (java.util.Map.Entry<String, Double> e : v.entrySet()) {
-            double x = e.getValue();
-            sb.append(' ').append(e.getKey()).append('=');
+        for (int i = 0; i < names.size(); i++) {
+            double x = cc.variable(i);
+            sb.append(' ').append(names.get(i)).append('=');
             if (x == Math.rint(x) && Math.abs(x) < 1e15) {
                 sb.append((long) x);
             } else {

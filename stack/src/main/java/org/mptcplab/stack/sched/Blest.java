@@ -33,6 +33,8 @@ public final class Blest implements Scheduler {
 
     private double lambda = LAMBDA_INITIAL;
     private long blocksSeen;
+    private SchedulingReason reason = SchedulingReason.NO_ROOM;
+    private SubflowView heldBackFrom;
 
     @Override
     public String name() {
@@ -50,13 +52,26 @@ public final class Blest implements Scheduler {
     }
 
     @Override
+    public SchedulingReason reason() {
+        return reason;
+    }
+
+    @Override
+    public SubflowView heldBackFrom() {
+        return heldBackFrom;
+    }
+
+    @Override
     public SubflowView pick(ConnectionView conn, int len) {
+        heldBackFrom = null;
         SubflowView best = MinRtt.lowestRtt(conn, len);
         if (best == null) {
+            reason = SchedulingReason.NO_ROOM;
             return null;
         }
         SubflowView fast = MinRtt.fasterWithoutRoom(conn, best);
         if (fast == null) {
+            reason = best.isBackupInUse() ? SchedulingReason.BACKUP_NO_REGULAR : SchedulingReason.LOWEST_RTT;
             return best; // the fastest has room: plain minRTT
         }
         long blocks = conn.windowBlockedCount();
@@ -66,7 +81,13 @@ public final class Blest implements Scheduler {
         } else {
             lambda = Math.max(LAMBDA_MIN, lambda - LAMBDA_DOWN);
         }
-        return wouldBlock(fast, best, conn.sendWindow(), lambda) ? null : best;
+        if (wouldBlock(fast, best, conn.sendWindow(), lambda)) {
+            reason = SchedulingReason.BLEST_WOULD_BLOCK;
+            heldBackFrom = best;
+            return null;
+        }
+        reason = best.isBackupInUse() ? SchedulingReason.BACKUP_NO_REGULAR : SchedulingReason.FASTER_FULL;
+        return best;
     }
 
     /** Eq. 2 of the paper: whether sending on {@code slow} now could block {@code fast}. */

@@ -23,6 +23,8 @@ public final class Ecf implements Scheduler {
     static final double BETA = 0.25;
 
     private boolean waiting;
+    private SchedulingReason reason = SchedulingReason.NO_ROOM;
+    private SubflowView heldBackFrom;
 
     @Override
     public String name() {
@@ -40,15 +42,30 @@ public final class Ecf implements Scheduler {
     }
 
     @Override
+    public SchedulingReason reason() {
+        return reason;
+    }
+
+    @Override
+    public SubflowView heldBackFrom() {
+        return heldBackFrom;
+    }
+
+    @Override
     public SubflowView pick(ConnectionView conn, int len) {
+        heldBackFrom = null;
         SubflowView best = MinRtt.lowestRtt(conn, len);
         if (best == null) {
+            reason = SchedulingReason.NO_ROOM;
             return null;
         }
         SubflowView fast = MinRtt.fasterWithoutRoom(conn, best);
         if (fast == null) {
+            reason = best.isBackupInUse() ? SchedulingReason.BACKUP_NO_REGULAR : SchedulingReason.LOWEST_RTT;
             return best; // the fastest has room: plain minRTT
         }
+        // From here on the slower subflow is the candidate: sent on, it is for the faster one's full window.
+        reason = best.isBackupInUse() ? SchedulingReason.BACKUP_NO_REGULAR : SchedulingReason.FASTER_FULL;
         double k = conn.unsentBytes();
         double rttF = fast.srttNanos();
         double rttS = best.srttNanos();
@@ -61,6 +78,8 @@ public final class Ecf implements Scheduler {
         if (n * rttF < (1 + (waiting ? BETA : 0)) * (rttS + delta)) {
             if (ks / Math.max(1L, best.cwnd()) * rttS >= 2 * rttF + delta) {
                 waiting = true;
+                reason = SchedulingReason.ECF_WAIT_FOR_FASTER;
+                heldBackFrom = best;
                 return null;
             }
             return best;

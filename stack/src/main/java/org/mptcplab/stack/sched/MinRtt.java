@@ -9,14 +9,43 @@ import java.util.List;
  * Backup subflows (RFC 8684 3.3.8) only when no regular subflow is alive.
  */
 public final class MinRtt implements Scheduler {
+    private SchedulingReason reason = SchedulingReason.NO_ROOM;
+
     @Override
     public String name() {
         return "minrtt";
     }
 
     @Override
+    public Scheduler copy() {
+        return new MinRtt();
+    }
+
+    @Override
     public SubflowView pick(ConnectionView conn, int len) {
-        return lowestRtt(conn, len);
+        SubflowView s = lowestRtt(conn, len);
+        reason = reasonFor(conn, s);
+        return s;
+    }
+
+    @Override
+    public SchedulingReason reason() {
+        return reason;
+    }
+
+    /**
+     * Why minRTT's rule chose {@code picked}: nothing had room (null), a backup because no regular
+     * subflow is alive, the next fastest because a faster one has no room, or simply the fastest.
+     * Ties in RTT count as the lowest.
+     */
+    static SchedulingReason reasonFor(ConnectionView conn, SubflowView picked) {
+        if (picked == null) {
+            return SchedulingReason.NO_ROOM;
+        }
+        if (picked.isBackupInUse()) {
+            return SchedulingReason.BACKUP_NO_REGULAR;
+        }
+        return fasterWithoutRoom(conn, picked) != null ? SchedulingReason.FASTER_FULL : SchedulingReason.LOWEST_RTT;
     }
 
     /** The minRTT choice, shared by the policies that start from it (redundant, BLEST, ECF). */

@@ -9,14 +9,29 @@ package org.mptcplab.stack.sched;
  * none catches up on what it missed (not yet data-ACKed) when its window opens.
  */
 public final class Redundant implements Scheduler {
+    private SchedulingReason reason = SchedulingReason.NO_ROOM;
+
     @Override
     public String name() {
         return "redundant";
     }
 
     @Override
+    public Scheduler copy() {
+        return new Redundant();
+    }
+
+    /** The first copy's subflow, by minRTT's rule (the connection then copies to the others, {@link SchedulingReason#REDUNDANT_COPY}). */
+    @Override
     public SubflowView pick(ConnectionView conn, int len) {
-        return MinRtt.lowestRtt(conn, len);
+        SubflowView s = MinRtt.lowestRtt(conn, len);
+        reason = MinRtt.reasonFor(conn, s);
+        return s;
+    }
+
+    @Override
+    public SchedulingReason reason() {
+        return reason;
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.List;
  */
 public final class RoundRobin implements Scheduler {
     private int lastId = -1;
+    private SchedulingReason reason = SchedulingReason.NO_ROOM;
 
     @Override
     public String name() {
@@ -22,10 +23,16 @@ public final class RoundRobin implements Scheduler {
     }
 
     @Override
+    public SchedulingReason reason() {
+        return reason;
+    }
+
+    @Override
     public SubflowView pick(ConnectionView conn, int len) {
         boolean useBackups = !Scheduler.regularAlive(conn);
         List<? extends SubflowView> l = conn.subflowViews();
         int n = l.size();
+        reason = SchedulingReason.NO_ROOM;
         if (n == 0) {
             return null;
         }
@@ -41,6 +48,7 @@ public final class RoundRobin implements Scheduler {
             SubflowView s = l.get((start + k) % n);
             if (s.canSendData() && s.isBackupInUse() == useBackups && Scheduler.hasRoom(s, len)) {
                 lastId = s.id();
+                reason = useBackups ? SchedulingReason.BACKUP_NO_REGULAR : SchedulingReason.ROUND_ROBIN_TURN;
                 return s;
             }
         }

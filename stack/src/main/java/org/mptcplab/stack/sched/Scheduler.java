@@ -6,8 +6,11 @@ package org.mptcplab.stack.sched;
  * never decides itself. Backup subflows only when no regular subflow is usable (RFC 8684 3.3.8).
  *
  * <p>{@link Schedulers#create} gives each connection its own instance (see {@link #copy}), so that
- * a policy with state (round-robin's turn, BLEST's lambda, ECF's waiting flag) keeps it per
- * connection, and runs stay deterministic.
+ * a policy with state (round-robin's turn, BLEST's lambda, ECF's waiting flag, the reason of its
+ * last decision) keeps it per connection, and runs stay deterministic.
+ *
+ * <p>Each decision has a reason ({@link #reason()}), an enum constant set by {@link #pick}: saying
+ * why allocates nothing, so the connection can count every chunk's reason per subflow.
  */
 public interface Scheduler {
     /** Name as used on the CLI and in the UI (one of {@link Schedulers#NAMES} for ours). */
@@ -20,6 +23,21 @@ public interface Scheduler {
     SubflowView pick(ConnectionView conn, int len);
 
     /**
+     * Why the last {@link #pick} chose the subflow it returned, or why it returned null
+     * ({@link SchedulingReason#NO_ROOM}, or a wait for a faster subflow). Not the reasons the
+     * connection adds itself (reinjection, redundant copies, opportunistic retransmission).
+     */
+    SchedulingReason reason();
+
+    /**
+     * When the last {@link #pick} held data back for a faster subflow ({@link SchedulingReason#heldBack()}):
+     * the slower subflow it chose not to send on; otherwise null.
+     */
+    default SubflowView heldBackFrom() {
+        return null;
+    }
+
+    /**
      * Whether every chunk goes on every usable subflow (the connection sends copies of what the
      * picked subflow carried on all others that have room). Only the redundant policy says yes.
      */
@@ -27,10 +45,11 @@ public interface Scheduler {
         return false;
     }
 
-    /** An instance for one connection: a stateless policy returns itself, a stateful one a fresh copy. */
-    default Scheduler copy() {
-        return this;
-    }
+    /**
+     * A fresh instance for one connection: every policy keeps at least the reason of its last
+     * decision, so none is shared between connections.
+     */
+    Scheduler copy();
 
     /** Usable for data: can send, and not a path that timed out twice in a row. */
     static boolean usable(SubflowView s) {

@@ -21,11 +21,11 @@ class SchedulerDecisionTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("fastest")
                 .hasMessageContaining("minrtt, roundrobin, redundant, blest, ecf");
-        // Stateful policies are copied per connection, stateless ones shared.
-        Scheduler rr = Schedulers.create("roundrobin");
-        assertThat(rr.copy()).isNotSameAs(rr);
-        Scheduler m = Schedulers.create("minrtt");
-        assertThat(m.copy()).isSameAs(m);
+        // Each connection gets its own instance: every policy remembers at least its last reason.
+        for (String n : Schedulers.NAMES) {
+            Scheduler s = Schedulers.create(n);
+            assertThat(s.copy()).isNotSameAs(s).isInstanceOf(s.getClass());
+        }
     }
 
     // ---- minRTT
@@ -166,5 +166,139 @@ class SchedulerDecisionTest {
         // ...unless the RTTs vary: delta = 5 ms, 42 < 45, and 3.2 * 40 = 128 >= 25: wait.
         slow.rttvar = 5 * Stub.MS;
         assertThat(new Ecf().pick(c, 1400)).isNull();
+    }
+
+    // ---- the reasons each decision gives (SchedulingReason)
+
+    @Test
+    void minRttSaysLowestRttFasterFullBackupOrNoRoom() {
+        Stub.Sf fast = new Stub.Sf(0, 10);
+        Stub.Sf slow = new Stub.Sf(1, 100);
+        Stub.Sf backup = new Stub.Sf(2, 5);
+        backup.backup = true;
+        Stub.Conn c = new Stub.Conn(slow, fast, backup);
+        for (Scheduler s : List.of(new MinRtt(), new Redundant())) {
+            fast.inFlight = 0;
+            slow.inFlight = 0;
+            fast.backoff = 0;
+            slow.backoff = 0;
+            assertThat(s.pick(c, 1400)).as(s.name()).isSameAs(fast);
+            assertThat(s.reason()).as(s.name()).isEqualTo(SchedulingReason.LOWEST_RTT);
+            fast.full();
+            assertThat(s.pick(c, 1400)).isSameAs(slow);
+            assertThat(s.reason()).as(s.name()).isEqualTo(SchedulingReason.FASTER_FULL);
+            slow.full();
+            assertThat(s.pick(c, 1400)).isNull();
+            assertThat(s.reason()).as(s.name()).isEqualTo(SchedulingReason.NO_ROOM);
+            assertThat(s.heldBackFrom()).isNull();
+            fast.backoff = 2;
+            slow.backoff = 2;
+            assertThat(s.pick(c, 1400)).isSameAs(backup);
+            assertThat(s.reason()).as(s.name()).isEqualTo(SchedulingReason.BACKUP_NO_REGULAR);
+        }
+        // A tie in RTT is no faster subflow: the one picked has the lowest RTT.
+        Stub.Sf twin = new Stub.Sf(3, 10);
+        Stub.Sf first = new Stub.Sf(4, 10).full();
+        Scheduler m = new MinRtt();
+        assertThat(m.pick(new Stub.Conn(first, twin), 1400)).isSameAs(twin);
+        assertThat(m.reason()).isEqualTo(SchedulingReason.LOWEST_RTT);
+    }
+
+    @Test
+    void roundRobinSaysItsTurnOrBackup() {
+        Stub.Sf a = new Stub.Sf(0, 10);
+        Stub.Sf b = new Stub.Sf(1, 80);
+        Stub.Sf backup = new Stub.Sf(2, 5);
+        backup.backup = true;
+        Stub.Conn c = new Stub.Conn(a, b, backup);
+        Scheduler rr = new RoundRobin();
+        assertThat(rr.pick(c, 1400)).isSameAs(a);
+        assertThat(rr.reason()).isEqualTo(SchedulingReason.ROUND_ROBIN_TURN);
+        assertThat(rr.pick(c, 1400)).isSameAs(b);
+        assertThat(rr.reason()).isEqualTo(SchedulingReason.ROUND_ROBIN_TURN);
+        a.full();
+        b.full();
+        assertThat(rr.pick(c, 1400)).isNull();
+        assertThat(rr.reason()).isEqualTo(SchedulingReason.NO_ROOM);
+        a.backoff = 2;
+        b.backoff = 2;
+        assertThat(rr.pick(c, 1400)).isSameAs(backup);
+        assertThat(rr.reason()).isEqualTo(SchedulingReason.BACKUP_NO_REGULAR);
+    }
+
+    @Test
+    void blestSaysWhenItHoldsDataBackAndFromWhichSubflow() {
+        Stub.Sf fast = new Stub.Sf(0, 10).full();
+        Stub.Sf slow = new Stub.Sf(1, 40);
+        Stub.Conn c = new Stub.Conn(fast, slow);
+        Blest blest = new Blest();
+        c.sendWindow = 46_000; // X = 46000 > 45000: could block (the case of the test above)
+        assertThat(blest.pick(c, 1400)).isNull();
+        assertThat(blest.reason()).isEqualTo(SchedulingReason.BLEST_WOULD_BLOCK);
+        assertThat(blest.reason().heldBack()).isTrue();
+        assertThat(blest.heldBackFrom()).isSameAs(slow);
+        c.sendWindow = 48_000;
+        assertThat(blest.pick(c, 1400)).isSameAs(slow);
+        assertThat(blest.reason()).isEqualTo(SchedulingReason.FASTER_FULL);
+        assertThat(blest.heldBackFrom()).isNull();
+        fast.inFlight = 0;
+        assertThat(blest.pick(c, 1400)).isSameAs(fast);
+        assertThat(blest.reason()).isEqualTo(SchedulingReason.LOWEST_RTT);
+        fast.full();
+        slow.full();
+        assertThat(blest.pick(c, 1400)).isNull();
+        assertThat(blest.reason()).isEqualTo(SchedulingReason.NO_ROOM);
+        assertThat(blest.heldBackFrom()).isNull();
+    }
+
+    @Test
+    void ecfSaysWhenWaitingForTheFastSubflowIsSooner() {
+        Stub.Sf fast = new Stub.Sf(0, 10).full();
+        Stub.Sf slow = new Stub.Sf(1, 40);
+        Stub.Conn c = new Stub.Conn(fast, slow);
+        Ecf ecf = new Ecf();
+        c.unsent = 20_000; // n = 3, 30 ms < 40 ms: wait (the case of the test above)
+        assertThat(ecf.pick(c, 1400)).isNull();
+        assertThat(ecf.reason()).isEqualTo(SchedulingReason.ECF_WAIT_FOR_FASTER);
+        assertThat(ecf.heldBackFrom()).isSameAs(slow);
+        c.unsent = 50_000; // n = 6, 60 ms >= 50 ms: the slow path, for the fast one's full window
+        assertThat(ecf.pick(c, 1400)).isSameAs(slow);
+        assertThat(ecf.reason()).isEqualTo(SchedulingReason.FASTER_FULL);
+        assertThat(ecf.heldBackFrom()).isNull();
+        fast.inFlight = 0;
+        assertThat(ecf.pick(c, 1400)).isSameAs(fast);
+        assertThat(ecf.reason()).isEqualTo(SchedulingReason.LOWEST_RTT);
+    }
+
+    @Test
+    void reasonsHaveWordsKeysAndSayWhetherAChunkWent() {
+        assertThat(SchedulingReason.COUNT).isEqualTo(SchedulingReason.values().length);
+        for (SchedulingReason r : SchedulingReason.values()) {
+            assertThat(r.words()).isNotBlank();
+            assertThat(r.key()).matches("[a-z_]+");
+        }
+        assertThat(SchedulingReason.LOWEST_RTT.key()).isEqualTo("lowest_rtt");
+        assertThat(SchedulingReason.all().stream().filter(SchedulingReason::carries)).containsExactly(
+                SchedulingReason.LOWEST_RTT, SchedulingReason.FASTER_FULL, SchedulingReason.ROUND_ROBIN_TURN,
+                SchedulingReason.BACKUP_NO_REGULAR, SchedulingReason.REINJECTION,
+                SchedulingReason.OPPORTUNISTIC_RETRANSMISSION, SchedulingReason.REDUNDANT_COPY);
+        assertThat(SchedulingReason.all().stream().filter(SchedulingReason::heldBack))
+                .containsExactly(SchedulingReason.BLEST_WOULD_BLOCK, SchedulingReason.ECF_WAIT_FOR_FASTER);
+        long[] live = new long[SchedulingReason.COUNT];
+        live[SchedulingReason.LOWEST_RTT.ordinal()] = 30;
+        live[SchedulingReason.FASTER_FULL.ordinal()] = 10;
+        live[SchedulingReason.ECF_WAIT_FOR_FASTER.ordinal()] = 99;
+        SchedulingCounts counts = SchedulingCounts.copyOf(live);
+        live[SchedulingReason.LOWEST_RTT.ordinal()] = 50; // a copy: the live counters move on
+        assertThat(counts.get(SchedulingReason.LOWEST_RTT)).isEqualTo(30);
+        assertThat(counts.carried()).isEqualTo(40);
+        assertThat(counts.heldBack()).isEqualTo(99);
+        assertThat(counts.main()).isEqualTo(SchedulingReason.LOWEST_RTT);
+        assertThat(counts.carriedByReason()).containsExactly(java.util.Map.entry(SchedulingReason.LOWEST_RTT, 30L),
+                java.util.Map.entry(SchedulingReason.FASTER_FULL, 10L));
+        assertThat(SchedulingCounts.copyOf(live).since(counts).get(SchedulingReason.LOWEST_RTT)).isEqualTo(20);
+        assertThat(SchedulingCounts.NONE.main()).isNull();
+        assertThat(counts.since(SchedulingCounts.NONE)).isEqualTo(counts).hasSameHashCodeAs(counts);
+        assertThat(counts).hasToString("{lowest_rtt=30, faster_full=10, ecf_wait_for_faster=99}");
     }
 }
