@@ -198,6 +198,14 @@ public final class MptcpConnection implements ConnectionView, PmConnection {
         return windowBlockedCount;
     }
 
+    /** The time of the scheduler's current decision (set before each pick). */
+    private long schedulingNow;
+
+    @Override
+    public long nowNanos() {
+        return schedulingNow;
+    }
+
     /** The scheduler this connection asks (its own copy; a change on the stack is taken here, reported once). */
     public Scheduler scheduler() {
         return scheduler;
@@ -1305,6 +1313,7 @@ public final class MptcpConnection implements ConnectionView, PmConnection {
                     break;
                 }
             }
+            schedulingNow = now;
             Subflow sf = (Subflow) sched.pick(this, Math.min(len, 1460));
             if (sf == null) {
                 if (sched.reason().heldBack()) {
@@ -1351,6 +1360,7 @@ public final class MptcpConnection implements ConnectionView, PmConnection {
                 inFlight |= !s.units.isEmpty();
             }
             if (!inFlight && !subflows.isEmpty()) {
+                schedulingNow = now;
                 Subflow s = (Subflow) sched.pick(this, 1);
                 (s != null ? s : subflows.get(0)).startPersistIfNeeded(now);
             }
@@ -1480,6 +1490,7 @@ public final class MptcpConnection implements ConnectionView, PmConnection {
             return; // the head was TCP-acknowledged (the data ACK is on its way): nothing to resend
         }
         int len = (int) Math.min(head.dsn + head.len - dataUna, Integer.MAX_VALUE);
+        schedulingNow = now;
         Subflow sf = (Subflow) sched.pick(this, Math.min(len, 1460));
         if (sf == null || sf == holder) {
             return;

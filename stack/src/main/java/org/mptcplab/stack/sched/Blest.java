@@ -17,22 +17,25 @@ package org.mptcplab.stack.sched;
  * We count MSS_s * inflight_s as the bytes x_s has in flight. lambda corrects the estimate at run
  * time (section III-B): it grows when blocking happened anyway (the estimate was too optimistic;
  * here, the connection-level window stopped new data, {@link ConnectionView#windowBlockedCount})
- * and shrinks back slowly otherwise. Its start, step sizes and bounds are our choice
- * ({@link #LAMBDA_INITIAL}, {@link #LAMBDA_UP}, {@link #LAMBDA_DOWN}, {@link #LAMBDA_MIN},
- * {@link #LAMBDA_MAX}), not the paper's. Checked against the authors' out-of-tree Linux code
- * (mptcp_blest.c): the same X and the same comparison with the window; theirs counts the fast
- * path's rounds as whole RTTs, starts lambda at 1.2 within 1.0 to 1.3, and moves it once per RTT
- * (+0.04 after a receive-buffer retransmission, -0.01 otherwise).
+ * and shrinks back slowly otherwise. The paper leaves the constants open; ours are those of the
+ * authors' Linux implementation (mptcp_blest.c, read to learn, not copied): lambda starts at 1.2,
+ * stays within 1.0 to 1.3, and moves at most once per round trip, by +0.04 when the window blocked
+ * during it and by -0.01 otherwise. Their round trip is the connection's smoothed RTT; ours is the
+ * fast subflow's, the one whose rounds X counts. Their "bad" signal is a retransmission forced by
+ * the receive buffer; ours, the window stopping new data, is what such a retransmission answers.
  */
 public final class Blest implements Scheduler {
-    static final double LAMBDA_INITIAL = 1.0;
+    static final double LAMBDA_INITIAL = 1.2;
     static final double LAMBDA_MIN = 1.0;
-    static final double LAMBDA_MAX = 2.0;
-    static final double LAMBDA_UP = 0.1;
-    static final double LAMBDA_DOWN = 0.001;
+    static final double LAMBDA_MAX = 1.3;
+    static final double LAMBDA_UP = 0.04;
+    static final double LAMBDA_DOWN = 0.01;
+    private static final long NEVER = Long.MIN_VALUE;
 
     private double lambda = LAMBDA_INITIAL;
     private long blocksSeen;
+    /** When lambda last moved (or the first decision, which starts the first round trip). */
+    private long lambdaUpdatedAt = NEVER;
     private SchedulingReason reason = SchedulingReason.NO_ROOM;
     private SubflowView heldBackFrom;
 
@@ -74,13 +77,7 @@ public final class Blest implements Scheduler {
             reason = best.isBackupInUse() ? SchedulingReason.BACKUP_NO_REGULAR : SchedulingReason.LOWEST_RTT;
             return best; // the fastest has room: plain minRTT
         }
-        long blocks = conn.windowBlockedCount();
-        if (blocks != blocksSeen) {
-            blocksSeen = blocks;
-            lambda = Math.min(LAMBDA_MAX, lambda + LAMBDA_UP);
-        } else {
-            lambda = Math.max(LAMBDA_MIN, lambda - LAMBDA_DOWN);
-        }
+        updateLambda(conn.nowNanos(), conn.windowBlockedCount(), fast.srttNanos());
         if (wouldBlock(fast, best, conn.sendWindow(), lambda)) {
             reason = SchedulingReason.BLEST_WOULD_BLOCK;
             heldBackFrom = best;
@@ -88,6 +85,25 @@ public final class Blest implements Scheduler {
         }
         reason = best.isBackupInUse() ? SchedulingReason.BACKUP_NO_REGULAR : SchedulingReason.FASTER_FULL;
         return best;
+    }
+
+    /** At most once per round trip: up if the window blocked since the last move, down otherwise. */
+    private void updateLambda(long now, long blocks, long rtt) {
+        if (lambdaUpdatedAt == NEVER) {
+            lambdaUpdatedAt = now;
+            blocksSeen = blocks;
+            return;
+        }
+        if (now - lambdaUpdatedAt < Math.max(rtt, 1)) {
+            return;
+        }
+        lambdaUpdatedAt = now;
+        if (blocks != blocksSeen) {
+            blocksSeen = blocks;
+            lambda = Math.min(LAMBDA_MAX, lambda + LAMBDA_UP);
+        } else {
+            lambda = Math.max(LAMBDA_MIN, lambda - LAMBDA_DOWN);
+        }
     }
 
     /** Eq. 2 of the paper: whether sending on {@code slow} now could block {@code fast}. */

@@ -22,4 +22,7 @@ public interface ConnectionView {
      * estimate was too optimistic.
      */
     long windowBlockedCount();
+
+    /** The time of the decision being asked for (virtual nanoseconds): BLEST moves lambda once per round trip. */
+    long nowNanos();
 }

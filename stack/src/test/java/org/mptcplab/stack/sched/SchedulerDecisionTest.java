@@ -92,14 +92,16 @@ class SchedulerDecisionTest {
         Stub.Sf fast = new Stub.Sf(0, 10).full(); // cwnd 10 segments of 1000 B, no room
         Stub.Sf slow = new Stub.Sf(1, 40);       // rtt ratio 4, nothing in flight
         Stub.Conn c = new Stub.Conn(fast, slow);
-        // X = 1000 * (10 + (4 - 1) / 2) * 4 = 46000; the slow segment keeps 1000 B of window.
-        c.sendWindow = 46_000; // 46000 > 45000: sending on the slow path could block the fast one
+        // X = 1000 * (10 + (4 - 1) / 2) * 4 = 46000; lambda starts at 1.2: X * lambda = 55200.
+        // The slow segment keeps 1000 B of window: it could block the fast path below 56200.
+        c.sendWindow = 56_000;
         Blest blest = new Blest();
         assertThat(blest.pick(c, 1400)).isNull();
-        assertThat(blest.lambda()).isEqualTo(1.0);
-        c.sendWindow = 48_000; // 46000 > 47000 is false: room for both
+        assertThat(blest.lambda()).isEqualTo(1.2);
+        assertThat(blest.reason()).isEqualTo(SchedulingReason.BLEST_WOULD_BLOCK);
+        c.sendWindow = 57_000; // 55200 > 56000 is false: room for both
         assertThat(blest.pick(c, 1400)).isSameAs(slow);
-        // What the slow path already has in flight holds window too: 46000 > 48000 - 3000.
+        // What the slow path already has in flight holds window too: 55200 > 57000 - 3000.
         slow.inFlight = 2_000;
         assertThat(blest.pick(c, 1400)).isNull();
         // The fast path has room: plain minRTT, whatever the window.
@@ -108,16 +110,32 @@ class SchedulerDecisionTest {
     }
 
     @Test
-    void blestRaisesLambdaAfterABlockingItDidNotForesee() {
-        Stub.Sf fast = new Stub.Sf(0, 10).full();
+    void blestMovesLambdaOncePerRoundTripUpAfterABlockingAndDownOtherwiseWithinItsBounds() {
+        long ms = 1_000_000L;
+        Stub.Sf fast = new Stub.Sf(0, 10).full(); // the fast subflow's srtt, 10 ms, is the round trip
         Stub.Sf slow = new Stub.Sf(1, 40);
         Stub.Conn c = new Stub.Conn(fast, slow);
-        c.sendWindow = 48_000; // lambda 1: 46000 <= 47000, send on the slow path
+        c.sendWindow = 57_000; // lambda 1.2: 55200 <= 56000, send on the slow path
         Blest blest = new Blest();
         assertThat(blest.pick(c, 1400)).isSameAs(slow);
-        c.blocked++; // the window blocked all the same: lambda 1.1, 50600 > 47000
+        c.blocked++; // the window blocked all the same
+        c.now = 5 * ms; // within the round trip: lambda waits
+        assertThat(blest.pick(c, 1400)).isSameAs(slow);
+        assertThat(blest.lambda()).isEqualTo(1.2);
+        c.now = 10 * ms; // a round trip on: 1.24, and 57040 > 56000
         assertThat(blest.pick(c, 1400)).isNull();
-        assertThat(blest.lambda()).isCloseTo(1.1, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(blest.lambda()).isCloseTo(1.24, org.assertj.core.data.Offset.offset(1e-9));
+        for (int i = 2; i < 10; i++) { // blocked every round trip: up to 1.3 and no further
+            c.blocked++;
+            c.now = i * 10 * ms;
+            blest.pick(c, 1400);
+        }
+        assertThat(blest.lambda()).isCloseTo(1.3, org.assertj.core.data.Offset.offset(1e-9));
+        for (int i = 10; i < 50; i++) { // no blocking: down by 0.01 per round trip, to 1.0 and no further
+            c.now = i * 10 * ms;
+            blest.pick(c, 1400);
+        }
+        assertThat(blest.lambda()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
     }
 
     // ---- ECF: n = 1 + k/cwnd_f; wait if n*rtt_f < (1 + waiting*beta)(rtt_s + delta) and k/cwnd_s*rtt_s >= 2 rtt_f + delta
@@ -232,12 +250,12 @@ class SchedulerDecisionTest {
         Stub.Sf slow = new Stub.Sf(1, 40);
         Stub.Conn c = new Stub.Conn(fast, slow);
         Blest blest = new Blest();
-        c.sendWindow = 46_000; // X = 46000 > 45000: could block (the case of the test above)
+        c.sendWindow = 56_000; // X * lambda = 55200 > 55000: could block (the case of the test above)
         assertThat(blest.pick(c, 1400)).isNull();
         assertThat(blest.reason()).isEqualTo(SchedulingReason.BLEST_WOULD_BLOCK);
         assertThat(blest.reason().heldBack()).isTrue();
         assertThat(blest.heldBackFrom()).isSameAs(slow);
-        c.sendWindow = 48_000;
+        c.sendWindow = 57_000;
         assertThat(blest.pick(c, 1400)).isSameAs(slow);
         assertThat(blest.reason()).isEqualTo(SchedulingReason.FASTER_FULL);
         assertThat(blest.heldBackFrom()).isNull();

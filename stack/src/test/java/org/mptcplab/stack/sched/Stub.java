@@ -48,6 +48,7 @@ final class Stub {
         long sendWindow = 1 << 30;
         long unsent;
         long blocked;
+        long now;
 
         Conn(Sf... sfs) {
             subflows.addAll(List.of(sfs));
@@ -57,6 +58,7 @@ final class Stub {
         @Override public long sendWindow() { return sendWindow; }
         @Override public long unsentBytes() { return unsent; }
         @Override public long windowBlockedCount() { return blocked; }
+        @Override public long nowNanos() { return now; }
     }
 
     private Stub() {
