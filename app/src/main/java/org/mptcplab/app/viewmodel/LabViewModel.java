@@ -529,16 +529,24 @@ public final class LabViewModel implements AutoCloseable {
             return;
         }
         spec.set(s.withPolicies(cc, scheduler, pm));
-        session.switchPolicies(cc, scheduler).whenComplete((done, failure) -> fx.execute(() -> {
+        session.switchPolicies(cc, scheduler).whenComplete(sayOrUndo(s));
+    }
+
+    /**
+     * For a command of the running session whose spec change was shown at once: says what was
+     * done, or puts {@code before} back and says why it could not be.
+     */
+    private java.util.function.BiConsumer<String, Throwable> sayOrUndo(SessionSpec before) {
+        return (done, failure) -> fx.execute(() -> {
             if (failure != null) {
                 Throwable why = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                         ? failure.getCause() : failure;
-                spec.set(s);
+                spec.set(before);
                 say("Cannot: " + why.getMessage());
             } else {
                 say(done);
             }
-        }));
+        });
     }
 
     /** How far back the flows' comparison looks: long enough to smooth a sawtooth, short enough to follow a cc switch. */
@@ -614,16 +622,7 @@ public final class LabViewModel implements AutoCloseable {
             return;
         }
         spec.set(s.withOpportunistic(on));
-        session.setOpportunistic(on).whenComplete((done, failure) -> fx.execute(() -> {
-            if (failure != null) {
-                Throwable why = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                        ? failure.getCause() : failure;
-                spec.set(s);
-                say("Cannot: " + why.getMessage());
-            } else {
-                say(done);
-            }
-        }));
+        session.setOpportunistic(on).whenComplete(sayOrUndo(s));
     }
 
     /**
