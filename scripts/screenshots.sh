@@ -50,7 +50,7 @@ shot() {
 }
 
 mkdir -p docs
-[ -n "${ONLY_LIVE:-}" ] || shot 1440x900 "7:-:screenshot"
+[ -n "${ONLY_LIVE:-}" ] || shot 1440x900 "4.5:-:screenshot"
 [ -n "${ONLY_LIVE:-}" ] || shot 1440x900 "5.8:s:dsn"
 [ -n "${ONLY_LIVE:-}" ] || shot 1440x900 "0.2:minus:- 0.2:minus:- 0.2:minus:- 0.2:minus:- 0.2:r:- 0.2:bracketright:- 3.2:-:ladder"
 [ -n "${ONLY_LIVE:-}" ] || shot 1920x1080 "4:p:- 2:-:presenter"

@@ -558,12 +558,18 @@ public final class LabViewModel implements AutoCloseable {
     private int cmpSize;
 
     /**
-     * MPTCP's goodput over the TCP comparison's, both over the last {@link #COMPARE_NANOS} (bytes
+     * With bulk traffic, MPTCP's goodput over the TCP comparison's, both over the last {@link #COMPARE_NANOS} (bytes
      * delivered in that span): the number a shared bottleneck is about (RFC 6356 goal 2: a
      * coupled controller takes about what one TCP flow would, an uncoupled one about twice).
      */
     private void compare(Session.State st) {
         if (st.flows().size() < 2) {
+            return;
+        }
+        if (spec.get().traffic().kind() != org.mptcplab.app.session.TrafficSpec.Kind.BULK) {
+            // A video runs at its bitrate whichever flow is faster: the players tell the story.
+            flows.get(0).setComparison("");
+            flows.get(1).setComparison("");
             return;
         }
         long now = st.nowNanos();
