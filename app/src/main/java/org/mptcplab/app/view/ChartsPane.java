@@ -543,7 +543,9 @@ public final class ChartsPane extends GridPane {
             }
         }
         double total = ccTotalNow;
-        ccReference.pendingX = new double[] {from / 1e9, Math.max(from, now) / 1e9};
+        // Across the samples shown (to the newest, as the other lines: the x axes stay alike).
+        long end = newest == null ? now : newest.t();
+        ccReference.pendingX = new double[] {from / 1e9, Math.max(from, end) / 1e9};
         ccReference.pendingY = new double[] {1, 1};
         String cc = newest == null ? null : newest.cc();
         String title = newest == null ? CC_TITLE : cc == null ? CC_TITLE + ": the sender's controller is not ours"
