@@ -220,6 +220,12 @@ public final class ChartsPane extends GridPane {
         feeder.scheduleAtFixedRate(this::tick, 50, TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Points per line on the controller's chart: half of {@link #MAX_POINTS}. Its values move
+     * slowly (with the windows), and its lines are drawn on top of the six charts' others.
+     */
+    static final int CC_MAX_POINTS = Math.max(2, MAX_POINTS / 2);
+
     /** The congestion controller's chart's title before the first sample names the controller. */
     static final String CC_TITLE = "Increase per RTT";
     /** MPTCP's own colour (the goodput line, the controller's sum). */
@@ -385,7 +391,9 @@ public final class ChartsPane extends GridPane {
                     double[] xs = new double[l.size()];
                     double[] ys = new double[l.size()];
                     int k = 0;
-                    int stride = Math.max(1, (l.size() + MAX_POINTS - 1) / MAX_POINTS);
+                    boolean cc = se.chart == ccChart;
+                    int budget = cc ? CC_MAX_POINTS : MAX_POINTS;
+                    int stride = Math.max(1, (l.size() + budget - 1) / budget);
                     int seen = 0;
                     for (Samples.Subflow x : l) {
                         if (seen++ % stride != 0) {
@@ -394,6 +402,9 @@ public final class ChartsPane extends GridPane {
                         double y = se.sub.applyAsDouble(x);
                         if (Double.isNaN(y)) {
                             continue;
+                        }
+                        if (cc && k >= 2 && ys[k - 1] == y && ys[k - 2] == y) {
+                            k--; // a run of one value: its first and last points draw the same line
                         }
                         xs[k] = x.t() / 1e9;
                         ys[k++] = y;
@@ -435,11 +446,25 @@ public final class ChartsPane extends GridPane {
     /** The MPTCP flow's per-path send rates, summed path by path at each sample instant. */
     private void feedStacked(Map<Long, List<Samples.Subflow>> byKey) {
         int n = stacked.length;
+        // Per sample instant: each path's send rate, and (with the controller's chart) the sum of
+        // the subflows' increases per RTT in the last slot, NaN while no path has one.
+        int width = ccChart == null ? n : n + 1;
         java.util.TreeMap<Long, double[]> rows = new java.util.TreeMap<>();
         for (int i = 0; i < n; i++) {
             for (Samples.Subflow x : byKey.getOrDefault(key(0, i), List.of())) {
-                rows.computeIfAbsent(x.t(), t -> new double[n])[i] = x.sendBps() / 1e6;
+                double[] row = rows.computeIfAbsent(x.t(), t -> {
+                    double[] r = new double[width];
+                    r[width - 1] = Double.NaN;
+                    return r;
+                });
+                row[i] = x.sendBps() / 1e6;
+                if (width > n && !Double.isNaN(x.ccIncrease())) {
+                    row[n] = Double.isNaN(row[n]) ? x.ccIncrease() : row[n] + x.ccIncrease();
+                }
             }
+        }
+        if (width > n) {
+            feedCongestionSum(rows, n);
         }
         int stride = Math.max(1, (rows.size() + MAX_POINTS - 1) / MAX_POINTS);
         int m = (rows.size() + stride - 1) / stride;
@@ -467,22 +492,46 @@ public final class ChartsPane extends GridPane {
         pendingStackedX = java.util.Arrays.copyOf(xs, k);
     }
 
+    /** The controller's sum at the newest sample instant (feeder thread). */
+    private double ccTotalNow = Double.NaN;
+
+    /** The sum line from the rows {@link #feedStacked} built (slot {@code n}), at half the points, runs compressed. */
+    private void feedCongestionSum(java.util.TreeMap<Long, double[]> rows, int n) {
+        int stride = Math.max(1, (rows.size() + CC_MAX_POINTS - 1) / CC_MAX_POINTS);
+        double[] xs = new double[(rows.size() + stride - 1) / stride];
+        double[] ys = new double[xs.length];
+        int k = 0;
+        int seen = 0;
+        double total = Double.NaN;
+        for (var e : rows.entrySet()) {
+            double y = e.getValue()[n];
+            if (!Double.isNaN(y)) {
+                total = y;
+            }
+            if (seen++ % stride != 0 || Double.isNaN(y)) {
+                continue;
+            }
+            if (k >= 2 && ys[k - 1] == y && ys[k - 2] == y) {
+                k--;
+            }
+            xs[k] = e.getKey() / 1e9;
+            ys[k++] = y;
+        }
+        ccTotal.pendingX = java.util.Arrays.copyOf(xs, k);
+        ccTotal.pendingY = java.util.Arrays.copyOf(ys, k);
+        ccTotalNow = total;
+    }
+
     /**
-     * The controller's sum over the paths at each sample instant, one TCP's 1 across the window,
+     * One TCP's 1 across the window,
      * and the title and caption from the newest sample (the controller may have been switched):
      * handed to the FX thread only when their words change.
      */
     private void feedCongestion(Map<Long, List<Samples.Subflow>> byKey, long from, long now) {
-        java.util.TreeMap<Long, Double> sums = new java.util.TreeMap<>();
         Samples.Subflow newest = null;
         int paths = 0;
         for (int i = 0; i < stacked.length; i++) {
             List<Samples.Subflow> l = byKey.getOrDefault(key(0, i), List.of());
-            for (Samples.Subflow x : l) {
-                if (!Double.isNaN(x.ccIncrease())) {
-                    sums.merge(x.t(), x.ccIncrease(), Double::sum);
-                }
-            }
             if (!l.isEmpty()) {
                 Samples.Subflow last = l.get(l.size() - 1);
                 if (newest == null || last.t() > newest.t()) {
@@ -493,23 +542,10 @@ public final class ChartsPane extends GridPane {
                 }
             }
         }
-        int stride = Math.max(1, (sums.size() + MAX_POINTS - 1) / MAX_POINTS);
-        double[] xs = new double[(sums.size() + stride - 1) / stride];
-        double[] ys = new double[xs.length];
-        int k = 0;
-        int seen = 0;
-        double total = Double.NaN;
-        for (var e : sums.entrySet()) {
-            total = e.getValue();
-            if (seen++ % stride != 0) {
-                continue;
-            }
-            xs[k] = e.getKey() / 1e9;
-            ys[k++] = e.getValue();
-        }
-        ccTotal.pendingX = java.util.Arrays.copyOf(xs, k);
-        ccTotal.pendingY = java.util.Arrays.copyOf(ys, k);
-        ccReference.pendingX = new double[] {from / 1e9, Math.max(from, now) / 1e9};
+        double total = ccTotalNow;
+        // Across the samples shown (to the newest, as the other lines: the x axes stay alike).
+        long end = newest == null ? now : newest.t();
+        ccReference.pendingX = new double[] {from / 1e9, Math.max(from, end) / 1e9};
         ccReference.pendingY = new double[] {1, 1};
         String cc = newest == null ? null : newest.cc();
         String title = newest == null ? CC_TITLE : cc == null ? CC_TITLE + ": the sender's controller is not ours"

@@ -103,8 +103,21 @@ public final class PathViewModel {
             }
         }
         subflows.set(sb.length() == 0 ? "no subflow" : sb.toString());
-        scheduling.set(schedulingText(index, mptcpSubflows, recent));
+        // The words change with the scheduler's window (once a second) or the subflows' states.
+        int working = 0;
+        for (SubflowSnapshot sf : mptcpSubflows) {
+            working = working * 31 + (sf.state() == org.mptcplab.stack.mptcp.SubflowState.ESTABLISHED ? sf.id() + 1 : 0);
+        }
+        if (recent != schedulingFrom || working != schedulingWorking) {
+            schedulingFrom = recent;
+            schedulingWorking = working;
+            scheduling.set(schedulingText(index, mptcpSubflows, recent));
+        }
     }
+
+    /** What {@link #scheduling} was last computed from. */
+    private java.util.Map<Integer, org.mptcplab.stack.sched.SchedulingCounts> schedulingFrom;
+    private int schedulingWorking;
 
     /**
      * What the scheduler does with this path's subflows now, in words: the share of the chunks it
