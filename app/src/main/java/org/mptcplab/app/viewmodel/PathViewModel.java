@@ -158,8 +158,10 @@ public final class PathViewModel {
                 sb.append("subflow ").append(sf.id()).append(' ');
             }
             if (c.carried() > 0) {
-                long pct = Math.round(100.0 * c.carried() / all);
-                sb.append("carries ").append(pct == 0 ? "<1" : Long.toString(pct)).append("% of chunks: ")
+                // In steps of 5%: a share that wobbles by a point a second would change the text, and
+                // relay the cards out, every second (with 8 paths, the p99 frame went 33 -> 39 ms).
+                long pct = Math.round(20.0 * c.carried() / all) * 5;
+                sb.append("carries ").append(pct == 0 ? "<5" : Long.toString(pct)).append("% of chunks: ")
                         .append(c.main().words());
             } else if (c.heldBack() > 0) {
                 var held = c.get(org.mptcplab.stack.sched.SchedulingReason.ECF_WAIT_FOR_FASTER) > 0
