@@ -138,7 +138,9 @@ final class ConnectionTrack {
             if (acked && a <= ackHigh) {
                 return;
             }
-            if (waitStart >= 0) {
+            if (waitStart >= 0 && acked) {
+                // Not the wait for the first data ACK: that is the first round trip, not a stall
+                // (the stack counts stalls once data flows, from its first delivery, too).
                 gap(t, false, c);
             }
             if (!acked) {
