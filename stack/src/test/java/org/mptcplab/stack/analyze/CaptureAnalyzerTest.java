@@ -254,6 +254,27 @@ class CaptureAnalyzerTest {
     }
 
     @Test
+    void theWaitForTheFirstDataAckIsTheFirstRoundTripNotAStall() {
+        long dsn = CLIENT_IDSN + 1;
+        Frames f = v1Handshake();
+        int seq = CLIENT_ISN + 1;
+        // The first data at 20 ms is data-ACKed 300 ms later (a long first round trip); then each
+        // segment 10 ms later, but the fifth (sent at 360 ms) 60 ms later: the longest stall.
+        for (int i = 0; i < 6; i++) {
+            long sentAt = i == 0 ? 20 : 320 + 10 * i + (i == 5 ? 50 : 0);
+            long ackAt = i == 0 ? 320 : sentAt + (i == 4 ? 60 : 10);
+            f.send(sentAt, "10.0.0.1", 40000, "10.0.0.2", 80, ACK, seq, SERVER_ISN + 1, 100,
+                    map(dsn + 100L * i, seq - CLIENT_ISN, 100));
+            f.send(ackAt, "10.0.0.2", 80, "10.0.0.1", 40000, ACK, SERVER_ISN + 1, seq + 100, 0,
+                    dataAck(dsn + 100L * (i + 1)));
+            seq += 100;
+        }
+        ConnectionReport c = f.finish().connections().get(0);
+        assertThat(c.longestStall().startNanos()).isEqualTo(360 * MS);
+        assertThat(c.maxStallNanos()).isEqualTo(60 * MS);
+    }
+
+    @Test
     void roundTripsComeFromDataAckPairsAndTimestamps() {
         Frames f = v1Handshake();
         int seq = CLIENT_ISN + 1;
