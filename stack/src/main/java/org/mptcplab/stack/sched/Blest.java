@@ -24,7 +24,7 @@ package org.mptcplab.stack.sched;
  * fast subflow's, the one whose rounds X counts. Their "bad" signal is a retransmission forced by
  * the receive buffer; ours, the window stopping new data, is what such a retransmission answers.
  */
-public final class Blest implements Scheduler {
+public final class Blest extends HoldsForFaster {
     static final double LAMBDA_INITIAL = 1.2;
     static final double LAMBDA_MIN = 1.0;
     static final double LAMBDA_MAX = 1.3;
@@ -36,8 +36,6 @@ public final class Blest implements Scheduler {
     private long blocksSeen;
     /** When lambda last moved (or the first decision, which starts the first round trip). */
     private long lambdaUpdatedAt = NEVER;
-    private SchedulingReason reason = SchedulingReason.NO_ROOM;
-    private SubflowView heldBackFrom;
 
     @Override
     public String name() {
@@ -55,36 +53,14 @@ public final class Blest implements Scheduler {
     }
 
     @Override
-    public SchedulingReason reason() {
-        return reason;
+    SchedulingReason holdReason() {
+        return SchedulingReason.BLEST_WOULD_BLOCK;
     }
 
     @Override
-    public SubflowView heldBackFrom() {
-        return heldBackFrom;
-    }
-
-    @Override
-    public SubflowView pick(ConnectionView conn, int len) {
-        heldBackFrom = null;
-        SubflowView best = MinRtt.lowestRtt(conn, len);
-        if (best == null) {
-            reason = SchedulingReason.NO_ROOM;
-            return null;
-        }
-        SubflowView fast = MinRtt.fasterWithoutRoom(conn, best);
-        if (fast == null) {
-            reason = best.isBackupInUse() ? SchedulingReason.BACKUP_NO_REGULAR : SchedulingReason.LOWEST_RTT;
-            return best; // the fastest has room: plain minRTT
-        }
+    boolean holdBack(ConnectionView conn, SubflowView fast, SubflowView slow) {
         updateLambda(conn.nowNanos(), conn.windowBlockedCount(), fast.srttNanos());
-        if (wouldBlock(fast, best, conn.sendWindow(), lambda)) {
-            reason = SchedulingReason.BLEST_WOULD_BLOCK;
-            heldBackFrom = best;
-            return null;
-        }
-        reason = best.isBackupInUse() ? SchedulingReason.BACKUP_NO_REGULAR : SchedulingReason.FASTER_FULL;
-        return best;
+        return wouldBlock(fast, slow, conn.sendWindow(), lambda);
     }
 
     /** At most once per round trip: up if the window blocked since the last move, down otherwise. */

@@ -19,12 +19,10 @@ package org.mptcplab.stack.sched;
  * waiting until the fast path's estimate is clearly worse, so decisions do not flap. k counts
  * bytes the application wrote that no subflow carried yet; windows are in bytes on both sides.
  */
-public final class Ecf implements Scheduler {
+public final class Ecf extends HoldsForFaster {
     static final double BETA = 0.25;
 
     private boolean waiting;
-    private SchedulingReason reason = SchedulingReason.NO_ROOM;
-    private SubflowView heldBackFrom;
 
     @Override
     public String name() {
@@ -42,30 +40,12 @@ public final class Ecf implements Scheduler {
     }
 
     @Override
-    public SchedulingReason reason() {
-        return reason;
+    SchedulingReason holdReason() {
+        return SchedulingReason.ECF_WAIT_FOR_FASTER;
     }
 
     @Override
-    public SubflowView heldBackFrom() {
-        return heldBackFrom;
-    }
-
-    @Override
-    public SubflowView pick(ConnectionView conn, int len) {
-        heldBackFrom = null;
-        SubflowView best = MinRtt.lowestRtt(conn, len);
-        if (best == null) {
-            reason = SchedulingReason.NO_ROOM;
-            return null;
-        }
-        SubflowView fast = MinRtt.fasterWithoutRoom(conn, best);
-        if (fast == null) {
-            reason = best.isBackupInUse() ? SchedulingReason.BACKUP_NO_REGULAR : SchedulingReason.LOWEST_RTT;
-            return best; // the fastest has room: plain minRTT
-        }
-        // From here on the slower subflow is the candidate: sent on, it is for the faster one's full window.
-        reason = best.isBackupInUse() ? SchedulingReason.BACKUP_NO_REGULAR : SchedulingReason.FASTER_FULL;
+    boolean holdBack(ConnectionView conn, SubflowView fast, SubflowView best) {
         double k = conn.unsentBytes();
         double rttF = fast.srttNanos();
         double rttS = best.srttNanos();
@@ -78,13 +58,11 @@ public final class Ecf implements Scheduler {
         if (n * rttF < (1 + (waiting ? BETA : 0)) * (rttS + delta)) {
             if (ks / Math.max(1L, best.cwnd()) * rttS >= 2 * rttF + delta) {
                 waiting = true;
-                reason = SchedulingReason.ECF_WAIT_FOR_FASTER;
-                heldBackFrom = best;
-                return null;
+                return true;
             }
-            return best;
+            return false;
         }
         waiting = false;
-        return best;
+        return false;
     }
 }
