@@ -34,6 +34,7 @@ public final class SampleStore {
     private long dropped;
     /** Events ever added: the newest held event is number {@code eventsAdded}, counting from 1. */
     private long eventsAdded;
+    private long generation;
 
     public SampleStore() {
         this(DEFAULT_WINDOW_NANOS, DEFAULT_BYTE_BUDGET);
@@ -163,6 +164,26 @@ public final class SampleStore {
         }
         java.util.Collections.reverse(out);
         return out;
+    }
+
+    /**
+     * Empties the store (a replay's playhead jumped back): every count starts again and
+     * {@link #generation} moves on, so that a reader with a cursor knows to start over.
+     */
+    public synchronized void clear() {
+        subflows.clear();
+        flows.clear();
+        events.clear();
+        packets.clear();
+        bytes = 0;
+        packetBytes = 0;
+        eventsAdded = 0;
+        generation++;
+    }
+
+    /** How many times the store was {@link #clear cleared}. */
+    public synchronized long generation() {
+        return generation;
     }
 
     /** How many events were ever added (a cursor for {@link #eventsAfter}). */

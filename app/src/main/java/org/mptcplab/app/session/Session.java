@@ -25,7 +25,7 @@ public abstract class Session implements AutoCloseable {
 
     /** How a session's packets move. */
     public enum Kind {
-        EMULATED("emulated"), LIVE_LAB("live lab"), LIVE_INTERFACES("live, real interfaces");
+        EMULATED("emulated"), LIVE_LAB("live lab"), LIVE_INTERFACES("live, real interfaces"), REPLAY("replay");
 
         private final String label;
 
@@ -275,6 +275,19 @@ public abstract class Session implements AutoCloseable {
     }
 
     public abstract SessionSpec spec();
+
+    /**
+     * Whether the connection's data goes from server to client (the lab's download); a replayed
+     * capture may carry it the other way. The data-sequence graph and the ladder follow it.
+     */
+    public boolean dataToClient() {
+        return true;
+    }
+
+    /** What the topology writes along path {@code i}, or null for its link settings. */
+    public String pathCaption(int i) {
+        return null;
+    }
 
     public abstract SampleStore store();
 

@@ -59,6 +59,85 @@ public final class CaptureAnalyzer {
     private long malformed;
     private long firstNanos = -1;
     private long lastNanos = -1;
+    private Observer observer;
+    /** What the current segment carried at the data level, for the observer. */
+    private final Segment seg = new Segment();
+
+    /**
+     * Sees the analysis as it happens, packet by packet: what a replay needs to draw a capture
+     * over time (the reports only hold totals). Called on the analyzing thread; the
+     * {@link Segment} is reused for every call, so copy what is kept.
+     */
+    public interface Observer {
+        /** A TCP segment of an MPTCP connection, after the analyzer took it in. */
+        void segment(Segment s);
+
+        /** An event, as it is added to its connection (the first {@link #MAX_EVENTS} of each). */
+        void event(int connection, MptcpEvent e);
+
+        /**
+         * A wait of the data ACK ended (RFC 8684 3.3.2): direction {@code direction} (0 client to
+         * server) of {@code connection} made no data-level progress from {@code start} to
+         * {@code end} while data was outstanding; every such gap, not only the longest.
+         */
+        void gap(int connection, int direction, long start, long end, boolean open, long retransmits, long reinjections);
+    }
+
+    /**
+     * One segment as the analyzer saw it, relative numbers as tshark's: subflow sequence numbers
+     * from the subflow's ISN, data sequence numbers from the connection's IDSN + 1 (or the first
+     * seen). Mutable and reused.
+     */
+    public static final class Segment {
+        public long timeNanos;
+        /** The record's number in the file (from 1) and where it starts. */
+        public long record;
+        public long fileOffset;
+        /** The frame and where its IP header starts (the bytes are the reader's: copy what is kept). */
+        public byte[] frame;
+        public int networkOffset;
+        /** Bytes from the IP header to the end of the TCP header. */
+        public int headerLength;
+        public int connection;
+        /** The subflow's index (tshark's tcp.stream). */
+        public int subflow;
+        /** Connection-level direction: true from the connection's server to its client. */
+        public boolean toClient;
+        public int flags;
+        public long seq;
+        public long ack;
+        public int payloadLength;
+        /** Relative data sequence number of this payload's first new byte, -1 without a mapping. */
+        public long dsn;
+        /** Bytes of the payload mapped to data sequence numbers, 0 without a mapping. */
+        public int dataLength;
+        /** Relative data ACK carried (of the other direction), -1 without. */
+        public long dataAck;
+        public boolean retransmitted;
+        public boolean reinjected;
+        /** The sender's bytes in flight on this subflow after this segment, -1 before an ACK was seen. */
+        public long flight;
+        /** The subflow's round trip estimate (both smoothed halves), -1 unknown. */
+        public long roundTripNanos;
+        /** The sender's largest flight in the current round trip: the congestion window estimate. */
+        public long cwndEstimate;
+        /** The sender asked for this subflow to be a backup (MP_JOIN's B flag, then MP_PRIO). */
+        public boolean backup;
+        public TcpHeader tcp;
+    }
+
+    /** Sets (or clears, with null) the observer of what follows. */
+    public void observer(Observer o) {
+        this.observer = o;
+    }
+
+    /** Reports a data-level wait to the observer (from {@link ConnectionTrack.DataDir#gap}). */
+    void gapSeen(ConnectionTrack c, int direction, long start, long end, boolean open, long retransmits,
+                 long reinjections) {
+        if (observer != null) {
+            observer.gap(c.index, direction, start, end, open, retransmits, reinjections);
+        }
+    }
 
     /** Reads the whole file and analyses it; damage in the file is in the result, with offsets. */
     public static Analysis analyze(Path file) throws CaptureFormatException {
@@ -140,6 +219,8 @@ public final class CaptureAnalyzer {
         if (bad) {
             malformed++;
         }
+        seg.record = record;
+        seg.fileOffset = fileOffset;
         segment(timeNanos, p, tcp, len);
     }
 
@@ -197,6 +278,11 @@ public final class CaptureAnalyzer {
         }
         SubflowTrack.Dir out = s.dir[d];
         SubflowTrack.Dir in = s.dir[d ^ 1];
+        seg.dsn = -1;
+        seg.dataLength = 0;
+        seg.dataAck = -1;
+        seg.retransmitted = false;
+        seg.reinjected = false;
         out.packets++;
         if (out.first < 0) {
             out.first = t;
@@ -269,6 +355,7 @@ public final class CaptureAnalyzer {
                 // Sequence space seen before: a retransmission (a one-byte probe just below the
                 // edge is a keep-alive, RFC 9293 3.8.4, not counted).
                 out.retransmits++;
+                seg.retransmitted = true;
                 out.retransmittedBytes += Math.min(len, seenBefore - rel);
                 if (out.segments != null) {
                     out.segments.spoilAbove(rel);
@@ -403,6 +490,32 @@ public final class CaptureAnalyzer {
             }
             out.rst = true;
         }
+        if (observer != null && s.conn != null) {
+            observe(t, p, tcp, s, d, rel, len, flags);
+        }
+    }
+
+    private void observe(long t, DecodedPacket p, TcpHeader tcp, SubflowTrack s, int d, long rel, int len, int flags) {
+        SubflowTrack.Dir out = s.dir[d];
+        Segment g = seg;
+        g.timeNanos = t;
+        g.frame = p.data();
+        g.networkOffset = p.networkOffset();
+        g.headerLength = p.tcpOffset() - p.networkOffset() + TcpHeader.dataOffset(p.data(), p.tcpOffset());
+        g.connection = s.conn.index;
+        g.subflow = s.index;
+        g.toClient = s.connDir(d) == 1;
+        g.flags = flags;
+        g.seq = rel;
+        g.ack = (flags & TcpHeader.ACK) != 0 && s.dir[d ^ 1].started ? s.dir[d ^ 1].rel(tcp.acknowledgmentNumber()) : -1;
+        g.payloadLength = len;
+        g.flight = out.acked ? Math.max(0, out.hiEnd - out.ackHigh) : -1;
+        long rtt = s.roundTrip();
+        g.roundTripNanos = rtt > 0 ? rtt : -1;
+        g.cwndEstimate = out.windowStart >= 0 ? out.windowMax : Math.max(0, g.flight);
+        g.backup = out.backup;
+        g.tcp = tcp;
+        observer.segment(g);
     }
 
     /** A new SYN on a 4-tuple whose connection is over: a new connection reusing the ports. */
@@ -431,6 +544,7 @@ public final class CaptureAnalyzer {
 
     private ConnectionTrack newConnection() {
         ConnectionTrack c = new ConnectionTrack(connections.size());
+        c.analyzer = this;
         connections.add(c);
         return c;
     }
@@ -620,7 +734,9 @@ public final class CaptureAnalyzer {
         ConnectionTrack.DataDir inData = c.data[cd ^ 1];
         if (dss.hasDataAck()) {
             long a = inData.widen(dss.dataAck(), dss.dataAckIs64());
-            inData.dataAck(inData.rel(a), t, c);
+            long rel = inData.rel(a);
+            seg.dataAck = rel;
+            inData.dataAck(rel, t, c);
         }
         if (dss.hasMapping()) {
             long dsn = outData.widen(dss.dataSequenceNumber(), dss.dsnIs64());
@@ -713,12 +829,15 @@ public final class CaptureAnalyzer {
         }
         long start = mapStart + fresh;
         long end = start + (n - fresh);
+        seg.dsn = start;
+        seg.dataLength = (int) (end - start);
         if (data.firstDsn == Long.MIN_VALUE || start < data.firstDsn) {
             data.firstDsn = start;
         }
         long again = data.mapped.add(start, end);
         data.bytes += (end - start) - again;
         if (again > 0) {
+            seg.reinjected = true;
             data.reinjections++;
             data.reinjectedBytes += again;
             out.reinjections++;
@@ -730,9 +849,13 @@ public final class CaptureAnalyzer {
 
     // ------------------------------------------------------------------------------ events
 
-    private static void event(ConnectionTrack c, long t, String type, SubflowTrack s, int d, String detail) {
+    private void event(ConnectionTrack c, long t, String type, SubflowTrack s, int d, String detail) {
         if (c.events.size() < MAX_EVENTS) {
-            c.events.add(new MptcpEvent(t, type, s.index, s.endpoint(d), detail));
+            MptcpEvent e = new MptcpEvent(t, type, s.index, s.endpoint(d), detail);
+            c.events.add(e);
+            if (observer != null) {
+                observer.event(c.index, e);
+            }
         } else {
             c.eventsNotKept++;
         }

@@ -20,13 +20,15 @@ final class ConnectionTrack {
     long serverToken = -1;
     final List<SubflowTrack> subflows = new ArrayList<>(2);
     /** [0]: client to server, [1]: server to client. */
-    final DataDir[] data = {new DataDir(), new DataDir()};
+    final DataDir[] data = {new DataDir(0), new DataDir(1)};
     final List<MptcpEvent> events = new ArrayList<>();
     long eventsNotKept;
     /** Running totals, for what happened inside a stall. */
     long retransmits;
     long reinjections;
     boolean infiniteMapping;
+    /** Told of every data-level gap, for its observer. */
+    CaptureAnalyzer analyzer;
 
     ConnectionTrack(int index) {
         this.index = index;
@@ -47,6 +49,7 @@ final class ConnectionTrack {
 
     /** One direction at the data level: data sequence numbers, mappings, the data ACK, stalls. */
     static final class DataDir {
+        final int direction;
         boolean idsnKnown;
         long idsn;
         /** Relative DSNs are DSN - base: base is IDSN + 1 when known first, else the first DSN seen. */
@@ -87,6 +90,10 @@ final class ConnectionTrack {
         long stallReinjections;
         long stallEventFrom;
         long stallEventTo;
+
+        DataDir(int direction) {
+            this.direction = direction;
+        }
 
         void setIdsn(long v) {
             if (!idsnKnown) {
@@ -160,6 +167,10 @@ final class ConnectionTrack {
         /** The wait that started at {@link #waitStart} ends at {@code t}: the longest one is kept. */
         void gap(long t, boolean open, ConnectionTrack c) {
             long d = t - waitStart;
+            if (c.analyzer != null) {
+                c.analyzer.gapSeen(c, direction, waitStart, Math.max(t, waitStart), open, c.retransmits - waitRetransmits,
+                        c.reinjections - waitReinjections);
+            }
             if (stallStart < 0 || d > stallEnd - stallStart) {
                 stallStart = waitStart;
                 stallEnd = Math.max(t, waitStart);
