@@ -15,8 +15,18 @@ public final class Launcher {
     }
 
     public static void main(String[] args) {
-        if (args.length > 0) {
+        String capture = args.length == 1 ? captureArgument(args[0]) : null;
+        if (args.length > 0 && capture == null) {
             System.exit(MainCommand.run(args));
+        }
+        if (capture != null) {
+            if (!java.nio.file.Files.isRegularFile(java.nio.file.Path.of(capture))) {
+                System.err.println("mptcp-lab: no such file: " + capture);
+                System.exit(2);
+            }
+            // The window opens with the capture replayed (MptcpLabApp reads the property).
+            System.setProperty(MptcpLabApp.CAPTURE_PROPERTY, capture);
+            args = new String[0];
         }
         String why = noDisplayReason(System.getenv(), System.getProperty("os.name", ""), System.getProperty("glass.platform"));
         if (why != null) {
@@ -50,6 +60,21 @@ public final class Launcher {
             return null;
         }
         return "mptcp-lab: no display found (neither DISPLAY nor WAYLAND_DISPLAY is set), so the window cannot open. " + HINT;
+    }
+
+    /**
+     * {@code java -jar mptcp-lab.jar FILE} opens FILE as a replay in the window: the one argument
+     * is a capture when it is no command or option and names a file (or ends as a capture does:
+     * a missing one is then said as such, not as an unknown command).
+     */
+    static String captureArgument(String arg) {
+        if (arg.isEmpty() || arg.startsWith("-") || MainCommand.commandLine().getSubcommands().containsKey(arg)) {
+            return null;
+        }
+        String lower = arg.toLowerCase(java.util.Locale.ROOT);
+        boolean named = lower.endsWith(".pcap") || lower.endsWith(".pcapng") || lower.endsWith(".cap")
+                || lower.endsWith(".pcap.gz") || lower.endsWith(".dmp");
+        return named || java.nio.file.Files.isRegularFile(java.nio.file.Path.of(arg)) ? arg : null;
     }
 
     private static boolean isSet(String v) {

@@ -31,6 +31,8 @@ import org.mptcplab.app.viewmodel.MainViewModel;
 public final class MptcpLabApp extends Application {
 
     public static final String TITLE = "MPTCP Lab";
+    /** The capture the window opens replayed ({@code java -jar mptcp-lab.jar FILE} sets it). */
+    public static final String CAPTURE_PROPERTY = "mptcplab.capture";
     public static final String MAIN_VIEW_FXML = "/fxml/MainView.fxml";
     /** Full HD: the whole of a projector or laptop screen, the screen's size where it is smaller. */
     public static final double PREFERRED_WIDTH = 1920;
@@ -116,6 +118,39 @@ public final class MptcpLabApp extends Application {
                 view.setPresenter(true);
             }
         }
+        if (lab != null) {
+            main.setCaptureChooser(() -> {
+                FileChooser fc = new FileChooser();
+                fc.setTitle("Open a capture to replay");
+                fc.getExtensionFilters().addAll(
+                        new FileChooser.ExtensionFilter("Captures (pcap, pcapng)", "*.pcap", "*.pcapng", "*.cap"),
+                        new FileChooser.ExtensionFilter("All files", "*"));
+                java.nio.file.Path demo = java.nio.file.Path.of("demo-captures");
+                if (java.nio.file.Files.isDirectory(demo)) {
+                    fc.setInitialDirectory(demo.toFile());
+                }
+                java.io.File f = fc.showOpenDialog(stage);
+                return f == null ? null : f.toPath();
+            });
+            installCaptureDrop(scene, main);
+            if (view != null) {
+                view.setCaptureOpener(main::chooseCapture);
+            }
+            String capture = System.getProperty(CAPTURE_PROPERTY);
+            if (capture != null) {
+                main.openCapture(java.nio.file.Path.of(capture));
+                // -Dmptcplab.stall=N: straight to the replay's N-th stall bookmark (the screenshots, a talk's slide).
+                Integer stall = Integer.getInteger("mptcplab.stall");
+                if (stall != null) {
+                    lab.loadProgressProperty().addListener((o, a, p) -> {
+                        var marks = lab.bookmarksProperty().get();
+                        if (p.doubleValue() < 0 && lab.isReplay() && stall >= 0 && stall < marks.size()) {
+                            lab.showStall(marks.get(stall));
+                        }
+                    });
+                }
+            }
+        }
         stage.setOnHidden(e -> {
             if (view != null) {
                 view.dispose();
@@ -152,6 +187,30 @@ public final class MptcpLabApp extends Application {
             System.err.println("mptcp-lab: cannot open the spec " + file + " (" + e.getMessage() + "); opening the demo");
             return SessionSpec.demo();
         }
+    }
+
+    /**
+     * A file dragged onto the window is opened as a replay (the first, if several are dropped);
+     * Ctrl+O asks for one.
+     */
+    public static void installCaptureDrop(Scene scene, MainViewModel main) {
+        scene.setOnDragOver(e -> {
+            if (e.getDragboard().hasFiles()) {
+                e.acceptTransferModes(javafx.scene.input.TransferMode.COPY);
+            }
+            e.consume();
+        });
+        scene.setOnDragDropped(e -> {
+            boolean done = false;
+            if (e.getDragboard().hasFiles() && !e.getDragboard().getFiles().isEmpty()) {
+                main.openCapture(e.getDragboard().getFiles().get(0).toPath());
+                done = true;
+            }
+            e.setDropCompleted(done);
+            e.consume();
+        });
+        scene.getAccelerators().put(new javafx.scene.input.KeyCodeCombination(javafx.scene.input.KeyCode.O,
+                javafx.scene.input.KeyCombination.SHORTCUT_DOWN), main::chooseCapture);
     }
 
     @Override

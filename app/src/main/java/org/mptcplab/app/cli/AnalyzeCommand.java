@@ -195,6 +195,13 @@ public final class AnalyzeCommand implements Callable<Integer> {
         return sb.toString();
     }
 
+    /** One connection as {@code analyze} prints it (times from {@code t0}): the replay's packet pane shows it too. */
+    public static String connectionText(ConnectionReport c, long t0) {
+        StringBuilder sb = new StringBuilder();
+        connection(sb, c, t0);
+        return sb.toString();
+    }
+
     private static void connection(StringBuilder sb, ConnectionReport c, long t0) {
         sb.append("connection ").append(c.index()).append(": token ").append(token(c.token()))
                 .append(", ").append(c.version() < 0 ? "version unknown" : "MPTCP v" + c.version())

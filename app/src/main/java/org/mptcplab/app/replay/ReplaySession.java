@@ -98,7 +98,8 @@ public final class ReplaySession extends Session {
                     p = paths.size();
                     pairs.put(key, p);
                     paths.add(new PathSettings(client, 0, 0, 0, 0, s.clientBackup() || s.serverBackup()));
-                    captions.add(key);
+                    captions.add("to " + server + (s.rttNanos() > 0
+                            ? String.format(Locale.ROOT, "  \u00b7  RTT %.0f ms (median)", s.rttNanos() / 1e6) : ""));
                 } else {
                     p = SessionSpec.MAX_PATHS - 1;
                     captions.set(p, "other address pairs");
@@ -124,6 +125,21 @@ public final class ReplaySession extends Session {
 
     public ConnectionReport report() {
         return report;
+    }
+
+    /**
+     * The speed a replay starts at: slow enough that the capture lasts at least 10 s on screen
+     * (a 1.6 s handover plays in 16 s at 0.1x), at most 1x.
+     */
+    public static double startSpeed(long durationNanos) {
+        double want = durationNanos / 10e9;
+        double best = org.mptcplab.app.viewmodel.LabViewModel.SPEEDS.get(0);
+        for (double v : org.mptcplab.app.viewmodel.LabViewModel.SPEEDS) {
+            if (v <= want + 1e-9 && v <= 1) {
+                best = v;
+            }
+        }
+        return best;
     }
 
     /** The capture's duration: the playhead's range is 0 to this. */
@@ -391,7 +407,7 @@ public final class ReplaySession extends Session {
                 for (Samples.Subflow s : latest.values()) {
                     seen |= s.path() == i;
                 }
-                paths.add(new PathState(i, spec.paths().get(i), !seen || pathOpen[i] ? PathStatus.UP : PathStatus.DOWN_SIGNALLED,
+                paths.add(new PathState(i, spec.paths().get(i), !seen || pathOpen[i] ? PathStatus.UP : PathStatus.CLOSED,
                         pathBps[i]));
             }
             Samples.Flow f = latestFlow;
@@ -422,7 +438,7 @@ public final class ReplaySession extends Session {
         int rid = r == null ? -1 : senderIsSubflowClient ? r.serverAddressId() : r.clientAddressId();
         return new SubflowSnapshot(s.subflowId(), local, lp, remote, rp, s.path(), s.state(), s.backup(), lid, rid,
                 s.cwnd(), -1, s.srttNanos(), 0, 0, s.bytesInFlight(), s.bytesSent(), 0, s.bytesRetransmitted(), 0, 0, 0,
-                0, 0, null, null, null, false, Double.NaN, null);
+                0, 0, null, null, null, false, Double.NaN, org.mptcplab.stack.sched.SchedulingCounts.NONE);
     }
 
     /** One line about the connection, for the picker and the status bar. */

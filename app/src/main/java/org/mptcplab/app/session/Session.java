@@ -39,7 +39,11 @@ public abstract class Session implements AutoCloseable {
     }
 
     /** What a path is doing, as the topology shows it. */
-    public enum PathStatus { UP, DOWN_SIGNALLED, DOWN_SILENT }
+    public enum PathStatus {
+        UP, DOWN_SIGNALLED, DOWN_SILENT,
+        /** A replayed capture's path whose subflows all closed (FIN or RST seen): what the capture can tell. */
+        CLOSED
+    }
 
     /** A path now: its settings and status. */
     public record PathState(int index, PathSettings settings, PathStatus status, double sentBps) {

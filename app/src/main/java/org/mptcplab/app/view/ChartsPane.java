@@ -136,19 +136,35 @@ public final class ChartsPane extends GridPane {
      *              the congestion controller's (a bulk transfer has no player)
      */
     public ChartsPane(Supplier<Session> session, List<String> pathNames, boolean tcp, boolean video) {
+        this(session, pathNames, tcp, video, false);
+    }
+
+    /**
+     * @param replay a replayed capture: the hosts' controllers are not in it, so the first chart is
+     *               the bytes each path carried, and the window is an estimate (the sender's
+     *               largest flight in each round trip; no ssthresh)
+     */
+    public ChartsPane(Supplier<Session> session, List<String> pathNames, boolean tcp, boolean video, boolean replay) {
         this.session = session;
         getStyleClass().add(Styles.CHARTS);
         setHgap(6);
         setVgap(6);
         int n = pathNames.size();
-        XYChart buffer = video ? chart("Player buffer", "s") : chart(CC_TITLE, "segments");
+        XYChart buffer = video ? chart("Player buffer", "s") : replay ? chart("Bytes sent per path (dashed: retransmitted)", "MB")
+                : chart(CC_TITLE, "segments");
         XYChart goodput = chart("Goodput", "Mbit/s");
         XYChart share = chart("MPTCP send rate by path (stacked)", "Mbit/s");
-        XYChart cwnd = chart("cwnd (dashed: ssthresh)", "kB");
+        XYChart cwnd = chart(replay ? "cwnd estimate: the sender's largest flight per RTT" : "cwnd (dashed: ssthresh)", "kB");
         XYChart rtt = chart("Smoothed RTT", "ms");
         XYChart flight = chart("Bytes in flight", "kB");
         if (video) {
             flowLine(buffer, "MPTCP", 0, Palette.pathHex(0), Samples.Flow::playerBufferS, true);
+        } else if (replay) {
+            for (int i = 0; i < n; i++) {
+                subLine(buffer, pathNames.get(i), 0, i, Palette.pathHex(i), s -> s.bytesSent() / 1e6, false);
+                subLine(buffer, pathNames.get(i) + " retransmitted", 0, i, Palette.pathHex(i),
+                        s -> s.bytesRetransmitted() / 1e6, true);
+            }
         } else {
             ccChart = buffer;
             // chartfx paints a renderer's datasets last to first: the sum on top, one TCP's

@@ -155,8 +155,10 @@ public final class DsnGraph extends BorderPane {
             ps.removeIf(p -> p.t() > to);
             int n = perPath.size();
             int data = 0;
+            // The data's direction: the lab's download, or a replayed capture's either way.
+            boolean down = s.dataToClient();
             for (Samples.Packet p : ps) {
-                if (p.toClient() && p.dsn() >= 0) {
+                if (p.toClient() == down && p.dsn() >= 0) {
                     data++;
                 }
             }
@@ -172,19 +174,19 @@ public final class DsnGraph extends BorderPane {
             long lastAck = -1;
             List<Samples.Packet> segments = new java.util.ArrayList<>(data);
             for (Samples.Packet p : ps) {
-                if (p.toClient() && p.dsn() >= 0) {
+                if (p.toClient() == down && p.dsn() >= 0) {
                     segments.add(p);
                     double y = p.dsn() / 1e6;
                     if (p.reinjected()) {
                         re.add(p.t() / 1e9, y);
                     }
-                    if (!p.fate().equals("delivered")) {
+                    if (p.arrivedAt() < 0) {
                         lo.add(p.t() / 1e9, y);
                     }
                     if (k++ % stride == 0 && p.path() < n) {
                         paths[p.path()].add(p.t() / 1e9, y);
                     }
-                } else if (!p.toClient() && p.dataAck() >= 0 && p.arrivedAt() >= 0 && p.dataAck() > lastAck) {
+                } else if (p.toClient() != down && p.dataAck() >= 0 && p.arrivedAt() >= 0 && p.dataAck() > lastAck) {
                     lastAck = p.dataAck();
                     acks.add(p.arrivedAt() / 1e9, p.dataAck() / 1e6);
                 }

@@ -56,7 +56,9 @@ public final class LabView extends StackPane {
             new String[] {"Space", "pause / resume"},
             new String[] {". or \u2192", "step: the next event (pauses first)"},
             new String[] {"+ / \u2212", "faster / slower (0.05x \u2026 10x)"},
-            new String[] {"R", "restart with the same seed"},
+            new String[] {"R", "restart with the same seed (replay: back to the start)"},
+            new String[] {", or \u2190", "replay: back one packet"},
+            new String[] {"Ctrl + O", "open a capture to replay (or drop it onto the window)"},
             new String[] {"L", "the demo's WiFi outage loop on / off"},
             new String[] {"P", "presenter mode (large type, high contrast)"},
             new String[] {"D", "dark / light theme"},
@@ -84,6 +86,7 @@ public final class LabView extends StackPane {
     private final ComboBox<Integer> dsnSpan = new ComboBox<>();
     private final AnimationTimer frame;
     private BiFunction<String, Boolean, Path> fileAsker = (what, save) -> null;
+    private final ReplayBar replayBar;
     private long frames;
 
     public LabView(LabViewModel vm) {
@@ -91,7 +94,11 @@ public final class LabView extends StackPane {
         // Commands that wait for the engine run off the FX thread; their results come back here.
         vm.setFxExecutor(javafx.application.Platform::runLater);
         getStyleClass().add(Styles.LAB);
-        content.setTop(toolbar());
+        replayBar = new ReplayBar(vm);
+        javafx.beans.binding.BooleanBinding replaying = vm.kindProperty().isEqualTo(org.mptcplab.app.session.Session.Kind.REPLAY);
+        replayBar.visibleProperty().bind(replaying);
+        replayBar.managedProperty().bind(replaying);
+        content.setTop(new VBox(toolbar(), replayBar));
 
         playerBox.getStyleClass().add(Styles.PLAYERS);
         rebuildPlayers();
@@ -147,6 +154,7 @@ public final class LabView extends StackPane {
 
         rebuildPathCards();
         vm.paths().addListener((javafx.collections.ListChangeListener<Object>) c -> rebuildPathCards());
+        vm.kindProperty().addListener((o, a, k) -> rebuildPathCards());
         ListView<EventLine> log = new ListView<>(vm.events());
         log.setId("eventLog");
         log.getStyleClass().add(Styles.EVENT_LOG);
@@ -223,8 +231,12 @@ public final class LabView extends StackPane {
         // rasteriser's work of redrawing them at every 60 Hz pulse (BENCHMARKS.md, frame time).
         if (frames % 2 == 0) {
             topology.setKind(vm.kindProperty().get());
+            topology.setCaptions(vm.session()::pathCaption);
             topology.setBottleneck(vm.specProperty().get().bottleneckBps());
             topology.show(st);
+            if (replayBar.isVisible()) {
+                replayBar.frame(st.nowNanos());
+            }
             for (PlayerView p : players) {
                 p.frame(st.nowNanos());
             }
@@ -299,8 +311,6 @@ public final class LabView extends StackPane {
         // Only the demo has the loop; a scenario's path events are its own.
         javafx.beans.binding.BooleanBinding noLoop = javafx.beans.binding.Bindings.createBooleanBinding(
                 () -> vm.specProperty().get().flapPeriodNanos() == 0, vm.specProperty());
-        loop.visibleProperty().bind(noLoop.not());
-        loop.managedProperty().bind(noLoop.not());
 
         ComboBox<String> scenario = new ComboBox<>();
         scenario.setId("scenarioBox");
@@ -458,7 +468,27 @@ public final class LabView extends StackPane {
         // A flow, not a row: at presenter sizes the controls wrap to a second line instead of
         // shrinking to "...".
         // The live lab runs at real time: no pause, step or speed (they would say why); its own badge and Stop.
-        javafx.beans.binding.BooleanBinding live = vm.kindProperty().isNotEqualTo(org.mptcplab.app.session.Session.Kind.EMULATED);
+        javafx.beans.binding.BooleanBinding live = vm.kindProperty().isEqualTo(org.mptcplab.app.session.Session.Kind.LIVE_LAB)
+                .or(vm.kindProperty().isEqualTo(org.mptcplab.app.session.Session.Kind.LIVE_INTERFACES));
+        // A replay has no scenario, policies or outage loop of ours: the capture's hosts had their own.
+        javafx.beans.binding.BooleanBinding replay = vm.kindProperty().isEqualTo(org.mptcplab.app.session.Session.Kind.REPLAY);
+        Label scenarioLabel = label("scenario");
+        Label ccLabel = label("cc");
+        Label schedLabel = label("scheduler");
+        Label pmLabel = label("pm");
+        for (Node n : new Node[] {scenarioLabel, scenario, ccLabel, cc, schedLabel, sched, opportunistic, pmLabel, pm}) {
+            n.visibleProperty().bind(replay.not());
+            n.managedProperty().bind(replay.not());
+        }
+        loop.visibleProperty().bind(noLoop.not().and(replay.not()));
+        loop.managedProperty().bind(loop.visibleProperty());
+        record.disableProperty().bind(replay);
+        save.disableProperty().bind(replay);
+        restart.textProperty().bind(javafx.beans.binding.Bindings.when(replay).then("From the start").otherwise("Restart"));
+        Button open = new Button("Open capture…");
+        open.setId("openCaptureButton");
+        open.setTooltip(new Tooltip("Ctrl+O: replay a pcap or pcapng capture in these views (or drop the file onto the window)"));
+        open.setOnAction(e -> captureOpener.run());
         step.disableProperty().bind(live);
         speed.disableProperty().bind(live);
         Label liveBadge = new Label("LIVE · Linux kernel peer");
@@ -477,15 +507,23 @@ public final class LabView extends StackPane {
         javafx.scene.layout.FlowPane bar = new javafx.scene.layout.FlowPane(8, 4);
         scenario.disableProperty().bind(live);
         bar.getChildren().addAll(liveBadge, clock, pause, step, speed, restart, stopLive, new Separator(Orientation.VERTICAL),
-                label("scenario"), scenario, loop, new Separator(Orientation.VERTICAL),
-                label("cc"), cc, label("scheduler"), sched, opportunistic, label("pm"), pm, new Separator(Orientation.VERTICAL),
-                label("charts"), window, file, helpButton, message);
+                scenarioLabel, scenario, loop, new Separator(Orientation.VERTICAL),
+                ccLabel, cc, schedLabel, sched, opportunistic, pmLabel, pm, new Separator(Orientation.VERTICAL),
+                label("charts"), window, open, file, helpButton, message);
         for (Node n : bar.getChildren()) {
             if (n instanceof Region r && n != message) {
                 r.setMinWidth(Region.USE_PREF_SIZE);
             }
         }
+        // A long message (a path in an error) must not widen the toolbar past a small window: it
+        // is cut with "..." and reads whole in its tooltip.
         message.setMaxWidth(600);
+        message.setPrefWidth(600);
+        Tooltip messageTip = new Tooltip();
+        messageTip.setWrapText(true);
+        messageTip.setMaxWidth(700);
+        messageTip.textProperty().bind(vm.messageProperty());
+        message.setTooltip(messageTip);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.getStyleClass().add(Styles.LAB_TOOLBAR);
         return bar;
@@ -538,6 +576,17 @@ public final class LabView extends StackPane {
     }
 
     /** Where exports go: the app asks with a file chooser; tests answer with a temporary path. */
+    private Runnable captureOpener = () -> { };
+
+    /** What the Open capture button does (the app: ask for a file and replay it). */
+    public void setCaptureOpener(Runnable r) {
+        captureOpener = java.util.Objects.requireNonNull(r, "r");
+    }
+
+    public ReplayBar replayBar() {
+        return replayBar;
+    }
+
     public void setFileAsker(BiFunction<String, Boolean, Path> asker) {
         fileAsker = asker;
     }
@@ -574,7 +623,7 @@ public final class LabView extends StackPane {
         var s = vm.specProperty().get();
         List<String> names = s.paths().stream().map(p -> p.name()).toList();
         charts = new ChartsPane(vm::session, names, s.singlePathTcp(),
-                s.traffic().kind() == org.mptcplab.app.session.TrafficSpec.Kind.VIDEO);
+                s.traffic().kind() == org.mptcplab.app.session.TrafficSpec.Kind.VIDEO, vm.isReplay());
         chartsHost.setCenter(charts);
         dsn = new DsnGraph(vm::session, names);
         dsn.setId("dsnGraph");
@@ -612,7 +661,9 @@ public final class LabView extends StackPane {
     private void rebuildPathCards() {
         List<Node> cards = new ArrayList<>();
         for (PathViewModel p : vm.paths()) {
-            cards.add(new PathCard(p, m -> vm.onFx(() -> vm.say(m))));
+            PathCard card = new PathCard(p, m -> vm.onFx(() -> vm.say(m)));
+            card.setReadOnly(vm.isReplay());
+            cards.add(card);
         }
         pathCards.getChildren().setAll(cards);
     }
@@ -682,6 +733,8 @@ public final class LabView extends StackPane {
         switch (code) {
             case SPACE -> vm.togglePause();
             case PERIOD, RIGHT -> vm.step();
+            case COMMA, LEFT -> vm.stepBack();
+            case HOME -> vm.restart();
             case PLUS, ADD, EQUALS -> vm.faster();
             case MINUS, SUBTRACT -> vm.slower();
             case R -> vm.restart();

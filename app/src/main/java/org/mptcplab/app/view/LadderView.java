@@ -174,7 +174,7 @@ public final class LadderView extends Region {
                 continue;
             }
             labelled.add(my);
-            String text = label(p);
+            String text = label(p, session.get().dataToClient());
             double tw = text.length() * 6.7 * fontScale;
             double mx = (gm[0] + gm[2]) / 2;
             g.setFill(Color.color(1, 1, 1, 0.85));
@@ -214,7 +214,8 @@ public final class LadderView extends Region {
         return p.payloadLength() > 0 ? 1 : 2;
     }
 
-    static String label(Samples.Packet p) {
+    /** {@code dataToClient}: which way the data goes (the other way carries its data ACKs). */
+    static String label(Samples.Packet p, boolean dataToClient) {
         StringBuilder sb = new StringBuilder(p.flagText());
         if (!p.options().isEmpty()) {
             sb.append(' ').append(p.options());
@@ -222,7 +223,7 @@ public final class LadderView extends Region {
         if (p.dsn() >= 0) {
             sb.append(" dsn ").append(p.dsn()).append('+').append(p.dataLength());
         }
-        if (p.dataAck() >= 0 && !p.toClient()) {
+        if (p.dataAck() >= 0 && p.toClient() != dataToClient) {
             sb.append(" data ack ").append(p.dataAck());
         }
         if (p.reinjected()) {

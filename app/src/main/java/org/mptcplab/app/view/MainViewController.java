@@ -47,6 +47,12 @@ public final class MainViewController {
     @FXML private javafx.scene.control.TextField liveServer;
     @FXML private javafx.scene.control.Button connectLive;
     @FXML private Label liveError;
+    @FXML private javafx.scene.control.Button openCapture;
+    @FXML private Label replayError;
+    @FXML private HBox loadBox;
+    @FXML private Label loadText;
+    @FXML private javafx.scene.control.ProgressBar loadProgress;
+    @FXML private javafx.scene.control.Button cancelLoad;
     private LabView lab;
 
     public MainViewController(MainViewModel viewModel) {
@@ -99,6 +105,23 @@ public final class MainViewController {
         liveServer.textProperty().bindBidirectional(viewModel.liveServerProperty());
         liveError.textProperty().bind(viewModel.liveErrorProperty());
         connectLive.setOnAction(e -> viewModel.connectLive());
+        openCapture.visibleProperty().bind(viewModel.modeProperty().isEqualTo(Mode.REPLAY));
+        openCapture.managedProperty().bind(openCapture.visibleProperty());
+        openCapture.getStyleClass().add(Styles.START_LIVE);
+        openCapture.setOnAction(e -> viewModel.chooseCapture());
+        replayError.textProperty().bind(viewModel.replayErrorProperty());
+        replayError.visibleProperty().bind(openCapture.visibleProperty().and(viewModel.replayErrorProperty().isNotEmpty()));
+        replayError.managedProperty().bind(replayError.visibleProperty());
+        if (viewModel.lab() != null) {
+            var lab = viewModel.lab();
+            loadBox.visibleProperty().bind(lab.loadProgressProperty().greaterThanOrEqualTo(0));
+            loadText.textProperty().bind(lab.loadTextProperty());
+            loadProgress.progressProperty().bind(lab.loadProgressProperty());
+            cancelLoad.setOnAction(e -> lab.cancelLoad());
+        } else {
+            loadBox.setVisible(false);
+        }
+        loadBox.managedProperty().bind(loadBox.visibleProperty());
         liveServer.setOnAction(e -> viewModel.connectLive());
     }
 

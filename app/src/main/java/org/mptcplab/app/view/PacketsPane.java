@@ -42,6 +42,7 @@ public final class PacketsPane extends SplitPane {
     private final CheckBox follow = new CheckBox("follow (newest on top)");
     private final CheckBox mappingsOnly = new CheckBox("mappings only");
     private List<String> pathNames = List.of();
+    private Session shownAnalysis;
 
     public PacketsPane(Supplier<Session> session) {
         this.session = session;
@@ -116,6 +117,16 @@ public final class PacketsPane extends SplitPane {
                 table.getSelectionModel().select(selected);
             }
         }
+        if (s instanceof org.mptcplab.app.replay.ReplaySession r) {
+            // A capture has no counters of the hosts: what the analyzer made of the connection instead.
+            if (shownAnalysis != r) {
+                shownAnalysis = r;
+                counters.setText(org.mptcplab.app.cli.AnalyzeCommand.connectionText(r.report(), r.index().originNanos()));
+                countersTitle.setText("The connection as analyze reads it (the whole capture)");
+            }
+            return;
+        }
+        shownAnalysis = null;
         counters.setText(s.kind() == Session.Kind.LIVE_LAB ? liveCounters(s.counters(false), s.peerReport())
                 : countersText(s.counters(false), s.counters(true)));
         countersTitle.setText(s.kind() == Session.Kind.LIVE_LAB ? "MPTcpExt counters (our stack / the Linux kernel), the kernel's sockets"
@@ -173,11 +184,20 @@ public final class PacketsPane extends SplitPane {
     /** The packet in words and fields: what the inspector shows. */
     public static String describe(Samples.Packet p, List<String> pathNames) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "sent %.6f s on %s, %s%n", p.t() / 1e9,
+        boolean captured = p.fate().startsWith("frame ");
+        sb.append(String.format(Locale.ROOT, "%s %.6f s on %s, %s%n", captured ? "captured" : "sent", p.t() / 1e9,
                 p.path() < pathNames.size() ? pathNames.get(p.path()) : "path " + p.path(),
                 p.toClient() ? "server to client" : "client to server"));
-        sb.append(p.arrivedAt() >= 0 ? String.format(Locale.ROOT, "arrived %.6f s (%.2f ms later)%n", p.arrivedAt() / 1e9,
-                (p.arrivedAt() - p.t()) / 1e6) : "never arrived: " + p.fate() + "\n");
+        if (captured) {
+            // One capture point: when it was sent and when it arrived are not in the file.
+            sb.append(p.fate()).append(" of the capture (Wireshark's frame number); seq and ack relative to the subflow's ISN\n");
+            if (p.headers().length == 0) {
+                sb.append("(its headers were not kept: the capture is larger than the replay's header budget)\n");
+            }
+        } else {
+            sb.append(p.arrivedAt() >= 0 ? String.format(Locale.ROOT, "arrived %.6f s (%.2f ms later)%n", p.arrivedAt() / 1e9,
+                    (p.arrivedAt() - p.t()) / 1e6) : "never arrived: " + p.fate() + "\n");
+        }
         DecodedPacket d = PacketDecoder.decode(PacketDecoder.LINK_RAW, p.headers(), p.headers().length);
         if (d.ipv4() != null || d.ipv6() != null) {
             sb.append("IP ").append(d.source()).append(" > ").append(d.destination()).append('\n');
@@ -198,8 +218,8 @@ public final class PacketsPane extends SplitPane {
             }
         }
         if (p.dsn() >= 0) {
-            sb.append(String.format(Locale.ROOT, "%nmapping: data bytes %d to %d (relative to the first mapping)%s%n", p.dsn(),
-                    p.dsn() + p.dataLength(), p.reinjected() ? ", reinjected: these bytes went out before on another subflow"
+            sb.append(String.format(Locale.ROOT, "%nmapping: data bytes %d to %d (relative to the %s)%s%n", p.dsn(),
+                    p.dsn() + p.dataLength(), captured ? "connection's first data byte" : "first mapping", p.reinjected() ? ", reinjected: these bytes went out before on another subflow"
                             : p.retransmitted() ? ", a subflow-level retransmission" : ""));
         }
         return sb.toString();

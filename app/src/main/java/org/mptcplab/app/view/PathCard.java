@@ -1,5 +1,8 @@
 package org.mptcplab.app.view;
 
+import java.util.List;
+import javafx.scene.Node;
+
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -31,6 +34,7 @@ public final class PathCard extends VBox {
     private final Button blackHole = new Button();
     private final Map<Field, TextField> fields = new EnumMap<>(Field.class);
     private final Label error = new Label();
+    private final List<Node> controls = new java.util.ArrayList<>();
 
     /** Where a command's answer goes (the lab's status message, on the FX thread). */
     private final java.util.function.Consumer<String> say;
@@ -148,8 +152,20 @@ public final class PathCard extends VBox {
         scheduling.visibleProperty().bind(scheduling.managedProperty());
         scheduling.setTooltip(new Tooltip("The packet scheduler's decisions in the last second: this path's part of the chunks the working subflows carried, and why"));
         getChildren().addAll(head, grid, error, foot, scheduling);
+        controls.addAll(List.of(toggle, blackHole, grid, add, remove, backup));
         vm.statusProperty().addListener((o, a, s) -> restyle());
         restyle();
+    }
+
+    /**
+     * A replayed capture's path: what it did is shown, nothing can be changed (no up/down, no
+     * link fields, no subflow buttons).
+     */
+    public void setReadOnly(boolean on) {
+        for (Node n : controls) {
+            n.setVisible(!on);
+            n.setManaged(!on);
+        }
     }
 
     private void apply(Field f, TextField t) {
@@ -183,7 +199,7 @@ public final class PathCard extends VBox {
         blackHole.setText(s == Session.PathStatus.UP ? "Black hole" : "Restore");
         blackHole.setDisable(s == Session.PathStatus.DOWN_SIGNALLED);
         getStyleClass().removeAll(Styles.PATH_DOWN, Styles.PATH_BLACKHOLE);
-        if (s == Session.PathStatus.DOWN_SIGNALLED) {
+        if (s == Session.PathStatus.DOWN_SIGNALLED || s == Session.PathStatus.CLOSED) {
             getStyleClass().add(Styles.PATH_DOWN);
         } else if (s == Session.PathStatus.DOWN_SILENT) {
             getStyleClass().add(Styles.PATH_BLACKHOLE);

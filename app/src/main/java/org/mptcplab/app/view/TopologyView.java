@@ -60,6 +60,13 @@ public final class TopologyView extends Region {
         kind = k;
     }
 
+    private java.util.function.IntFunction<String> captions = i -> null;
+
+    /** What a lane says instead of its link settings (a replay: the address pair), null where nothing. */
+    public void setCaptions(java.util.function.IntFunction<String> c) {
+        captions = c;
+    }
+
     @Override
     protected void layoutChildren() {
         canvas.setWidth(getWidth());
@@ -89,9 +96,12 @@ public final class TopologyView extends Region {
         int n = paths.size();
         double top = 14;
         double laneH = (mainH - top - 10) / Math.max(1, n);
-        host(g, left, top, hostW, mainH - top - 10, "client", kind != Session.Kind.EMULATED ? "our stack" : "MPTCP");
+        boolean replay = kind == Session.Kind.REPLAY;
+        host(g, left, top, hostW, mainH - top - 10, "client", replay ? "in the capture"
+                : kind != Session.Kind.EMULATED ? "our stack" : "MPTCP");
         host(g, right, top, hostW, mainH - top - 10, kind == Session.Kind.LIVE_LAB ? "Linux" : "server",
-                kind == Session.Kind.LIVE_LAB ? "kernel MPTCP" : kind == Session.Kind.LIVE_INTERFACES ? "any MPTCP" : "MPTCP");
+                kind == Session.Kind.LIVE_LAB ? "kernel MPTCP" : kind == Session.Kind.LIVE_INTERFACES ? "any MPTCP"
+                        : replay ? "in the capture" : "MPTCP");
         List<SubflowSnapshot> subflows = state.flows().isEmpty() ? List.of() : state.flows().get(0).subflows();
         double phase = state.nowNanos() / 1e9;
         for (int i = 0; i < n; i++) {
@@ -99,8 +109,9 @@ public final class TopologyView extends Region {
             Session.PathState p = paths.get(i);
             int pathIndex = i;
             List<SubflowSnapshot> here = subflows.stream().filter(sf -> sf.iface() == pathIndex).toList();
+            String caption = captions.apply(i);
             lane(g, left + hostW, right, y, Palette.path(i), p.settings().name(), i + 1, p,
-                    p.settings().linkSpec().replace(",", " \u00b7 "), here, phase);
+                    caption != null ? caption : p.settings().linkSpec().replace(",", " \u00b7 "), here, phase);
         }
         if (tcp) {
             double y0 = mainH;
@@ -194,6 +205,7 @@ public final class TopologyView extends Region {
             case UP -> Format.bps(p.sentBps());
             case DOWN_SIGNALLED -> "DOWN (link down)";
             case DOWN_SILENT -> "BLACK HOLE (nobody told)";
+            case CLOSED -> "NO OPEN SUBFLOW (FIN or RST seen)";
         };
         g.setFill(up ? Color.web("#37474F") : line);
         g.fillText(what, mid, y + 10);

@@ -98,12 +98,22 @@ public record EventLine(long tNanos, String flow, String kind, String text, bool
                 yield who + ": " + d + " (MP_PRIO)";
             }
             case "SUBFLOW_CLOSED", "SUBFLOW_RESET" -> who + ": " + sub + " " + d.replaceFirst("^subflow \\d+ ", "");
+            // A replayed capture's own kinds (ReplayIndex): what the analyzer saw on the wire.
+            case "REINJECTED" -> {
+                hi = true;
+                yield who + ": " + withPaths(d, e, pathNames, st);
+            }
+            case "RETRANSMIT", "ADD_ADDR_ECHO" -> who + ": " + withPaths(d, e, pathNames, st);
+            case "STALL" -> {
+                hi = true;
+                yield "data level: " + d;
+            }
             default -> who + ": " + e.kind().toLowerCase(Locale.ROOT).replace('_', ' ') + (d.isEmpty() ? "" : ", " + d);
         };
         // A subflow's repeated timeouts fold into one line, and so do its fast retransmits: over a
         // shared bottleneck (drop-tail) every subflow halves its window every few seconds, routine
         // that would otherwise bury the rest of the story.
-        String fold = e.kind().equals("RTO") || e.kind().equals("FAST_RETRANSMIT")
+        String fold = e.kind().equals("RTO") || e.kind().equals("FAST_RETRANSMIT") || e.kind().equals("RETRANSMIT")
                 ? flow + "/" + who + "/" + e.subflowId() + "/" + e.kind()
                 // BLEST or ECF holding data back again (a new episode, at most every 10 s): one line that counts.
                 : e.kind().equals("SCHEDULER") && d.contains(" holds data for ") ? flow + "/" + who + "/" + e.subflowId() + "/HOLD"

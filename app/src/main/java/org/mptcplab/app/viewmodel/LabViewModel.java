@@ -69,6 +69,7 @@ public final class LabViewModel implements AutoCloseable {
     private final ReadOnlyObjectWrapper<Session.Kind> kind = new ReadOnlyObjectWrapper<>(this, "kind", Session.Kind.EMULATED);
     private final javafx.beans.property.ReadOnlyLongWrapper focus = new javafx.beans.property.ReadOnlyLongWrapper(this, "focus", -1);
     private long eventsSeen;
+    private long generationSeen;
     /** The engine's slips seen, and until when (wall) the status says it runs behind. */
     private long slipsSeen;
     private long behindUntil;
@@ -88,6 +89,9 @@ public final class LabViewModel implements AutoCloseable {
     }
 
     private void open(SessionSpec s, Session.Kind k) {
+        if (k == Session.Kind.REPLAY) {
+            k = Session.Kind.EMULATED; // a spec is emulated: a replay opens through replayCapture
+        }
         session = k == Session.Kind.LIVE_LAB ? new org.mptcplab.app.session.LiveSession(s, new SampleStore())
                 : Session.emulated(s, new SampleStore());
         kind.set(k);
@@ -104,6 +108,7 @@ public final class LabViewModel implements AutoCloseable {
         session.setFlapLoop(flapLoop.get());
         spec.set(s);
         eventsSeen = 0;
+        generationSeen = session.store().generation();
         slipsSeen = 0;
         events.clear();
         if (paths.size() != s.paths().size()) {
@@ -179,7 +184,237 @@ public final class LabViewModel implements AutoCloseable {
 
     /** Whether the session runs on real packets (the live lab or real interfaces). */
     public boolean isLive() {
-        return kind.get() != Session.Kind.EMULATED;
+        return kind.get() == Session.Kind.LIVE_LAB || kind.get() == Session.Kind.LIVE_INTERFACES;
+    }
+
+    /** Whether a capture is replayed. */
+    public boolean isReplay() {
+        return kind.get() == Session.Kind.REPLAY;
+    }
+
+    // ------------------------------------------------------------------ replay
+
+    private final ReadOnlyDoubleWrapper loadProgress = new ReadOnlyDoubleWrapper(this, "loadProgress", -1);
+    private final ReadOnlyStringWrapper loadText = new ReadOnlyStringWrapper(this, "loadText", "");
+    private final ObservableList<String> replayConnections = FXCollections.observableArrayList();
+    private final ReadOnlyObjectWrapper<List<org.mptcplab.app.replay.ReplayIndex.Stall>> bookmarks =
+            new ReadOnlyObjectWrapper<>(this, "bookmarks", List.of());
+    private final javafx.beans.property.ReadOnlyIntegerWrapper replayConnection =
+            new javafx.beans.property.ReadOnlyIntegerWrapper(this, "replayConnection", -1);
+    private volatile java.util.concurrent.atomic.AtomicBoolean loading;
+    /** The spec and kind the lab had before the replay, to go back to. */
+    private SessionSpec beforeReplay;
+
+    /**
+     * Reads {@code file} on a thread of its own and, once it is read, replays its MPTCP
+     * connection with the most data (the others are in {@link #replayConnections()}). Meanwhile
+     * {@link #loadProgressProperty()} goes from 0 to 1 and {@link #loadTextProperty()} says how
+     * far; the window stays responsive, and {@link #cancelLoad()} stops the reading. A file that
+     * is no capture, or holds no MPTCP, is said in the message line (and {@code done} gets it), and
+     * the lab stays as it was.
+     */
+    public void openCapture(Path file, java.util.function.Consumer<String> done) {
+        Objects.requireNonNull(file, "file");
+        if (loading != null) {
+            loading.set(true);
+        }
+        java.util.concurrent.atomic.AtomicBoolean cancel = new java.util.concurrent.atomic.AtomicBoolean();
+        loading = cancel;
+        loadProgress.set(0);
+        loadText.set("Reading " + file.getFileName() + "...");
+        long startedAt = System.nanoTime();
+        Thread t = new Thread(() -> {
+            org.mptcplab.app.replay.ReplayIndex x;
+            String failure = null;
+            try {
+                x = org.mptcplab.app.replay.ReplayIndex.load(file, (read, size, n) -> onFx(() -> {
+                    if (loading == cancel) {
+                        loadProgress.set(size <= 0 ? 0 : (double) read / size);
+                        loadText.set(String.format(Locale.ROOT, "Reading %s: %,d packets, %.0f%% (Esc cancels)",
+                                file.getFileName(), n, size <= 0 ? 0 : 100.0 * read / size));
+                    }
+                }), cancel);
+            } catch (org.mptcplab.stack.capture.CaptureFormatException e) {
+                x = null;
+                failure = file.getFileName() + " cannot be replayed: " + e.getMessage();
+            } catch (RuntimeException | OutOfMemoryError e) {
+                x = null;
+                failure = file.getFileName() + " cannot be replayed: " + e;
+            }
+            org.mptcplab.app.replay.ReplayIndex index = x;
+            String why = failure;
+            double seconds = (System.nanoTime() - startedAt) / 1e9;
+            onFx(() -> {
+                if (loading != cancel) {
+                    return; // another file was opened meanwhile
+                }
+                loading = null;
+                String answer = why != null ? why : cancel.get() ? "Reading " + file.getFileName() + " was cancelled"
+                        : adoptCapture(index, seconds);
+                loadText.set("");
+                loadProgress.set(-1);
+                say(answer);
+                if (done != null) {
+                    done.accept(answer);
+                }
+            });
+        }, "capture-reader");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Stops the reading of a capture, if one is being read. */
+    public void cancelLoad() {
+        java.util.concurrent.atomic.AtomicBoolean c = loading;
+        if (c != null) {
+            c.set(true);
+        }
+    }
+
+    public boolean isLoading() {
+        return loading != null;
+    }
+
+    /** Replays connection 0.. of a read capture, or says why it cannot. */
+    private String adoptCapture(org.mptcplab.app.replay.ReplayIndex x, double seconds) {
+        var a = x.analysis();
+        String name = x.file().getFileName().toString();
+        if (a.nothingReadable()) {
+            return name + " holds nothing readable"
+                    + (a.captureErrors().isEmpty() ? "" : ": " + a.captureErrors().get(0));
+        }
+        if (!a.hasMptcp()) {
+            return String.format(Locale.ROOT, "%s has no MPTCP connection (%,d packets, %d TCP connections): nothing to replay",
+                    name, a.packets(), a.tcpConnections());
+        }
+        // The connection with the most data first: in a capture of a phone, the one that matters.
+        int best = 0;
+        long most = -1;
+        List<String> names = new ArrayList<>();
+        for (var c : a.connections()) {
+            long b = c.toServer().bytes() + c.toClient().bytes();
+            if (b > most) {
+                most = b;
+                best = c.index();
+            }
+            names.add(org.mptcplab.app.replay.ReplaySession.describe(c));
+        }
+        replayConnections.setAll(names);
+        replayCapture(new org.mptcplab.app.replay.ReplaySession(x, best, new SampleStore()));
+        String damage = a.captureErrorCount() > 0 || !a.readToEnd()
+                ? String.format(Locale.ROOT, "; the file is damaged (%d errors%s), the rest was read", a.captureErrorCount(),
+                a.readToEnd() ? "" : ", reading stopped at offset " + a.stoppedAt()) : "";
+        return String.format(Locale.ROOT, "Opened %s: %,d packets read in %.1f s, %d MPTCP connection%s%s; playing at %s (Space pauses)",
+                name, a.packets(), seconds, a.connections().size(), a.connections().size() == 1 ? "" : "s", damage,
+                Format.speed(speed.get()));
+    }
+
+    /** Replays {@code replay} in place of the running session (which is closed). */
+    public void replayCapture(org.mptcplab.app.replay.ReplaySession replay) {
+        if (!isReplay()) {
+            beforeReplay = isLive() ? (emulatedSpec != null ? emulatedSpec : spec.get()) : currentSpec();
+        }
+        focus.set(-1);
+        closeInBackground(session);
+        recording.set(false);
+        session = replay;
+        kind.set(Session.Kind.REPLAY);
+        adopt(replay.spec());
+        replayConnection.set(replay.connection());
+        bookmarks.set(replay.bookmarks());
+        speed.set(org.mptcplab.app.replay.ReplaySession.startSpeed(replay.durationNanos()));
+        if (realTime) {
+            // It plays at once, slowly enough to follow (Space pauses).
+            session.start(speed.get());
+            session.resume();
+        } else {
+            session.setSpeed(speed.get());
+        }
+        refresh();
+    }
+
+    /** Another connection of the capture being replayed, from its start. */
+    public void chooseConnection(int c) {
+        if (!(session instanceof org.mptcplab.app.replay.ReplaySession r) || c == r.connection()) {
+            return;
+        }
+        if (c < 0 || c >= r.index().analysis().connections().size()) {
+            throw new IllegalArgumentException("the capture has connections 0 to "
+                    + (r.index().analysis().connections().size() - 1) + ", not " + c);
+        }
+        replayCapture(r.withConnection(c));
+        say("Connection " + org.mptcplab.app.replay.ReplaySession.describe(r.index().analysis().connections().get(c)));
+    }
+
+    /** Back from the replay to the emulated run it replaced. */
+    public void stopReplay() {
+        if (!isReplay()) {
+            return;
+        }
+        SessionSpec back = beforeReplay != null ? beforeReplay : SessionSpec.demo();
+        replace(back, Session.Kind.EMULATED);
+        say("Back to the emulated run");
+    }
+
+    /** Moves the replay's playhead to {@code t} (the scrubber); the views follow. */
+    public void seek(long t) {
+        if (session instanceof org.mptcplab.app.replay.ReplaySession r) {
+            focus.set(-1);
+            r.seek(t);
+        }
+    }
+
+    /**
+     * Shows stall {@code s} (a bookmark): the playhead stops half a second after it ends, so that
+     * every view holds what each subflow did before, during and after it; the views mark its start.
+     */
+    public void showStall(org.mptcplab.app.replay.ReplayIndex.Stall s) {
+        if (!(session instanceof org.mptcplab.app.replay.ReplaySession r)) {
+            return;
+        }
+        r.pause();
+        r.seek(s.endNanos() + 500_000_000L);
+        focus.set(s.startNanos());
+        say(String.format(Locale.ROOT, "Stall at %.3f s: %s", s.startNanos() / 1e9, org.mptcplab.app.replay.ReplayIndex.stallWords(s)));
+    }
+
+    /** While paused: back one packet (replay only). */
+    public void stepBack() {
+        if (session instanceof org.mptcplab.app.replay.ReplaySession r) {
+            r.pause();
+            r.stepBack();
+        } else {
+            say("Step back: only a replay can go back in time");
+        }
+    }
+
+    /** The capture's duration, 0 outside a replay. */
+    public long replayDurationNanos() {
+        return session instanceof org.mptcplab.app.replay.ReplaySession r ? r.durationNanos() : 0;
+    }
+
+    /** The reading's progress, 0 to 1; -1 while no capture is being read. */
+    public ReadOnlyDoubleProperty loadProgressProperty() {
+        return loadProgress.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty loadTextProperty() {
+        return loadText.getReadOnlyProperty();
+    }
+
+    /** The replayed capture's MPTCP connections, one line each (index, token, version, subflows, bytes). */
+    public ObservableList<String> replayConnections() {
+        return replayConnections;
+    }
+
+    /** The connection replayed (its index in {@link #replayConnections()}), -1 outside a replay. */
+    public javafx.beans.property.ReadOnlyIntegerProperty replayConnectionProperty() {
+        return replayConnection.getReadOnlyProperty();
+    }
+
+    /** The replayed connection's stalls, longest first picked, in time order. */
+    public ReadOnlyObjectProperty<List<org.mptcplab.app.replay.ReplayIndex.Stall>> bookmarksProperty() {
+        return bookmarks.getReadOnlyProperty();
     }
 
     /**
@@ -286,6 +521,13 @@ public final class LabViewModel implements AutoCloseable {
             flows.get(i).setBulk(bulk);
         }
         compare(st);
+        long generation = session.store().generation();
+        if (generation != generationSeen) {
+            // The store was emptied (a replay's playhead jumped): the log starts over from what it holds.
+            generationSeen = generation;
+            eventsSeen = 0;
+            events.clear();
+        }
         List<Samples.Event> fresh = session.store().eventsAfter(eventsSeen);
         eventsSeen = session.store().eventsAdded();
         if (!fresh.isEmpty()) {
@@ -325,7 +567,10 @@ public final class LabViewModel implements AutoCloseable {
         paused.set(st.paused());
         speed.set(st.speed());
         clock.set(String.format(Locale.ROOT, "t = %.1f s", st.nowNanos() / 1e9));
-        StringBuilder sb = new StringBuilder(kind.get() == Session.Kind.LIVE_LAB ? "Live lab (the Linux kernel in "
+        StringBuilder sb = new StringBuilder(session instanceof org.mptcplab.app.replay.ReplaySession r
+                ? "Replay of " + r.index().file().getFileName() + String.format(Locale.ROOT, " (%.3f of %.3f s)",
+                st.nowNanos() / 1e9, r.durationNanos() / 1e9)
+                : kind.get() == Session.Kind.LIVE_LAB ? "Live lab (the Linux kernel in "
                 + org.mptcplab.app.lab.Lab.WINDOW_SERVER_NS + ", real packets on mlw1.." + st.paths().size() + ")"
                 : kind.get() == Session.Kind.LIVE_INTERFACES ? "Live on real interfaces" : "Emulated");
         if (session instanceof org.mptcplab.app.session.LiveSession l && !l.phase().equals("running")) {
@@ -338,7 +583,9 @@ public final class LabViewModel implements AutoCloseable {
                     .append(open).append(open == 1 ? " subflow" : " subflows").append(" established");
         }
         sb.append(isLive() ? "  \u00b7  real time" : "  \u00b7  speed " + Format.speed(st.speed())).append(st.paused() ? "  \u00b7  PAUSED" : "");
-        sb.append("  \u00b7  seed ").append(spec.get().seed());
+        if (!isReplay()) {
+            sb.append("  \u00b7  seed ").append(spec.get().seed());
+        }
         long slips = session.slips();
         if (slips > slipsSeen) {
             slipsSeen = slips;
@@ -441,6 +688,12 @@ public final class LabViewModel implements AutoCloseable {
 
     /** The same spec again from t = 0: same seed, same pictures. */
     public void restart() {
+        if (session instanceof org.mptcplab.app.replay.ReplaySession r) {
+            r.seek(0);
+            focus.set(-1);
+            say("Back to the capture's start");
+            return;
+        }
         restart(spec.get());
         say("Restarted with seed " + spec.get().seed());
     }
@@ -513,6 +766,9 @@ public final class LabViewModel implements AutoCloseable {
      * with the same seed (its joins are made at the start).
      */
     public void setPolicies(String cc, String scheduler, String pm) {
+        if (isReplay()) {
+            throw new IllegalArgumentException("a capture's policies are the hosts' own: they cannot be changed in a replay");
+        }
         if (kind.get() == Session.Kind.LIVE_INTERFACES) {
             throw new IllegalArgumentException("stop the live session on real interfaces first: its policies are set when it starts");
         }
@@ -636,6 +892,9 @@ public final class LabViewModel implements AutoCloseable {
      * shown; emulated only (a live run's paths are real interfaces).
      */
     public void chooseScenario(String name) {
+        if (isReplay()) {
+            throw new IllegalArgumentException("the scenarios are emulated: close the replay first");
+        }
         if (kind.get() != Session.Kind.EMULATED) {
             throw new IllegalArgumentException("the scenarios are emulated: stop the live run first");
         }

@@ -51,11 +51,19 @@ public final class MainViewModel {
                     () -> "Mode: " + mode.get().displayName() + "  \u00b7  " + NO_CONNECTION, mode));
         } else {
             statusText.bind(Bindings.createStringBinding(
-                    () -> mode.get() == Mode.EMULATED || mode.get() == Mode.LIVE && lab.isLive() ? lab.statusProperty().get()
+                    () -> mode.get() == Mode.EMULATED || mode.get() == Mode.LIVE && lab.isLive()
+                            || mode.get() == Mode.REPLAY && lab.isReplay() ? lab.statusProperty().get()
                             : "Mode: " + mode.get().displayName() + "  \u00b7  " + NO_CONNECTION, mode, lab.statusProperty(),
                     lab.kindProperty()));
-            showLab.bind(Bindings.createBooleanBinding(() -> mode.get() == Mode.EMULATED
-                    || mode.get() == Mode.LIVE && lab.isLive(), mode, lab.kindProperty()));
+            showLab.bind(Bindings.createBooleanBinding(() -> mode.get() == Mode.EMULATED && !lab.isReplay()
+                    || mode.get() == Mode.LIVE && lab.isLive() || mode.get() == Mode.REPLAY && lab.isReplay(),
+                    mode, lab.kindProperty()));
+            // A replay opened from anywhere (drag and drop, the lab's Open button) shows in Replay mode.
+            lab.kindProperty().addListener((o, a, k) -> {
+                if (k == org.mptcplab.app.session.Session.Kind.REPLAY) {
+                    mode.set(Mode.REPLAY);
+                }
+            });
             // A live session started from the card shows the Live mode's views.
         }
         canStartLive.bind(Bindings.createBooleanBinding(() -> mode.get() == Mode.LIVE && lab != null && liveReady.get(),
@@ -133,6 +141,45 @@ public final class MainViewModel {
         lab.startLiveOnInterfaces(liveInterfaces.get(), liveServer.get(), liveError::set);
     }
 
+    private java.util.function.Supplier<java.nio.file.Path> captureChooser = () -> null;
+    private final ReadOnlyStringWrapper replayError = new ReadOnlyStringWrapper(this, "replayError", "");
+
+    /** How the window asks for a capture file (a file chooser in the app); null back means none was chosen. */
+    public void setCaptureChooser(java.util.function.Supplier<java.nio.file.Path> chooser) {
+        captureChooser = Objects.requireNonNull(chooser, "chooser");
+    }
+
+    /** Command of the Replay card, the lab's Open button and Ctrl+O: asks for a capture and opens it. */
+    public void chooseCapture() {
+        java.nio.file.Path f = captureChooser.get();
+        if (f != null) {
+            openCapture(f);
+        }
+    }
+
+    /**
+     * Opens {@code file} as a replay (the Open button, a file dropped on the window, {@code java
+     * -jar mptcp-lab.jar FILE}): Replay mode shows the reading's progress, then the capture.
+     * Why a file cannot be replayed shows on the card.
+     */
+    public void openCapture(java.nio.file.Path file) {
+        if (lab == null) {
+            return;
+        }
+        replayError.set("");
+        mode.set(Mode.REPLAY);
+        lab.openCapture(file, answer -> {
+            if (!lab.isReplay() || !answer.startsWith("Opened")) {
+                replayError.set(answer);
+            }
+        });
+    }
+
+    /** Why the last capture could not be replayed, or empty. */
+    public ReadOnlyStringProperty replayErrorProperty() {
+        return replayError.getReadOnlyProperty();
+    }
+
     /** Command of the Live card: runs the lab's spec live (see {@link LabViewModel#startLive}). */
     public void startLive() {
         if (lab == null || mode.get() != Mode.LIVE) {
@@ -151,6 +198,10 @@ public final class MainViewModel {
 
     public void selectMode(Mode newMode) {
         mode.set(Objects.requireNonNull(newMode, "mode"));
+        if (newMode != Mode.REPLAY && lab != null && lab.isReplay()) {
+            // Leaving the replay: the emulated run it replaced comes back (the Live card starts from it).
+            lab.stopReplay();
+        }
         if (newMode == Mode.EMULATED && lab != null && lab.isLive()) {
             // Back to emulation: the live lab goes (in the background), the emulated run comes back.
             lab.stopLive();

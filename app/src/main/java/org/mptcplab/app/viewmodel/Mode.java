@@ -40,14 +40,16 @@ public enum Mode {
     REPLAY("Replay",
             "Open a pcap or pcapng capture, for example one recorded with tcpdump or "
                     + "Wireshark, and see its MPTCP connections in the same views as a running "
-                    + "connection. Read-only: nothing is sent.",
+                    + "connection: play it, pause, step packet by packet, scrub, and jump to its stalls. "
+                    + "Read-only: nothing is sent.",
             "Needs a .pcap or .pcapng file",
-            "Replay in the window is not built yet. Today a capture is read from the command line:",
+            "Open a capture with the button below, drop a file onto the window, or start the app with it "
+                    + "(java -jar mptcp-lab.jar FILE). Then:",
             List.of(
-                    "mptcp-lab decode FILE: every packet's MPTCP options, field by field",
-                    "decode --json: the same as JSON Lines, for scripts",
-                    "decode --summary: per-option counts, and where a damaged file was skipped",
-                    "Captures the stack records itself: simulate --pcap, connect --pcap"));
+                    "The connection's subflows on its address pairs, with the cwnd estimate, RTT and rate of each",
+                    "The data-sequence graph, the ladder and every packet decoded, up to the playhead",
+                    "The longest stalls as bookmarks: one click shows what each subflow did around it",
+                    "demo-captures/ holds recorded scenarios to start with; analyze FILE prints the same analysis"));
 
     private final String displayName;
     private final String description;

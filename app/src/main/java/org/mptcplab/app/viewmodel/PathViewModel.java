@@ -74,6 +74,7 @@ public final class PathViewModel {
             case UP -> "up";
             case DOWN_SIGNALLED -> "down (link down)";
             case DOWN_SILENT -> "black hole (silent)";
+            case CLOSED -> "every subflow closed";
         });
         backup.set(p.settings().backup());
         throughput.set(p.status() == Session.PathStatus.UP ? Format.bps(p.sentBps()) : "no traffic");

@@ -34,7 +34,7 @@ class ReplaySessionTest {
         assertThat(s.dataToClient()).isFalse();
         assertThat(s.kind()).isEqualTo(Session.Kind.REPLAY);
         assertThat(s.spec().paths()).hasSize(2);
-        assertThat(s.pathCaption(0)).contains("\u21c4");
+        assertThat(s.pathCaption(0)).startsWith("to 10.1.0.2").contains("RTT");
         assertThat(s.state().nowNanos()).isZero();
 
         s.runFor(s.durationNanos());

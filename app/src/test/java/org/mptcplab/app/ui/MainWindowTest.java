@@ -153,7 +153,7 @@ class MainWindowTest {
         robot.clickOn("#modeReplay");
 
         assertThat(plannedItems(robot)).isEqualTo(Mode.REPLAY.plannedViews());
-        assertThat(label(robot, "#emptyStateLead").getText()).startsWith("Replay in the window is not built yet");
+        assertThat(label(robot, "#emptyStateLead").getText()).startsWith("Open a capture with the button below");
     }
 
     @Test

@@ -40,8 +40,8 @@ class MainViewModelTest {
                 .contains("subflows", "cwnd", "RTT", "Path up/down buttons");
         assertThat(Mode.LIVE.emptyStateLead()).contains("Start the live lab", "Linux kernel", "removes it");
         assertThat(String.join("\n", Mode.LIVE.plannedViews())).contains("lab up", "connect", "listen");
-        assertThat(Mode.REPLAY.emptyStateLead()).contains("not built yet");
-        assertThat(String.join("\n", Mode.REPLAY.plannedViews())).contains("decode", "--json");
+        assertThat(Mode.REPLAY.emptyStateLead()).contains("drop a file onto the window", "java -jar mptcp-lab.jar FILE");
+        assertThat(String.join("\n", Mode.REPLAY.plannedViews())).contains("bookmarks", "demo-captures", "analyze FILE");
     }
 
     @Test
