@@ -21,4 +21,18 @@ class LauncherTest {
         assertThat(Launcher.noDisplayReason(Map.of(), "Mac OS X", null)).isNull();
         assertThat(Launcher.noDisplayReason(Map.of("DISPLAY", " "), "Linux", null)).isNotNull();
     }
+
+    @Test
+    void oneArgumentThatIsACaptureOpensTheWindowOnIt() {
+        // java -jar mptcp-lab.jar FILE: a file, or a capture's name (a missing one is said as such).
+        assertThat(Launcher.captureArgument("../demo-captures/handover.pcap")).isEqualTo("../demo-captures/handover.pcap");
+        assertThat(Launcher.captureArgument("missing.pcapng")).isEqualTo("missing.pcapng");
+        assertThat(Launcher.captureArgument("../pom.xml")).as("an existing file of any name").isEqualTo("../pom.xml");
+        // Commands and options stay the CLI's.
+        assertThat(Launcher.captureArgument("analyze")).isNull();
+        assertThat(Launcher.captureArgument("--help")).isNull();
+        assertThat(Launcher.captureArgument("simulate")).isNull();
+        assertThat(Launcher.captureArgument("nonsense")).isNull();
+        assertThat(Launcher.captureArgument("")).isNull();
+    }
 }

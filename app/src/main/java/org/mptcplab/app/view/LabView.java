@@ -722,10 +722,15 @@ public final class LabView extends StackPane {
         if (code.isDigitKey() && code != KeyCode.DIGIT0 && code != KeyCode.NUMPAD0) {
             int i = Integer.parseInt(code.getName().replaceAll("[^0-9]", "")) - 1;
             if (i < vm.paths().size()) {
-                if (shift) {
-                    vm.paths().get(i).blackHole();
-                } else {
-                    vm.paths().get(i).toggle();
+                try {
+                    if (shift) {
+                        vm.paths().get(i).blackHole();
+                    } else {
+                        vm.paths().get(i).toggle();
+                    }
+                } catch (UnsupportedOperationException ex) {
+                    // A replayed capture: its paths did what they did.
+                    vm.say("Cannot: " + ex.getMessage());
                 }
             }
             return true;

@@ -145,6 +145,9 @@ class ReplayWindowTest {
         assertThat(replay().playhead()).isLessThan(stepped);
         robot.clickOn("#restartButton");
         assertThat(replay().playhead()).isZero();
+        // A path key says why nothing happens.
+        robot.type(KeyCode.DIGIT1);
+        assertThat(lab.messageProperty().get()).isEqualTo("Cannot: a capture is replayed as it was recorded: nothing in it can be changed");
     }
 
     @Test
