@@ -138,7 +138,21 @@ public final class MptcpLabApp extends Application {
             }
             String capture = System.getProperty(CAPTURE_PROPERTY);
             if (capture != null) {
-                main.openCapture(java.nio.file.Path.of(capture));
+                // -Dmptcplab.captureDelay=MS: the demo runs that long first (the replay benchmark measures the frames while it loads).
+                int delay = Integer.getInteger("mptcplab.captureDelay", 0);
+                if (delay > 0) {
+                    javafx.animation.PauseTransition wait = new javafx.animation.PauseTransition(javafx.util.Duration.millis(delay));
+                    wait.setOnFinished(e -> main.openCapture(java.nio.file.Path.of(capture)));
+                    wait.play();
+                } else {
+                    main.openCapture(java.nio.file.Path.of(capture));
+                }
+                // What became of the file named on the command line, on stderr too (a script's log, the benchmark).
+                lab.loadProgressProperty().addListener((o, a, p) -> {
+                    if (p.doubleValue() < 0) {
+                        System.err.println("mptcp-lab: " + lab.messageProperty().get());
+                    }
+                });
                 // -Dmptcplab.stall=N: straight to the replay's N-th stall bookmark (the screenshots, a talk's slide).
                 Integer stall = Integer.getInteger("mptcplab.stall");
                 if (stall != null) {

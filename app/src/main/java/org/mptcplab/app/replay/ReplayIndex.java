@@ -147,6 +147,10 @@ public final class ReplayIndex {
             long size = reader.fileSize();
             while ((r = reader.next()) != null) {
                 n++;
+                if (n == 4096 && size > 0) {
+                    // The file's size tells how many packets to expect: the columns grow once, not by doubling.
+                    b.expect((long) (size / (double) Math.max(1, r.fileOffset()) * n * 1.1));
+                }
                 b.record(r.timestampNanos());
                 analyzer.packet(r.timestampNanos(), r.linkType(), r.data(), r.originalLength(), n, r.fileOffset());
                 if ((n & 0x3ff) == 0) {
@@ -302,6 +306,11 @@ public final class ReplayIndex {
             x = new ReplayIndex(file);
         }
 
+        /** About {@code packets} packets will come: the packet columns are sized for them (at most 64 M). */
+        void expect(long packets) {
+            x.ensurePackets((int) Math.min(64L << 20, Math.max(0, packets)));
+        }
+
         void record(long t) {
             if (origin < 0) {
                 origin = t;
@@ -429,24 +438,60 @@ public final class ReplayIndex {
                 }
                 lastRetransmit.put(g.subflow, t);
             }
-            x.addPacket(t, g, optionsText(g.tcp));
+            x.addPacket(t, g, optionsId(g.tcp));
         }
 
-        private final StringBuilder opts = new StringBuilder();
+        /** Option lists seen, each as a code of its MPTCP options' subtypes (4 bits each), and its text's id. */
+        private long[] codes = new long[16];
+        private short[] ids = new short[16];
+        private int distinct;
 
-        private String optionsText(TcpHeader tcp) {
-            opts.setLength(0);
+        /**
+         * The id of this segment's MPTCP option names ("DSS", "MP_JOIN ADD_ADDR"...), without
+         * allocating for a list seen before: a capture has a handful of distinct lists.
+         */
+        private short optionsId(TcpHeader tcp) {
             List<TcpOption> list = tcp.options();
+            long code = 0;
+            int n = 0;
+            for (int i = 0; i < list.size(); i++) {
+                TcpOption o = list.get(i);
+                if (o instanceof MptcpOption m) {
+                    code = code << 5 | (m.subtype() & 0xf) + 1;
+                    n++;
+                } else if (o instanceof TcpOption.Malformed m && m.kind() == TcpOption.KIND_MPTCP) {
+                    code = code << 5 | 0x1f;
+                    n++;
+                }
+            }
+            if (n > 12) {
+                code = -1 - n; // too many to code: these share a text by count (rare: options fill 40 bytes)
+            }
+            for (int i = 0; i < distinct; i++) {
+                if (codes[i] == code) {
+                    return ids[i];
+                }
+            }
+            StringBuilder sb = new StringBuilder();
             for (int i = 0; i < list.size(); i++) {
                 TcpOption o = list.get(i);
                 if (o instanceof MptcpOption || o instanceof TcpOption.Malformed m && m.kind() == TcpOption.KIND_MPTCP) {
-                    if (opts.length() > 0) {
-                        opts.append(' ');
+                    if (sb.length() > 0) {
+                        sb.append(' ');
                     }
-                    opts.append(OptionFields.name(o));
+                    sb.append(OptionFields.name(o));
                 }
             }
-            return opts.toString();
+            short id = x.optionText(sb.toString());
+            if (distinct < 4096) {
+                if (distinct == codes.length) {
+                    codes = Arrays.copyOf(codes, distinct * 2);
+                    ids = Arrays.copyOf(ids, distinct * 2);
+                }
+                codes[distinct] = code;
+                ids[distinct++] = id;
+            }
+            return id;
         }
 
         private SubflowClock subflow(int index, int connection) {
@@ -614,24 +659,45 @@ public final class ReplayIndex {
         fdelivered = b.fdelivered;
     }
 
-    private void addPacket(long t, CaptureAnalyzer.Segment g, String options) {
+    /** The id of an option list's text, added if new (at most 32,767 texts; later ones share the first). */
+    private short optionText(String text) {
+        Integer id = optionIds.get(text);
+        if (id == null) {
+            if (optionTexts.size() >= Short.MAX_VALUE) {
+                return 0;
+            }
+            id = optionTexts.size();
+            optionTexts.add(text);
+            optionIds.put(text, id);
+        }
+        return id.shortValue();
+    }
+
+    /** Room for {@code n} packets in every packet column. */
+    void ensurePackets(int n) {
+        if (n <= pt.length) {
+        return;
+        }
+        pt = Arrays.copyOf(pt, n);
+        pconn = Arrays.copyOf(pconn, n);
+        psub = Arrays.copyOf(psub, n);
+        pflags = Arrays.copyOf(pflags, n);
+        pseq = Arrays.copyOf(pseq, n);
+        pack = Arrays.copyOf(pack, n);
+        plen = Arrays.copyOf(plen, n);
+        pdsn = Arrays.copyOf(pdsn, n);
+        pdataLen = Arrays.copyOf(pdataLen, n);
+        pdataAck = Arrays.copyOf(pdataAck, n);
+        pbits = Arrays.copyOf(pbits, n);
+        popts = Arrays.copyOf(popts, n);
+        precord = Arrays.copyOf(precord, n);
+        phdr = Arrays.copyOf(phdr, n);
+        phdrLen = Arrays.copyOf(phdrLen, n);
+    }
+
+    private void addPacket(long t, CaptureAnalyzer.Segment g, short optionsId) {
         if (packets == pt.length) {
-            int n = pt.length * 2;
-            pt = Arrays.copyOf(pt, n);
-            pconn = Arrays.copyOf(pconn, n);
-            psub = Arrays.copyOf(psub, n);
-            pflags = Arrays.copyOf(pflags, n);
-            pseq = Arrays.copyOf(pseq, n);
-            pack = Arrays.copyOf(pack, n);
-            plen = Arrays.copyOf(plen, n);
-            pdsn = Arrays.copyOf(pdsn, n);
-            pdataLen = Arrays.copyOf(pdataLen, n);
-            pdataAck = Arrays.copyOf(pdataAck, n);
-            pbits = Arrays.copyOf(pbits, n);
-            popts = Arrays.copyOf(popts, n);
-            precord = Arrays.copyOf(precord, n);
-            phdr = Arrays.copyOf(phdr, n);
-            phdrLen = Arrays.copyOf(phdrLen, n);
+            ensurePackets(pt.length * 2);
         }
         int i = packets++;
         pt[i] = t;
@@ -645,15 +711,7 @@ public final class ReplayIndex {
         pdataLen[i] = g.dataLength;
         pdataAck[i] = g.dataAck;
         pbits[i] = (byte) ((g.toClient ? 1 : 0) | (g.retransmitted ? 2 : 0) | (g.reinjected ? 4 : 0));
-        Integer id = optionIds.get(options);
-        if (id == null) {
-            id = optionTexts.size() < Short.MAX_VALUE ? optionTexts.size() : 0;
-            if (id > 0 || optionTexts.isEmpty()) {
-                optionTexts.add(options);
-                optionIds.put(options, id);
-            }
-        }
-        popts[i] = id.shortValue();
+        popts[i] = optionsId;
         precord[i] = g.record;
         int len = Math.min(255, Math.max(0, Math.min(g.headerLength, g.frame.length - g.networkOffset)));
         if (len > 0 && headerBytes + len <= HEADER_BUDGET) {

@@ -238,6 +238,8 @@ public final class ReplaySession extends Session {
     }
 
     private void loop() {
+        // Below the window's threads, as the emulated engine: the frames first.
+        org.mptcplab.app.session.ThreadNice.lower(10);
         long last = System.nanoTime();
         while (!closed) {
             try {

@@ -222,8 +222,16 @@ public final class LabViewModel implements AutoCloseable {
         loading = cancel;
         loadProgress.set(0);
         loadText.set("Reading " + file.getFileName() + "...");
+        // The run the capture will replace waits meanwhile: the reading gets the CPU it would take.
+        Session before = session;
+        boolean resumeAfter = !isLive() && !before.isPaused();
+        if (resumeAfter) {
+            before.pause();
+        }
         long startedAt = System.nanoTime();
         Thread t = new Thread(() -> {
+            // Below the window's threads: on a busy machine the reading takes longer, the frames stay smooth.
+            org.mptcplab.app.session.ThreadNice.lower(10);
             org.mptcplab.app.replay.ReplayIndex x;
             String failure = null;
             try {
@@ -251,9 +259,12 @@ public final class LabViewModel implements AutoCloseable {
                 loading = null;
                 String answer = why != null ? why : cancel.get() ? "Reading " + file.getFileName() + " was cancelled"
                         : adoptCapture(index, seconds);
+                if (session == before && resumeAfter) {
+                    before.resume(); // nothing replaced it
+                }
+                say(answer);
                 loadText.set("");
                 loadProgress.set(-1);
-                say(answer);
                 if (done != null) {
                     done.accept(answer);
                 }
