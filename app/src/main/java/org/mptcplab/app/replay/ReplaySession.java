@@ -53,6 +53,9 @@ public final class ReplaySession extends Session {
     private final Map<Integer, Integer> pathOfSubflow = new HashMap<>();
     private final List<String> captions = new ArrayList<>();
     private final List<Samples.Event> events;
+    /** Where the connection starts to show: its first packet, less {@link #START_LEAD_NANOS}. */
+    private final long start;
+    static final long START_LEAD_NANOS = 50_000_000L;
 
     private final Object lock = new Object();
     private long playhead;
@@ -80,6 +83,19 @@ public final class ReplaySession extends Session {
         this.dataDir = report.toClient().bytes() >= report.toServer().bytes() ? 1 : 0;
         this.events = index.events(connection);
         this.spec = specOf(report, pathOfSubflow, captions);
+        // A capture often holds other traffic first (ARP, another connection): the playhead starts
+        // just before this connection's first packet.
+        long first = -1;
+        for (int i = 0; i < index.packetCount(); i++) {
+            if (index.pconn[index.at(i)] == connection) {
+                first = index.pt[index.at(i)];
+                break;
+            }
+        }
+        this.start = first > START_LEAD_NANOS ? first - START_LEAD_NANOS : 0;
+        if (start > 0) {
+            jump(start);
+        }
         publish();
     }
 
@@ -142,6 +158,11 @@ public final class ReplaySession extends Session {
         return best;
     }
 
+    /** Where the playhead starts (and Restart goes): just before the connection's first packet. */
+    public long startNanos() {
+        return start;
+    }
+
     /** The capture's duration: the playhead's range is 0 to this. */
     public long durationNanos() {
         return index.durationNanos();
@@ -193,7 +214,7 @@ public final class ReplaySession extends Session {
     public void resume() {
         if (playheadAtEnd()) {
             // At the end, Play starts again from the beginning, as a player does.
-            seek(0);
+            seek(start);
         }
         paused = false;
         publishLater();

@@ -140,7 +140,11 @@ public final class LabView extends StackPane {
             }
         });
         span.valueProperty().addListener((o, a, v) -> ladder.setSpanMillis(v));
-        Label spanLabel = label("time from top to bottom (now at the bottom); slow the run down (−) to follow packets");
+        Label spanLabel = label("");
+        spanLabel.textProperty().bind(javafx.beans.binding.Bindings.when(vm.kindProperty().isEqualTo(
+                org.mptcplab.app.session.Session.Kind.REPLAY))
+                .then("time from top to bottom (the playhead at the bottom); a capture is taken at one point, so each packet is drawn across at the moment it was captured")
+                .otherwise("time from top to bottom (now at the bottom); slow the run down (\u2212) to follow packets"));
         HBox ladderBar = new HBox(8, label("span"), span, spanLabel);
         ladderBar.setAlignment(Pos.CENTER_LEFT);
         ladderBar.setPadding(new Insets(4, 8, 4, 8));

@@ -58,7 +58,8 @@ public final class PacketsPane extends SplitPane {
                 + (p.reinjected() ? " reinjected" : p.retransmitted() ? " retransmitted" : ""));
         column("data ACK", 90, p -> p.dataAck() < 0 ? "" : String.valueOf(p.dataAck()));
         column("fate", 70, p -> p.fate().equals("delivered")
-                ? String.format(Locale.ROOT, "+%.1f ms", (p.arrivedAt() - p.t()) / 1e6) : p.fate());
+                ? String.format(Locale.ROOT, "+%.1f ms", (p.arrivedAt() - p.t()) / 1e6)
+                : p.fate().startsWith("frame ") ? "#" + p.fate().substring(6) : p.fate());
         table.getSelectionModel().selectedItemProperty().addListener((o, a, p) -> inspect(p));
         follow.setSelected(true);
         follow.setId("followPackets");

@@ -700,9 +700,10 @@ public final class LabViewModel implements AutoCloseable {
     /** The same spec again from t = 0: same seed, same pictures. */
     public void restart() {
         if (session instanceof org.mptcplab.app.replay.ReplaySession r) {
-            r.seek(0);
+            r.seek(r.startNanos());
             focus.set(-1);
-            say("Back to the capture's start");
+            say(r.startNanos() > 0 ? String.format(Locale.ROOT, "Back to the connection's start (%.3f s into the capture)",
+                    r.startNanos() / 1e9) : "Back to the capture's start");
             return;
         }
         restart(spec.get());

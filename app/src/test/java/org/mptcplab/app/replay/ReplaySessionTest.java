@@ -157,6 +157,13 @@ class ReplaySessionTest {
         ReplaySession s = new ReplaySession(k, 0, new SampleStore());
         assertThat(s.spec().paths()).as("four address pairs, four paths").hasSize(4);
         assertThat(s.dataToClient()).isEqualTo(s.report().toClient().bytes() >= s.report().toServer().bytes());
+        // Its connection starts 2 s into the capture (ARP and the lab's set-up come first): the playhead starts there.
+        long first = s.report().subflows().get(0).synNanos() - k.originNanos();
+        assertThat(s.startNanos()).isEqualTo(first - ReplaySession.START_LEAD_NANOS).isGreaterThan(1_000_000_000L);
+        assertThat(s.state().nowNanos()).isEqualTo(s.startNanos());
+        s.runFor(s.durationNanos());
+        s.resume();
+        assertThat(s.state().nowNanos()).as("play at the end starts again").isEqualTo(s.startNanos());
     }
 
     @Test
