@@ -329,6 +329,16 @@ public final class ReplayIndex {
                 if (t - nextBoundary > QUIET_NANOS) {
                     // A quiet stretch: one sample shows the rates fall to 0; then jump to just before t.
                     nextBoundary = (t / Session.SAMPLE_NANOS) * Session.SAMPLE_NANOS;
+                    for (SubflowClock s : open) {
+                        s.rate[0].clear();
+                        s.rate[1].clear();
+                    }
+                    for (DataClock c : conns) {
+                        if (c != null) {
+                            c.rate[0].clear();
+                            c.rate[1].clear();
+                        }
+                    }
                     if (nextBoundary <= t) {
                         sample(nextBoundary);
                     }
@@ -342,7 +352,7 @@ public final class ReplayIndex {
                 SubflowClock s = open.get(i);
                 for (int d = 0; d < 2; d++) {
                     x.addSample(t, s.connection, s.index, d == 1, s.backup[d], s.state, s.cwnd[d], s.rtt, s.flight[d],
-                            s.bucketBytes[d] * 8e9 / Session.SAMPLE_NANOS, s.sent[d], s.retransmitted[d]);
+                            s.rate[d].add(s.bucketBytes[d]), s.sent[d], s.retransmitted[d]);
                     s.bucketBytes[d] = 0;
                 }
                 if (s.state == SubflowState.CLOSED) {
@@ -356,7 +366,7 @@ public final class ReplayIndex {
                 }
                 for (int d = 0; d < 2; d++) {
                     if (c.active[d]) {
-                        x.addFlowSample(t, c.index, d, c.bucket[d] * 8e9 / Session.SAMPLE_NANOS, c.delivered[d]);
+                        x.addFlowSample(t, c.index, d, c.rate[d].add(c.bucket[d]), c.delivered[d]);
                         c.bucket[d] = 0;
                     }
                 }
@@ -611,6 +621,7 @@ public final class ReplayIndex {
             case "REMOVE_ADDR" -> "withdraws " + e.detail();
             case "MP_PRIO" -> "asks for subflow " + e.subflow() + " to be " + e.detail();
             case "FALLBACK" -> "falls back to TCP: " + e.detail();
+            case "DATA_FIN" -> "sends DATA_FIN: no more data from it (RFC 8684 3.3.3)";
             default -> e.detail();
         };
         return new Samples.Event(e.timeNanos() - origin, 0, host, kind, e.subflow(), detail);
@@ -781,6 +792,37 @@ public final class ReplayIndex {
         fdelivered[i] = delivered;
     }
 
+    /**
+     * Rates over several samples: a capture's packets come in bursts (an ACK releases a window at
+     * once, a data ACK covers many segments), so one 20 ms bucket swings between 0 and many times
+     * the rate. Send rates over 100 ms, goodput (the data ACK's progress) over 200 ms.
+     */
+    static final int RATE_BUCKETS = 5;
+    static final int GOODPUT_BUCKETS = 10;
+
+    /** The mean of the last {@code n} buckets' bytes, as bits per second. */
+    static final class Rate {
+        private final long[] ring;
+        private int at;
+        private long sum;
+
+        Rate(int n) {
+            ring = new long[n];
+        }
+
+        void clear() {
+            Arrays.fill(ring, 0);
+            sum = 0;
+        }
+
+        double add(long bytes) {
+            sum += bytes - ring[at];
+            ring[at] = bytes;
+            at = (at + 1) % ring.length;
+            return sum * 8e9 / ((double) Session.SAMPLE_NANOS * ring.length);
+        }
+    }
+
     static SubflowState stateOf(short bits) {
         return SubflowState.values()[bits >>> 2];
     }
@@ -798,6 +840,7 @@ public final class ReplayIndex {
         final long[] flight = new long[2];
         final long[] cwnd = new long[2];
         long rtt = -1;
+        final Rate[] rate = {new Rate(RATE_BUCKETS), new Rate(RATE_BUCKETS)};
         /** In the list of subflows sampled at each boundary. */
         boolean sampled;
 
@@ -816,6 +859,7 @@ public final class ReplayIndex {
         final long[] ackHigh = new long[2];
         final long[] bucket = new long[2];
         final long[] delivered = new long[2];
+        final Rate[] rate = {new Rate(GOODPUT_BUCKETS), new Rate(GOODPUT_BUCKETS)};
 
         DataClock(int index) {
             this.index = index;

@@ -178,4 +178,18 @@ class ReplaySessionTest {
         assertThat(x.analysis().packets()).isGreaterThan(1024);
         assertThat(part.analysis().packets()).isLessThan(x.analysis().packets());
     }
+
+    @Test
+    void ratesAreMeansOverTheirBuckets() {
+        // 20 ms buckets: 2,500 bytes in one of five is 1 Mbit/s over the 100 ms.
+        ReplayIndex.Rate r = new ReplayIndex.Rate(5);
+        assertThat(r.add(2_500)).isEqualTo(1e6, org.assertj.core.data.Offset.offset(1e-6));
+        for (int i = 0; i < 4; i++) {
+            assertThat(r.add(0)).isEqualTo(1e6, org.assertj.core.data.Offset.offset(1e-6));
+        }
+        assertThat(r.add(0)).as("the burst left the window").isZero();
+        r.add(5_000);
+        r.clear();
+        assertThat(r.add(0)).isZero();
+    }
 }
