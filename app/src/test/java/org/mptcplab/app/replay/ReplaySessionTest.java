@@ -181,9 +181,9 @@ class ReplaySessionTest {
 
     @Test
     void ratesAreMeansOverTheirBuckets() {
-        // 20 ms buckets: 2,500 bytes in one of five is 1 Mbit/s over the 100 ms.
+        // 20 ms buckets: 12,500 bytes (100,000 bits) in one of five is 1 Mbit/s over the 100 ms.
         ReplayIndex.Rate r = new ReplayIndex.Rate(5);
-        assertThat(r.add(2_500)).isEqualTo(1e6, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(r.add(12_500)).isEqualTo(1e6, org.assertj.core.data.Offset.offset(1e-6));
         for (int i = 0; i < 4; i++) {
             assertThat(r.add(0)).isEqualTo(1e6, org.assertj.core.data.Offset.offset(1e-6));
         }
