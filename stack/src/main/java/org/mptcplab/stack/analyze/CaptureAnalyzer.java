@@ -369,6 +369,7 @@ public final class CaptureAnalyzer {
         } else if (syn) {
             if (out.synSeen && seq == out.synSeq) {
                 out.retransmits++;
+                seg.retransmitted = true;
                 if (out.segments != null) {
                     out.segments.spoilAbove(rel);
                 }
@@ -383,6 +384,7 @@ public final class CaptureAnalyzer {
         } else if (fin) {
             if (rel < seenBefore) {
                 out.retransmits++;
+                seg.retransmitted = true;
                 if (c != null) {
                     c.retransmits++;
                 }
