@@ -168,6 +168,57 @@ public final class ReplaySession extends Session {
         return index.durationNanos();
     }
 
+    /**
+     * What each subflow did around stall {@code s}, one line per subflow: from the second before
+     * it to its end, in the data's direction, the segments and bytes it sent, how many of them were
+     * retransmissions and reinjections, and when it sent last before the stall ended (a dead path
+     * goes quiet; the path that takes over carries the reinjections).
+     */
+    public List<String> aroundStall(ReplayIndex.Stall s) {
+        long from = s.startNanos() - 1_000_000_000L;
+        Map<Integer, long[]> per = new LinkedHashMap<>();
+        for (SubflowReport r : report.subflows()) {
+            per.put(r.index(), new long[] {0, 0, 0, 0, -1, 0});
+        }
+        int n = index.packetCount();
+        for (int pos = index.firstPacketAt(Math.max(0, from)); pos < n; pos++) {
+            int k = index.at(pos);
+            long t = index.pt[k];
+            if (t > s.endNanos()) {
+                break;
+            }
+            if (index.pconn[k] != connection || (index.pbits[k] & 1) != dataDir) {
+                continue;
+            }
+            long[] c = per.computeIfAbsent(index.psub[k], x -> new long[] {0, 0, 0, 0, -1, 0});
+            if (index.plen[k] > 0) {
+                c[0]++;
+                c[1] += index.plen[k];
+                c[2] += (index.pbits[k] & 2) != 0 ? 1 : 0;
+                c[3] += (index.pbits[k] & 4) != 0 ? 1 : 0;
+                c[4] = t;
+                if (t >= s.startNanos()) {
+                    c[5] += index.plen[k];
+                }
+            }
+        }
+        List<String> out = new ArrayList<>();
+        per.forEach((sub, c) -> {
+            int path = pathOfSubflow.getOrDefault(sub, 0);
+            String name = spec.paths().get(path).name();
+            if (c[0] == 0) {
+                out.add(String.format(Locale.ROOT, "subflow %d (%s): sent nothing from 1 s before the stall to its end", sub, name));
+                return;
+            }
+            out.add(String.format(Locale.ROOT, "subflow %d (%s): %d segments, %s (%s in the stall), %d retransmitted, %d reinjected; last sent %s",
+                    sub, name, c[0], org.mptcplab.app.viewmodel.Format.bytes(c[1]), org.mptcplab.app.viewmodel.Format.bytes(c[5]),
+                    c[2], c[3], c[4] < s.startNanos()
+                            ? String.format(Locale.ROOT, "%.0f ms before the stall began", (s.startNanos() - c[4]) / 1e6)
+                            : String.format(Locale.ROOT, "%.0f ms into it", (c[4] - s.startNanos()) / 1e6)));
+        });
+        return out;
+    }
+
     /** The stalls to bookmark: the longest of the data direction, in time order. */
     public List<ReplayIndex.Stall> bookmarks() {
         return index.bookmarks(connection, dataDir);

@@ -28,7 +28,7 @@ import org.mptcplab.app.viewmodel.LabViewModel;
  * connections, a timeline to scrub (the playhead, and each stall bookmark as a red band one click
  * away), the time, the stalls as a menu, and the way back to the emulated run.
  */
-public final class ReplayBar extends HBox {
+public final class ReplayBar extends javafx.scene.layout.VBox {
     static final double TIMELINE_HEIGHT = 34;
 
     private final LabViewModel vm;
@@ -39,12 +39,13 @@ public final class ReplayBar extends HBox {
     private boolean updating;
 
     public ReplayBar(LabViewModel vm) {
-        super(10);
+        super(4);
         this.vm = vm;
         setId("replayBar");
         getStyleClass().add(Styles.LAB_TOOLBAR);
-        setAlignment(Pos.CENTER_LEFT);
         setPadding(new Insets(2, 8, 6, 8));
+        HBox row = new HBox(10);
+        row.setAlignment(Pos.CENTER_LEFT);
 
         Label title = new Label("REPLAY");
         title.getStyleClass().add(Styles.LIVE_BADGE);
@@ -85,7 +86,17 @@ public final class ReplayBar extends HBox {
         for (Region r : new Region[] {title, back, stalls, close}) {
             r.setMinWidth(Region.USE_PREF_SIZE);
         }
-        getChildren().addAll(title, back, connection, timeline, time, stalls, close);
+        row.getChildren().addAll(title, back, connection, timeline, time, stalls, close);
+        // What each subflow did around the bookmark shown: the answer to "why did it stall".
+        Label detail = new Label();
+        detail.setId("stallDetail");
+        detail.getStyleClass().add(Styles.STALL_DETAIL);
+        detail.setWrapText(true);
+        detail.setMinHeight(Region.USE_PREF_SIZE);
+        detail.textProperty().bind(vm.stallDetailProperty());
+        detail.visibleProperty().bind(vm.stallDetailProperty().isNotEmpty());
+        detail.managedProperty().bind(detail.visibleProperty());
+        getChildren().addAll(row, detail);
     }
 
     private void select(int i) {

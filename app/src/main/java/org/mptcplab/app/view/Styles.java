@@ -60,6 +60,8 @@ public final class Styles {
     public static final String LIVE_BADGE = "live-badge";
     /** The Live card's Start button. */
     public static final String START_LIVE = "start-live";
+    /** The replay's line under its timeline: what each subflow did around a stall. */
+    public static final String STALL_DETAIL = "stall-detail";
     /** The path cards' small buttons (+ / - subflow). */
     public static final String SMALL_BUTTON = "small-button";
     public static final String PLAYERS = "players";

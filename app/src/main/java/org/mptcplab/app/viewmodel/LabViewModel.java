@@ -80,6 +80,11 @@ public final class LabViewModel implements AutoCloseable {
      */
     public LabViewModel(SessionSpec spec, boolean realTime) {
         this.realTime = realTime;
+        focus.addListener((o, a, t) -> {
+            if (t.longValue() < 0) {
+                stallDetail.set("");
+            }
+        });
         flapLoop.addListener((o, a, on) -> session.setFlapLoop(on));
         open(Objects.requireNonNull(spec, "spec"));
     }
@@ -386,6 +391,8 @@ public final class LabViewModel implements AutoCloseable {
         r.pause();
         r.seek(s.endNanos() + 500_000_000L);
         focus.set(s.startNanos());
+        stallDetail.set(String.format(Locale.ROOT, "Stall at %.3f s, %.0f ms: %s", s.startNanos() / 1e9,
+                s.durationNanos() / 1e6, String.join("  \u00b7  ", r.aroundStall(s))));
         say(String.format(Locale.ROOT, "Stall at %.3f s: %s", s.startNanos() / 1e9, org.mptcplab.app.replay.ReplayIndex.stallWords(s)));
     }
 
@@ -402,6 +409,13 @@ public final class LabViewModel implements AutoCloseable {
     /** The capture's duration, 0 outside a replay. */
     public long replayDurationNanos() {
         return session instanceof org.mptcplab.app.replay.ReplaySession r ? r.durationNanos() : 0;
+    }
+
+    private final ReadOnlyStringWrapper stallDetail = new ReadOnlyStringWrapper(this, "stallDetail", "");
+
+    /** What each subflow did around the bookmark shown (one line), empty when none is. */
+    public ReadOnlyStringProperty stallDetailProperty() {
+        return stallDetail.getReadOnlyProperty();
     }
 
     /** The reading's progress, 0 to 1; -1 while no capture is being read. */

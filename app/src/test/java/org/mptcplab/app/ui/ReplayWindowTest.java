@@ -178,6 +178,9 @@ class ReplayWindowTest {
         assertThat(replay().playhead()).isEqualTo(stall.endNanos() + 500_000_000L);
         assertThat(lab.focusProperty().get()).isEqualTo(stall.startNanos());
         assertThat(lab.messageProperty().get()).contains("Stall at 0.674 s", "24 retransmissions");
+        Label detail = robot.lookup("#stallDetail").queryAs(Label.class);
+        assertThat(detail.isVisible()).isTrue();
+        assertThat(detail.getText()).contains("subflow 0 (10.1.0.1)", "subflow 1 (10.2.0.1)");
         // A click on the red band does the same.
         robot.clickOn(b.getMinX() + 7, b.getMinY() + b.getHeight() / 2);
         assertThat(lab.focusProperty().get()).isEqualTo(-1);

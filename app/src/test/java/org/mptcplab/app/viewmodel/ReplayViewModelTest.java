@@ -102,8 +102,12 @@ class ReplayViewModelTest {
         // Each subflow around it: samples from before the stall to after it are in the store.
         assertThat(replay().store().subflowsSince(0)).anyMatch(x -> x.t() < s.startNanos())
                 .anyMatch(x -> x.t() > s.endNanos());
+        // What each subflow did around it: path 2's subflow retransmitted 24 times in the stall; path 1's kept sending.
+        assertThat(vm.stallDetailProperty().get()).startsWith("Stall at 0.674 s, 222 ms: subflow 0 (10.1.0.1): ")
+                .contains("subflow 1 (10.2.0.1): ", "24 retransmitted");
         vm.seek(0);
         assertThat(vm.focusProperty().get()).isEqualTo(-1);
+        assertThat(vm.stallDetailProperty().get()).isEmpty();
     }
 
     @Test
