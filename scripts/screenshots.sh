@@ -2,7 +2,8 @@
 # Takes the README's screenshots from the real app under Xvfb (software renderer), driving it with
 # keys as a presenter would: docs/screenshot.png (mid-outage, Charts), docs/dsn.png (Data sequence),
 # docs/ladder.png (the handshake at 0.05x), docs/presenter.png (presenter mode at 1920x1080),
-# docs/handover-ladder.png (the ladder at the moment WiFi went down, from a click on that event).
+# docs/handover-ladder.png (the ladder at the moment WiFi went down, from a click on that event),
+# docs/replay.png and docs/replay-dsn.png (captures of demo-captures/ replayed).
 # Needs Xvfb, xdotool and imagemagick (scripts/setup.sh installs them) and a built jar.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -56,10 +57,13 @@ mkdir -p docs
 [ -n "${ONLY_LIVE:-}" ] || shot 1920x1080 "4:p:- 2:-:presenter"
 # The ladder at the moment WiFi went down: the event clicked in the log (its row at the bottom).
 [ -n "${ONLY_LIVE:-}" ] || shot 1440x900 "5.5:g:- 0.3:click@200,835:- 1:-:handover-ladder"
+# Replays: the handover capture at its stall bookmark (Charts), the kernel-to-kernel capture near its end (Data sequence).
+[ -n "${ONLY_LIVE:-}" ] || JOPTS="-Dmptcplab.capture=demo-captures/handover.pcap -Dmptcplab.stall=0" shot 1920x1080 "7:-:replay"
+[ -n "${ONLY_LIVE:-}" ] || JOPTS="-Dmptcplab.capture=demo-captures/kernel-to-kernel-4-subflows.pcapng" shot 1920x1080 "8:s:- 2:-:replay-dsn"
 # The live lab (root and kernel MPTCP): the window starts it itself; WiFi goes down at 8 s.
 if [ "$(id -u)" = 0 ] && [ "$(cat /proc/sys/net/mptcp/enabled 2>/dev/null)" = 1 ]; then
   JOPTS=-Dmptcplab.live=true shot 1440x900 "11:-:live 3:click@666,456:- 1:-:live-kernel"
 else
   echo "screenshots: no live shots (they need root and kernel MPTCP)"
 fi
-echo "screenshots: docs/screenshot.png docs/dsn.png docs/ladder.png docs/presenter.png docs/handover-ladder.png docs/live.png docs/live-kernel.png"
+echo "screenshots: docs/screenshot.png docs/dsn.png docs/ladder.png docs/presenter.png docs/handover-ladder.png docs/replay.png docs/replay-dsn.png docs/live.png docs/live-kernel.png"

@@ -86,7 +86,8 @@ public final class ReplayIndex {
     private final Map<String, Integer> optionIds = new HashMap<>();
     private final List<byte[]> headerChunks = new ArrayList<>();
     private long headerBytes;
-    private static final int CHUNK = 1 << 20;
+    /** 256 KiB: below half a G1 region, so a chunk is an ordinary allocation, not a humongous one that starts a marking cycle. */
+    private static final int CHUNK = 1 << 18;
     private int[] order;
 
     // ---- subflow samples: one per subflow and direction every SAMPLE_NANOS while it is open

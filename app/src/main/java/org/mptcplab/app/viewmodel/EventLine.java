@@ -103,7 +103,7 @@ public record EventLine(long tNanos, String flow, String kind, String text, bool
                 hi = true;
                 yield who + ": " + withPaths(d, e, pathNames, st);
             }
-            case "RETRANSMIT", "ADD_ADDR_ECHO" -> who + ": " + withPaths(d, e, pathNames, st);
+            case "RETRANSMIT", "ADD_ADDR_ECHO", "DATA_FIN" -> who + ": " + withPaths(d, e, pathNames, st);
             case "STALL" -> {
                 hi = true;
                 yield "data level: " + d;
