@@ -26,6 +26,8 @@ run() {
 }
 run "demo only (baseline)"
 run "demo, then the capture at 11 s" -Dmptcplab.capture="$CAP" -Dmptcplab.captureDelay=11000
+echo "outside the window (ReplayIndex.load in a plain JVM):"
+java -cp "$JAR" scripts/ReplayLoadBench.java "$CAP" | sed 's/^/    /'
 if command -v tshark >/dev/null; then
   start=$(date +%s.%N)
   tshark -r "$CAP" -o mptcp.analyze_mappings:TRUE -q -z conv,tcp >/dev/null 2>&1 || true
