@@ -37,7 +37,7 @@ import org.mptcplab.stack.wire.TcpOption;
  * keeps its original length, so the file is what a capture would have stored. The same seed gives
  * the same bytes.
  */
-final class SyntheticMptcpCapture {
+public final class SyntheticMptcpCapture {
     /** Packets of the handshakes and the teardown; the rest is bulk data and ACKs. */
     static final int FIXED_PACKETS = 20;
     /** Fewest packets a capture can have: the fixed ones and some bulk. */
@@ -52,7 +52,7 @@ final class SyntheticMptcpCapture {
     private static final int SERVER_WINDOW = 8192;
 
     /** What was written: the packet count, file size and MPTCP options per subtype. */
-    record Result(Path file, long packets, long bytes, long[] perSubtype) {
+    public record Result(Path file, long packets, long bytes, long[] perSubtype) {
     }
 
     private final PcapWriter out;
@@ -141,7 +141,7 @@ final class SyntheticMptcpCapture {
      * Writes {@code packets} Ethernet frames to {@code file}, each record cut to {@code snaplen}
      * bytes (original length kept).
      */
-    static Result write(Path file, long packets, int snaplen, long seed) throws IOException {
+    public static Result write(Path file, long packets, int snaplen, long seed) throws IOException {
         if (packets < MIN_PACKETS) {
             throw new IllegalArgumentException("a synthetic capture has at least " + MIN_PACKETS + " packets, not " + packets);
         }

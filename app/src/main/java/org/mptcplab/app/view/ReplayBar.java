@@ -47,9 +47,6 @@ public final class ReplayBar extends javafx.scene.layout.VBox {
         HBox row = new HBox(10);
         row.setAlignment(Pos.CENTER_LEFT);
 
-        Label title = new Label("REPLAY");
-        title.getStyleClass().add(Styles.LIVE_BADGE);
-        title.setId("replayBadge");
         Button back = new Button("\u25c0 packet");
         back.setId("stepBackButton");
         back.setTooltip(new Tooltip(", or \u2190: back to the previous packet"));
@@ -58,7 +55,7 @@ public final class ReplayBar extends javafx.scene.layout.VBox {
         connection.setItems(vm.replayConnections());
         connection.setTooltip(new Tooltip("The capture's MPTCP connections: index, token, version, subflows, bytes"));
         connection.setPrefWidth(330);
-        connection.setMinWidth(160);
+        connection.setMinWidth(120);
         connection.setOnAction(e -> {
             int i = connection.getSelectionModel().getSelectedIndex();
             if (!updating && i >= 0 && i != vm.replayConnectionProperty().get()) {
@@ -83,10 +80,10 @@ public final class ReplayBar extends javafx.scene.layout.VBox {
         close.setId("closeReplayButton");
         close.setTooltip(new Tooltip("Back to the emulated run"));
         close.setOnAction(e -> vm.stopReplay());
-        for (Region r : new Region[] {title, back, stalls, close}) {
+        for (Region r : new Region[] {back, stalls, close}) {
             r.setMinWidth(Region.USE_PREF_SIZE);
         }
-        row.getChildren().addAll(title, back, connection, timeline, time, stalls, close);
+        row.getChildren().addAll(back, connection, timeline, time, stalls, close);
         // What each subflow did around the bookmark shown: the answer to "why did it stall".
         Label detail = new Label();
         detail.setId("stallDetail");

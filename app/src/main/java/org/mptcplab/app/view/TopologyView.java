@@ -198,7 +198,8 @@ public final class TopologyView extends Region {
         g.setFont(font(14, true));
         g.setFill(line);
         String title = (key > 0 ? key + "  " : "") + name + (spec.isEmpty() ? "" : "   " + spec);
-        g.fillText(title, mid, y - 9);
+        // Squeezed to the lane rather than over the hosts when the window is narrow.
+        g.fillText(title, mid, y - 9, Math.max(40, x1 - x0 - 10));
         g.setTextBaseline(VPos.TOP);
         g.setFont(font(12, false));
         String what = switch (p.status()) {
@@ -208,7 +209,7 @@ public final class TopologyView extends Region {
             case CLOSED -> "NO OPEN SUBFLOW (FIN or RST seen)";
         };
         g.setFill(up ? Color.web("#37474F") : line);
-        g.fillText(what, mid, y + 10);
+        g.fillText(what, mid, y + 10, Math.max(40, x1 - x0 - 10));
         // Subflow pills near the client end, newest last.
         double px = x0 + 14;
         double py = y;

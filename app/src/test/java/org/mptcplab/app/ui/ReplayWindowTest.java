@@ -62,6 +62,9 @@ class ReplayWindowTest {
         lab = new LabViewModel(SessionSpec.demo().withFlap(0, 0), false);
         main = new MainViewModel(lab);
         scene = MptcpLabApp.showMainWindow(stage, main);
+        // The stage is shared with the other window tests, which may have made it small: the smallest allowed.
+        stage.setWidth(820);
+        stage.setHeight(600);
         view = (LabView) scene.lookup("#lab");
         view.installShortcuts(scene);
         main.setCaptureChooser(chosen::get);
@@ -265,5 +268,37 @@ class ReplayWindowTest {
         assertThat(replay().connection()).isEqualTo(other);
         assertThat(lab.replayConnectionProperty().get()).isEqualTo(other);
         assertThat(box.getSelectionModel().getSelectedIndex()).isEqualTo(other);
+    }
+
+    @Test
+    void aLargeCaptureLoadsWithAProgressBarWhileTheWindowAnswersAndCancelStopsIt(FxRobot robot) throws Exception {
+        // 400,000 packets (48 MB): long enough to be seen loading, short enough for CI.
+        Path big = dir.resolve("big.pcap");
+        org.mptcplab.app.cli.SyntheticMptcpCapture.write(big, 400_000, 128, 1);
+        robot.interact(() -> main.openCapture(big));
+        Node loadBox = robot.lookup("#loadBox").query();
+        assertThat(loadBox.isVisible()).as("the progress shows while it reads").isTrue();
+        // The window answers meanwhile: the help opens and closes.
+        robot.clickOn("#modeEmulated");
+        robot.type(KeyCode.H);
+        assertThat(view.helpShown()).isTrue();
+        robot.type(KeyCode.H);
+        waitLoaded();
+        assertThat(loadBox.isVisible()).isFalse();
+        assertThat(lab.isReplay()).isTrue();
+        assertThat(lab.messageProperty().get()).startsWith("Opened big.pcap: 400,000 packets");
+        assertThat(main.getMode()).isEqualTo(Mode.REPLAY);
+
+        // Cancel: the reading stops and the replay already shown stays.
+        Button cancel = robot.lookup("#cancelLoad").queryAs(Button.class);
+        robot.interact(() -> {
+            main.openCapture(big);
+            assertThat(loadBox.isVisible()).isTrue();
+            cancel.fire(); // at once, before the reading could finish on a fast machine
+        });
+        waitLoaded();
+        assertThat(lab.messageProperty().get()).isEqualTo("Reading big.pcap was cancelled");
+        assertThat(lab.isReplay()).isTrue();
+        assertThat(loadBox.isVisible()).isFalse();
     }
 }
