@@ -398,7 +398,7 @@ public final class LabView extends StackPane {
         window.valueProperty().addListener((o, a, s) -> charts.setWindowSeconds(s));
         window.setTooltip(new Tooltip("How much time the charts show"));
 
-        MenuButton file = new MenuButton("Export");
+        MenuButton file = new MenuButton("File");
         file.setId("exportMenu");
         MenuItem png = new MenuItem("Window as PNG\u2026");
         png.setId("exportPng");
@@ -451,7 +451,11 @@ public final class LabView extends StackPane {
                 }
             }
         });
-        file.getItems().addAll(png, tabPng, csv, save, load, new javafx.scene.control.SeparatorMenuItem(), record);
+        MenuItem openCapture = new MenuItem("Open capture to replay\u2026 (Ctrl+O)");
+        openCapture.setId("openCaptureItem");
+        openCapture.setOnAction(e -> captureOpener.run());
+        file.getItems().addAll(openCapture, new javafx.scene.control.SeparatorMenuItem(), png, tabPng, csv, save, load,
+                new javafx.scene.control.SeparatorMenuItem(), record);
 
         Button helpButton = new Button("?");
         helpButton.setId("helpButton");
@@ -489,10 +493,6 @@ public final class LabView extends StackPane {
         record.disableProperty().bind(replay);
         save.disableProperty().bind(replay);
         restart.textProperty().bind(javafx.beans.binding.Bindings.when(replay).then("From the start").otherwise("Restart"));
-        Button open = new Button("Open capture…");
-        open.setId("openCaptureButton");
-        open.setTooltip(new Tooltip("Ctrl+O: replay a pcap or pcapng capture in these views (or drop the file onto the window)"));
-        open.setOnAction(e -> captureOpener.run());
         step.disableProperty().bind(live);
         speed.disableProperty().bind(live);
         Label liveBadge = new Label("LIVE · Linux kernel peer");
@@ -513,7 +513,7 @@ public final class LabView extends StackPane {
         bar.getChildren().addAll(liveBadge, clock, pause, step, speed, restart, stopLive, new Separator(Orientation.VERTICAL),
                 scenarioLabel, scenario, loop, new Separator(Orientation.VERTICAL),
                 ccLabel, cc, schedLabel, sched, opportunistic, pmLabel, pm, new Separator(Orientation.VERTICAL),
-                label("charts"), window, open, file, helpButton, message);
+                label("charts"), window, file, helpButton, message);
         for (Node n : bar.getChildren()) {
             if (n instanceof Region r && n != message) {
                 r.setMinWidth(Region.USE_PREF_SIZE);

@@ -243,9 +243,9 @@ class ReplayWindowTest {
     }
 
     @Test
-    void theOpenButtonAndCtrlOOpenFromTheLab(FxRobot robot) throws Exception {
+    void theFileMenuAndCtrlOOpenFromTheLab(FxRobot robot) throws Exception {
         chosen.set(HANDOVER);
-        robot.clickOn("#openCaptureButton");
+        robot.clickOn("#exportMenu").clickOn("#openCaptureItem");
         waitLoaded();
         assertThat(lab.isReplay()).isTrue();
         assertThat(main.getMode()).isEqualTo(Mode.REPLAY);
