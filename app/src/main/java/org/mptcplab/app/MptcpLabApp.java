@@ -118,6 +118,21 @@ public final class MptcpLabApp extends Application {
                 view.setPresenter(true);
             }
         }
+        String focusAt = System.getProperty("mptcplab.focusAt");
+        if (focusAt != null && lab != null) {
+            // -Dmptcplab.focusAt=SECONDS: once the run is half a second past that moment, every view
+            // shows it, as a click on its event in the log would (the screenshots of a handover).
+            long at = (long) (Double.parseDouble(focusAt) * 1e9);
+            javafx.animation.Timeline watch = new javafx.animation.Timeline();
+            watch.getKeyFrames().add(new javafx.animation.KeyFrame(javafx.util.Duration.millis(50), e -> {
+                if (lab.stateProperty().get() != null && lab.stateProperty().get().nowNanos() >= at + 500_000_000L) {
+                    lab.focusOn(at);
+                    watch.stop();
+                }
+            }));
+            watch.setCycleCount(javafx.animation.Animation.INDEFINITE);
+            watch.play();
+        }
         if (lab != null) {
             main.setCaptureChooser(() -> {
                 FileChooser fc = new FileChooser();

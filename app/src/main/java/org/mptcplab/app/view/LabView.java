@@ -522,7 +522,17 @@ public final class LabView extends StackPane {
         // A long message (a path in an error) must not widen the toolbar past a small window: it
         // is cut with "..." and reads whole in its tooltip.
         message.setMaxWidth(600);
-        message.setPrefWidth(600);
+        // A FlowPane sizes by its children's preferred widths, unbounded by their maximum: the
+        // message asks for its text's width up to 600 px, so a short one leaves the line to the rest.
+        javafx.scene.text.Text measure = new javafx.scene.text.Text();
+        Runnable fit = () -> {
+            measure.setText(message.getText());
+            measure.setFont(message.getFont());
+            message.setPrefWidth(Math.min(600, Math.ceil(measure.getLayoutBounds().getWidth()) + 8));
+        };
+        message.textProperty().addListener((o, a, t) -> fit.run());
+        message.fontProperty().addListener((o, a, f) -> fit.run());
+        fit.run();
         Tooltip messageTip = new Tooltip();
         messageTip.setWrapText(true);
         messageTip.setMaxWidth(700);
