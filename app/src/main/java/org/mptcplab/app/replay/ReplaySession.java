@@ -349,7 +349,9 @@ public final class ReplaySession extends Session {
                 stepBy = 0;
                 stepPackets(steps);
             }
-            if (advance > 0) {
+            // Playing with nothing to advance still shows what lies at the playhead (a capture whose
+            // packets share one timestamp lasts 0 s).
+            if (advance > 0 || !paused && fedTo < playhead) {
                 long to = Math.min(durationNanos(), playhead + advance);
                 feed(to);
                 playhead = to;
