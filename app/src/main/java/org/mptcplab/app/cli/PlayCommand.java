@@ -32,8 +32,11 @@ import picocli.CommandLine.Spec;
             "virtual time, on the window's own session layer: the same spec gives the same run.",
             "Reports each flow: bytes delivered, goodput, the video player's stalls, subflows."},
         footer = {"", "Example: play --for 60s --csv samples.csv --pcapng run.pcapng",
-            "", "Exit status: 0 done, 1 a file could not be written, 2 bad arguments (or a spec",
-            "that cannot be read: the message says which field and why)."})
+            "         play --capture demo-captures/handover.pcap --csv handover.csv   (a capture replayed,",
+            "         as the window's Replay: the subflows' time series as CSV)",
+            "", "Exit status: 0 done, 1 a file could not be written (or a capture cannot be replayed),",
+            "2 bad arguments (or a spec that cannot be read: the message says which field and why;",
+            "or a --connection the capture does not have)."})
 public final class PlayCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -41,8 +44,15 @@ public final class PlayCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "SPEC", description = "a session spec (JSON) saved by the window")
     Path specFile;
 
-    @Option(names = "--for", paramLabel = "TIME", description = "virtual time to run (default 30s)")
-    String duration = "30s";
+    @Option(names = "--for", paramLabel = "TIME", description = "virtual time to run (default 30s; a capture: to its end)")
+    String duration;
+
+    @Option(names = "--capture", paramLabel = "FILE", description = {"replay this pcap/pcapng capture instead of a spec, as the",
+        "window's Replay does: its MPTCP connection with the most data, from just before its first packet"})
+    Path capture;
+
+    @Option(names = "--connection", paramLabel = "N", description = "with --capture: replay the capture's connection N (as analyze numbers them)")
+    Integer connection;
 
     @Option(names = "--csv", paramLabel = "FILE", description = "write the samples as CSV (the window's Export, Samples as CSV)")
     Path csv;
@@ -62,9 +72,16 @@ public final class PlayCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (capture != null) {
+            return replay(out, err);
+        }
+        if (connection != null) {
+            err.println("play: --connection needs --capture");
+            return 2;
+        }
         long nanos;
         try {
-            nanos = SimulateCommand.durationOption("--for", duration);
+            nanos = SimulateCommand.durationOption("--for", duration == null ? "30s" : duration);
             if (nanos <= 0) {
                 throw new IllegalArgumentException("--for '" + duration + "' must be above 0 (e.g. 30s)");
             }
@@ -104,6 +121,115 @@ public final class PlayCommand implements Callable<Integer> {
                 }
             }
             report(out, s, session, packets);
+        }
+        return 0;
+    }
+
+    /** {@code --capture}: the window's replay session, headless. */
+    private int replay(PrintWriter out, PrintWriter err) {
+        if (specFile != null || live || pcapng != null) {
+            err.println("play: --capture replays a capture; it takes no SPEC, --live or --pcapng (the capture is the recording)");
+            return 2;
+        }
+        long nanos = -1;
+        if (duration != null) {
+            try {
+                nanos = SimulateCommand.durationOption("--for", duration);
+                if (nanos <= 0) {
+                    throw new IllegalArgumentException("--for '" + duration + "' must be above 0 (e.g. 30s)");
+                }
+            } catch (IllegalArgumentException e) {
+                err.println("play: " + e.getMessage());
+                return 2;
+            }
+        }
+        org.mptcplab.app.replay.ReplayIndex x;
+        try {
+            x = org.mptcplab.app.replay.ReplayIndex.load(capture, null, null);
+        } catch (org.mptcplab.stack.capture.CaptureFormatException e) {
+            err.println("play: " + capture + " cannot be replayed: " + e.getMessage());
+            return 1;
+        }
+        var a = x.analysis();
+        if (!a.hasMptcp()) {
+            err.println("play: " + capture + " has no MPTCP connection (" + a.packets() + " packets): nothing to replay");
+            return 1;
+        }
+        int c = 0;
+        if (connection != null) {
+            if (connection < 0 || connection >= a.connections().size()) {
+                err.println("play: --connection " + connection + ": the capture has connections 0 to " + (a.connections().size() - 1));
+                return 2;
+            }
+            c = connection;
+        } else {
+            long most = -1;
+            for (var r : a.connections()) {
+                long b = r.toServer().bytes() + r.toClient().bytes();
+                if (b > most) {
+                    most = b;
+                    c = r.index();
+                }
+            }
+        }
+        try (LabViewModel lab = new LabViewModel(SessionSpec.demo(), false)) {
+            org.mptcplab.app.replay.ReplaySession r = new org.mptcplab.app.replay.ReplaySession(x, c, new org.mptcplab.app.session.SampleStore());
+            lab.replayCapture(r);
+            long start = r.startNanos();
+            r.runFor(nanos < 0 ? r.durationNanos() - start : nanos);
+            if (csv != null) {
+                try {
+                    lab.exportCsv(csv);
+                } catch (IOException e) {
+                    err.println("play: cannot write " + csv + ": " + IoErrors.reason(e));
+                    return 1;
+                }
+            }
+            Session.State st = r.state();
+            List<org.mptcplab.app.replay.ReplayIndex.Stall> marks = r.bookmarks();
+            if (json) {
+                StringBuilder sb = new StringBuilder("{\"mode\":\"replay\",\"capture\":");
+                PacketFormat.string(sb, capture.toString());
+                sb.append(",\"connection\":").append(c).append(",\"from_s\":").append(fmt(start / 1e9))
+                        .append(",\"to_s\":").append(fmt(st.nowNanos() / 1e9))
+                        .append(",\"bytes_delivered\":").append(st.flows().get(0).delivered())
+                        .append(",\"subflows\":[");
+                List<SubflowSnapshot> subs = st.flows().get(0).subflows();
+                for (int i = 0; i < subs.size(); i++) {
+                    SubflowSnapshot sf = subs.get(i);
+                    sb.append(i == 0 ? "" : ",").append("{\"id\":").append(sf.id()).append(",\"path\":");
+                    PacketFormat.string(sb, r.spec().paths().get(sf.iface()).name());
+                    sb.append(",\"state\":");
+                    PacketFormat.string(sb, sf.state().name().toLowerCase(Locale.ROOT));
+                    sb.append(",\"bytes_sent\":").append(sf.bytesSent()).append(",\"bytes_retransmitted\":")
+                            .append(sf.bytesRetransmitted()).append('}');
+                }
+                sb.append("],\"stalls\":[");
+                for (int i = 0; i < marks.size(); i++) {
+                    var m = marks.get(i);
+                    sb.append(i == 0 ? "" : ",").append("{\"start_s\":").append(fmt(m.startNanos() / 1e9))
+                            .append(",\"duration_ms\":").append(fmt(m.durationNanos() / 1e6)).append('}');
+                }
+                sb.append("],\"events\":").append(r.store().eventsAdded()).append('}');
+                out.println(sb);
+                return 0;
+            }
+            out.printf(Locale.ROOT, "replayed %s, connection %s, from %.3f s to %.3f s of the capture%n", capture,
+                    org.mptcplab.app.replay.ReplaySession.describe(r.report()).trim(), start / 1e9, st.nowNanos() / 1e9);
+            Session.FlowState f = st.flows().get(0);
+            out.printf(Locale.ROOT, "%,d bytes delivered (the data ACK's progress)%n", f.delivered());
+            for (SubflowSnapshot sf : f.subflows()) {
+                out.printf(Locale.ROOT, "subflow %d on %s: %s, %,d bytes sent, %,d retransmitted%n", sf.id(),
+                        r.spec().paths().get(sf.iface()).name(), sf.state().name().toLowerCase(Locale.ROOT), sf.bytesSent(),
+                        sf.bytesRetransmitted());
+            }
+            for (var m : marks) {
+                out.printf(Locale.ROOT, "stall at %.3f s: %s%n", m.startNanos() / 1e9, org.mptcplab.app.replay.ReplayIndex.stallWords(m));
+            }
+            out.printf(Locale.ROOT, "%d events in the log%n", r.store().eventsAdded());
+            if (csv != null) {
+                out.printf(Locale.ROOT, "samples written to %s%n", csv);
+            }
         }
         return 0;
     }

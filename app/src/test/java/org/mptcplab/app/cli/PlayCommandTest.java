@@ -69,4 +69,44 @@ class PlayCommandTest {
         assertThat(unwritable.err()).contains("cannot write").contains("no/dir/s.csv");
         assertThat(unwritable.err()).doesNotContain("Exception");
     }
+
+    @Test
+    void aCaptureReplaysHeadlessAsTheWindowReplaysIt(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("h.csv");
+        Cli.Result r = Cli.run("play", "--capture", "../demo-captures/handover.pcap", "--csv", csv.toString());
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("replayed ../demo-captures/handover.pcap, connection #0  token ac764932  v1",
+                "1,500,001 bytes delivered", "subflow 0 on 10.1.0.1: closed, 961,028 bytes sent",
+                "stall at 0.674 s: the data ACK stood still for 222 ms", "samples written");
+        // The subflows' time series: the cwnd estimate and RTT per 20 ms, as the window's charts draw them.
+        java.util.List<String> rows = Files.readAllLines(csv);
+        assertThat(rows.get(0)).startsWith("kind,t_s");
+        assertThat(rows.stream().filter(l -> l.startsWith("subflow,")).count()).isGreaterThan(100);
+
+        Cli.Result j = Cli.run("play", "--capture", "../demo-captures/handover.pcap", "--for", "500ms", "--json");
+        assertThat(j.exit()).as(j.toString()).isZero();
+        var o = (java.util.Map<?, ?>) Json.parse(j.out().trim());
+        assertThat(o.get("mode")).isEqualTo("replay");
+        assertThat(((Number) o.get("to_s")).doubleValue()).isEqualTo(0.5);
+        assertThat((java.util.List<?>) o.get("subflows")).hasSize(2);
+        assertThat((java.util.List<?>) o.get("stalls")).hasSize(1);
+    }
+
+    @Test
+    void aBadCaptureOrConnectionIsSaid(@TempDir Path dir) throws Exception {
+        Path text = dir.resolve("x.pcap");
+        Files.writeString(text, "no capture here");
+        Cli.Result bad = Cli.run("play", "--capture", text.toString());
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err()).contains("cannot be replayed", "not a capture file");
+        Cli.Result range = Cli.run("play", "--capture", "../demo-captures/handover.pcap", "--connection", "3");
+        assertThat(range.exit()).isEqualTo(2);
+        assertThat(range.err()).contains("--connection 3: the capture has connections 0 to 0");
+        Cli.Result rec = Cli.run("play", "--capture", "../demo-captures/handover.pcap", "--pcapng", dir.resolve("r.pcapng").toString());
+        assertThat(rec.exit()).isEqualTo(2);
+        assertThat(rec.err()).contains("the capture is the recording");
+        Cli.Result alone = Cli.run("play", "--connection", "1");
+        assertThat(alone.exit()).isEqualTo(2);
+        assertThat(alone.err()).contains("--connection needs --capture");
+    }
 }
