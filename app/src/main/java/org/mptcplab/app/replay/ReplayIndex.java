@@ -12,9 +12,7 @@ import org.mptcplab.app.session.Samples;
 import org.mptcplab.app.session.Session;
 import org.mptcplab.stack.analyze.Analysis;
 import org.mptcplab.stack.analyze.CaptureAnalyzer;
-import org.mptcplab.stack.analyze.ConnectionReport;
 import org.mptcplab.stack.analyze.MptcpEvent;
-import org.mptcplab.stack.analyze.SubflowReport;
 import org.mptcplab.stack.capture.CaptureFormatException;
 import org.mptcplab.stack.capture.CaptureReader;
 import org.mptcplab.stack.capture.CaptureRecord;
@@ -114,6 +112,8 @@ public final class ReplayIndex {
 
     private final List<Samples.Event>[] eventsByConnection;
     private final List<Stall> stalls = new ArrayList<>();
+    /** Per connection: when its first packet was captured, -1 if it has none. */
+    private long[] firstPacket = new long[0];
 
     @SuppressWarnings("unchecked")
     private ReplayIndex(Path file) {
@@ -248,6 +248,11 @@ public final class ReplayIndex {
         return Arrays.copyOfRange(chunk, at, at + len);
     }
 
+    /** When {@code connection}'s first packet was captured (from the capture's start), -1 if none. */
+    public long firstPacketNanos(int connection) {
+        return connection < firstPacket.length ? firstPacket[connection] : -1;
+    }
+
     /** The events of {@code connection}, in time order, as the log shows them. */
     public List<Samples.Event> events(int connection) {
         return eventsByConnection[connection];
@@ -296,12 +301,14 @@ public final class ReplayIndex {
         private SubflowClock[] subs = new SubflowClock[16];
         private final List<SubflowClock> open = new ArrayList<>();
         private DataClock[] conns = new DataClock[4];
-        private final List<Object[]> events = new ArrayList<>();
+        /** Per connection: its events in words, as they come (sorted at the end). */
+        private final List<List<Samples.Event>> events = new ArrayList<>();
+        /** Per connection: the time of its first packet. */
+        private long[] firstPacket = {-1, -1, -1, -1};
         private final List<Stall> gaps = new ArrayList<>();
         /** The last reinjection and retransmission event time per connection/subflow, for one line per burst. */
         private final Map<Integer, Long> lastReinjection = new HashMap<>();
         private final Map<Integer, Long> lastRetransmit = new HashMap<>();
-        private final List<Object[]> synthetic = new ArrayList<>();
 
         Builder(Path file) {
             x = new ReplayIndex(file);
@@ -417,6 +424,14 @@ public final class ReplayIndex {
             }
             s.backup[d] = g.backup;
 
+            if (g.connection >= firstPacket.length) {
+                int had = firstPacket.length;
+                firstPacket = Arrays.copyOf(firstPacket, Math.max(g.connection + 1, had * 2));
+                Arrays.fill(firstPacket, had, firstPacket.length, -1);
+            }
+            if (firstPacket[g.connection] < 0 || t < firstPacket[g.connection]) {
+                firstPacket[g.connection] = t;
+            }
             DataClock c = connection(g.connection);
             if (g.dataAck >= 0) {
                 int acked = d ^ 1;
@@ -437,15 +452,15 @@ public final class ReplayIndex {
             if (g.reinjected) {
                 Long last = lastReinjection.get(g.connection);
                 if (last == null || t - last > 1_000_000_000L) {
-                    synthetic.add(new Object[] {t, g.connection, g.subflow, d, "REINJECTED",
-                            "data that went out on another subflow is sent again on subflow " + g.subflow + " (reinjection, data level)"});
+                    log(g.connection).add(new Samples.Event(t, 0, g.toClient ? "server" : "client", "REINJECTED", g.subflow,
+                            "data that went out on another subflow is sent again on subflow " + g.subflow + " (reinjection, data level)"));
                 }
                 lastReinjection.put(g.connection, t);
             } else if (g.retransmitted) {
                 Long last = lastRetransmit.get(g.subflow);
                 if (last == null || t - last > 1_000_000_000L) {
-                    synthetic.add(new Object[] {t, g.connection, g.subflow, d, "RETRANSMIT",
-                            "retransmission on subflow " + g.subflow});
+                    log(g.connection).add(new Samples.Event(t, 0, g.toClient ? "server" : "client", "RETRANSMIT", g.subflow,
+                            "retransmission on subflow " + g.subflow));
                 }
                 lastRetransmit.put(g.subflow, t);
             }
@@ -527,9 +542,17 @@ public final class ReplayIndex {
             return conns[index];
         }
 
+        /** Connection {@code c}'s log, made on its first word. */
+        private List<Samples.Event> log(int c) {
+            while (events.size() <= c) {
+                events.add(new ArrayList<>());
+            }
+            return events.get(c);
+        }
+
         @Override
-        public void event(int connection, MptcpEvent e) {
-            events.add(new Object[] {connection, e});
+        public void event(int connection, MptcpEvent e, boolean fromClient) {
+            log(connection).add(words(e, fromClient, origin));
         }
 
         @Override
@@ -558,19 +581,10 @@ public final class ReplayIndex {
                     out.order[i] = boxed[i];
                 }
             }
-            // Events in words, as the log shows them: who sent it (client or server of the connection).
-            for (Object[] ev : events) {
-                int conn = (Integer) ev[0];
-                MptcpEvent e = (MptcpEvent) ev[1];
-                ConnectionReport c = a.connections().get(conn);
-                out.eventsByConnection[conn].add(words(e, c, origin));
+            for (int c = 0; c < events.size() && c < out.eventsByConnection.length; c++) {
+                out.eventsByConnection[c].addAll(events.get(c));
             }
-            for (Object[] ev : synthetic) {
-                int conn = (Integer) ev[1];
-                boolean toClient = (Integer) ev[3] == 1;
-                out.eventsByConnection[conn].add(new Samples.Event((Long) ev[0], 0, toClient ? "server" : "client",
-                        (String) ev[4], (Integer) ev[2], (String) ev[5]));
-            }
+            out.firstPacket = Arrays.copyOf(firstPacket, a.connections().size());
             out.stalls.addAll(gaps);
             for (Stall s : gaps) {
                 out.eventsByConnection[s.connection()].add(new Samples.Event(s.endNanos(), 0,
@@ -595,17 +609,9 @@ public final class ReplayIndex {
         return sb.toString();
     }
 
-    /** An analyzer event as the event log's kinds and words. */
-    static Samples.Event words(MptcpEvent e, ConnectionReport c, long origin) {
-        String host = "client";
-        for (SubflowReport s : c.subflows()) {
-            if (s.index() == e.subflow()) {
-                String clientEnd = endpoint(s.clientAddress(), s.clientPort());
-                boolean fromSubflowClient = clientEnd.equals(e.from());
-                host = fromSubflowClient != s.reversed() ? "client" : "server";
-                break;
-            }
-        }
+    /** An analyzer event as the event log's kinds and words, said by the connection's client or server. */
+    static Samples.Event words(MptcpEvent e, boolean fromClient, long origin) {
+        String host = fromClient ? "client" : "server";
         String kind = switch (e.type()) {
             case "MP_JOIN" -> "JOIN";
             case "FIN" -> "SUBFLOW_CLOSED";
@@ -626,10 +632,6 @@ public final class ReplayIndex {
             default -> e.detail();
         };
         return new Samples.Event(e.timeNanos() - origin, 0, host, kind, e.subflow(), detail);
-    }
-
-    static String endpoint(org.mptcplab.stack.wire.IpAddress a, int port) {
-        return a instanceof org.mptcplab.stack.wire.Ipv6Address ? "[" + a + "]:" + port : a + ":" + port;
     }
 
     private void copyColumnsFrom(ReplayIndex b) {

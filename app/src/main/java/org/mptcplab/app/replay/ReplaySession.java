@@ -85,13 +85,7 @@ public final class ReplaySession extends Session {
         this.spec = specOf(report, pathOfSubflow, captions);
         // A capture often holds other traffic first (ARP, another connection): the playhead starts
         // just before this connection's first packet.
-        long first = -1;
-        for (int i = 0; i < index.packetCount(); i++) {
-            if (index.pconn[index.at(i)] == connection) {
-                first = index.pt[index.at(i)];
-                break;
-            }
-        }
+        long first = index.firstPacketNanos(connection);
         this.start = first > START_LEAD_NANOS ? first - START_LEAD_NANOS : 0;
         if (start > 0) {
             jump(start);

@@ -72,8 +72,11 @@ public final class CaptureAnalyzer {
         /** A TCP segment of an MPTCP connection, after the analyzer took it in. */
         void segment(Segment s);
 
-        /** An event, as it is added to its connection (the first {@link #MAX_EVENTS} of each). */
-        void event(int connection, MptcpEvent e);
+        /**
+         * An event, as it is added to its connection (the first {@link #MAX_EVENTS} of each);
+         * {@code fromClient}: its packet came from the connection's client.
+         */
+        void event(int connection, MptcpEvent e, boolean fromClient);
 
         /**
          * A wait of the data ACK ended (RFC 8684 3.3.2): direction {@code direction} (0 client to
@@ -856,7 +859,7 @@ public final class CaptureAnalyzer {
             MptcpEvent e = new MptcpEvent(t, type, s.index, s.endpoint(d), detail);
             c.events.add(e);
             if (observer != null) {
-                observer.event(c.index, e);
+                observer.event(c.index, e, s.connDir(d) == 0);
             }
         } else {
             c.eventsNotKept++;

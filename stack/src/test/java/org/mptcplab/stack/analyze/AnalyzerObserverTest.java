@@ -48,7 +48,7 @@ class AnalyzerObserverTest {
             }
 
             @Override
-            public void event(int connection, MptcpEvent e) {
+            public void event(int connection, MptcpEvent e, boolean fromClient) {
                 events.add(e);
             }
 
