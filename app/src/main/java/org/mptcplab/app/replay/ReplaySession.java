@@ -74,6 +74,8 @@ public final class ReplaySession extends Session {
     private volatile State state;
     private Thread engine;
     private volatile boolean closed;
+    /** Paused or speed changed since the last publication (the engine publishes it). */
+    private volatile boolean changed = true;
 
     public ReplaySession(ReplayIndex index, int connection, SampleStore store) {
         this.index = index;
@@ -333,15 +335,18 @@ public final class ReplaySession extends Session {
     /** One turn: a pending jump or step, then {@code advance} of capture time. */
     private void pump(long advance) {
         synchronized (lock) {
+            boolean moved = false;
             long target = seekTo;
             if (target >= 0) {
                 seekTo = -1;
                 jump(target);
+                moved = true;
             }
             int steps = stepBy;
             if (steps != 0) {
                 stepBy = 0;
                 stepPackets(steps);
+                moved = true;
             }
             // Playing with nothing to advance still shows what lies at the playhead (a capture whose
             // packets share one timestamp lasts 0 s).
@@ -352,8 +357,13 @@ public final class ReplaySession extends Session {
                 if (to >= durationNanos()) {
                     paused = true;
                 }
+                moved = true;
             }
-            publish();
+            // A paused replay's engine still turns every 10 ms: it publishes only what changed.
+            if (moved || changed) {
+                changed = false;
+                publish();
+            }
         }
     }
 
@@ -450,10 +460,11 @@ public final class ReplaySession extends Session {
     }
 
     private void publishLater() {
+        changed = true;
         if (engine == null) {
             publish();
         }
-        // The engine publishes at its next turn.
+        // Otherwise the engine publishes at its next turn.
     }
 
     private void publish() {
