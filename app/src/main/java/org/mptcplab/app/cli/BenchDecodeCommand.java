@@ -115,72 +115,30 @@ public final class BenchDecodeCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
-        Path capture = file;
-        SyntheticMptcpCapture.Result generated = null;
-        long generateNanos = 0;
-        boolean deleteAfter = false;
-        try {
-            if (capture == null) {
-                long n = packets != null ? packets : DEFAULT_PACKETS;
-                int snap = snaplen != null ? snaplen : DEFAULT_SNAPLEN;
-                long s = seed != null ? seed : DEFAULT_SEED;
-                if (out != null) {
-                    capture = out;
-                } else {
-                    capture = Files.createTempFile("mptcp-lab-bench-", ".pcap");
-                    deleteAfter = true;
+        try (BenchCapture capture = BenchCapture.of(NAME, err, file)) {
+            try {
+                if (!capture.prepare(packets != null ? packets : DEFAULT_PACKETS, snaplen != null ? snaplen : DEFAULT_SNAPLEN,
+                        seed != null ? seed : DEFAULT_SEED, out)) {
+                    return 1;
                 }
-                progress(err, "writing a synthetic MPTCP capture of " + fmt(n) + " packets (snaplen " + snap + ", seed " + s
-                        + ") to " + capture);
-                long t0 = System.nanoTime();
-                generated = SyntheticMptcpCapture.write(capture, n, snap, s);
-                generateNanos = System.nanoTime() - t0;
-            } else if (!Files.isRegularFile(capture)) {
-                err.println(NAME + ": " + capture + ": " + (Files.exists(capture) ? "not a regular file" : "no such file"));
+                return bench(capture.path(), capture.generated(), capture.generateNanos(), stdout, err);
+            } catch (CaptureFormatException e) {
+                err.println(NAME + ": " + e.getMessage());
+                err.flush();
+                return 1;
+            } catch (IOException e) {
+                err.println(NAME + ": " + capture.path() + ": cannot be written: " + IoErrors.reason(e));
                 err.flush();
                 return 1;
             }
-            return bench(capture, generated, generateNanos, stdout, err);
-        } catch (CaptureFormatException e) {
-            err.println(NAME + ": " + e.getMessage());
-            err.flush();
-            return 1;
-        } catch (IOException e) {
-            err.println(NAME + ": " + capture + ": cannot be written: " + IoErrors.reason(e));
-            err.flush();
-            return 1;
-        } finally {
-            if (deleteAfter) {
-                try {
-                    Files.deleteIfExists(capture);
-                } catch (IOException e) {
-                    err.println(NAME + ": could not delete the temporary capture " + capture + ": " + e.getMessage());
-                }
-            }
-            err.flush();
         }
     }
 
     /** What is wrong with the arguments, or null. */
     private String checkArguments() {
-        if (file != null) {
-            List<String> notWith = new ArrayList<>();
-            if (packets != null) {
-                notWith.add("--packets");
-            }
-            if (snaplen != null) {
-                notWith.add("--snaplen");
-            }
-            if (seed != null) {
-                notWith.add("--seed");
-            }
-            if (out != null) {
-                notWith.add("--out");
-            }
-            if (!notWith.isEmpty()) {
-                return String.join(", ", notWith) + " describe" + (notWith.size() == 1 ? "s" : "")
-                        + " the generated capture and cannot be used with --file";
-            }
+        String conflict = BenchCapture.conflictsWithFile(file, packets, snaplen, seed, out);
+        if (conflict != null) {
+            return conflict;
         }
         if (packets != null && (packets < SyntheticMptcpCapture.MIN_PACKETS || packets > MAX_PACKETS)) {
             return "--packets must be from " + SyntheticMptcpCapture.MIN_PACKETS + " to " + MAX_PACKETS
